@@ -1,0 +1,44 @@
+package io.seatbooking.booking;
+
+import java.util.Set;
+
+/**
+ * The versions an {@code If-Match} request header accepts. Absent and {@code *} accept any
+ * version; weak tags never match (RFC 9110 requires the strong comparison here).
+ */
+public record IfMatch(boolean any, Set<Long> versions) {
+
+    public static final IfMatch ANY = new IfMatch(true, Set.of());
+
+    public IfMatch {
+        versions = Set.copyOf(versions);
+    }
+
+    public boolean matches(long version) {
+        return any || versions.contains(version);
+    }
+
+    /** Parses the header value; null means the header was absent. */
+    public static IfMatch parse(String header) {
+        if (header == null || header.isBlank() || header.trim().equals("*")) {
+            return ANY;
+        }
+        java.util.Set<Long> versions = new java.util.HashSet<>();
+        for (String tag : header.split(",")) {
+            String t = tag.trim();
+            if (t.length() > 2 && t.startsWith("\"") && t.endsWith("\"")) {
+                try {
+                    versions.add(Long.parseLong(t.substring(1, t.length() - 1)));
+                } catch (NumberFormatException ignored) {
+                    // a tag this service never issued matches nothing
+                }
+            }
+        }
+        return new IfMatch(false, versions);
+    }
+
+    /** The header as given, for fingerprinting; empty when any version is accepted. */
+    public String canonical() {
+        return any ? "" : versions.stream().sorted().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("-");
+    }
+}

@@ -1,0 +1,124 @@
+package io.seatbooking.booking.rest;
+
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.seatbooking.booking.BookingStatus;
+import io.seatbooking.booking.IfMatch;
+import io.seatbooking.booking.service.BookingLifecycleService;
+import io.seatbooking.booking.service.BookingQueryService;
+import io.seatbooking.booking.service.HoldService;
+import io.seatbooking.web.OptionalJsonBody;
+import io.seatbooking.web.QueryParams;
+import io.seatbooking.web.idempotency.IdempotencyService;
+import io.seatbooking.web.idempotency.IdempotentRequest;
+import io.seatbooking.web.idempotency.StoredResponse;
+import io.seatbooking.web.security.Caller;
+import io.seatbooking.web.security.Roles;
+import io.smallrye.mutiny.Uni;
+
+/** Holds, confirmations, cancellations and reads of bookings. */
+@Path("/api/bookings")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class BookingResource {
+
+    private final HoldService holds;
+    private final BookingLifecycleService lifecycle;
+    private final BookingQueryService queries;
+    private final IdempotencyService idempotency;
+    private final BookingResponses responses;
+    private final SecurityIdentity identity;
+    private final OptionalJsonBody optionalBodies;
+
+    public BookingResource(HoldService holds, BookingLifecycleService lifecycle, BookingQueryService queries,
+            IdempotencyService idempotency, BookingResponses responses, SecurityIdentity identity,
+            OptionalJsonBody optionalBodies) {
+        this.optionalBodies = optionalBodies;
+        this.holds = holds;
+        this.lifecycle = lifecycle;
+        this.queries = queries;
+        this.idempotency = idempotency;
+        this.responses = responses;
+        this.identity = identity;
+    }
+
+    @POST
+    @RolesAllowed(Roles.CUSTOMER)
+    public Uni<Response> hold(@Valid @NotNull HoldRequest request,
+            @HeaderParam(IdempotencyService.HEADER) String key) {
+        Caller caller = Caller.of(identity);
+        IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings", "", null, request);
+        return idempotency.execute(repeatable, responses::created,
+                hook -> holds.hold(caller, request.showId(), request.seats(), hook))
+                .map(StoredResponse::toResponse);
+    }
+
+    /** The body is optional: an empty POST, whatever its Content-Type, confirms without a reference. */
+    @POST
+    @Path("/{id}/confirm")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
+    public Uni<Response> confirm(@PathParam("id") UUID id, String body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatchHeader,
+            @HeaderParam(IdempotencyService.HEADER) String key) {
+        Caller caller = Caller.of(identity);
+        ConfirmRequest request = optionalBodies.read(body, contentType, ConfirmRequest.class);
+        IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
+        String paymentReference = request == null ? null : request.paymentReference();
+        IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings/{id}/confirm",
+                id.toString(), ifMatch.canonical(), request);
+        return idempotency.execute(repeatable, responses::ok,
+                hook -> lifecycle.confirm(caller, id, ifMatch, paymentReference, hook))
+                .map(StoredResponse::toResponse);
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
+    public Uni<Response> cancel(@PathParam("id") UUID id,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatchHeader,
+            @HeaderParam(IdempotencyService.HEADER) String key) {
+        Caller caller = Caller.of(identity);
+        IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
+        IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings/{id}/cancel",
+                id.toString(), ifMatch.canonical(), null);
+        return idempotency.execute(repeatable, responses::ok, hook -> lifecycle.cancel(caller, id, ifMatch, hook))
+                .map(StoredResponse::toResponse);
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
+    public Uni<Response> get(@PathParam("id") UUID id) {
+        return queries.get(Caller.of(identity), id).map(booking -> responses.ok(booking).toResponse());
+    }
+
+    /** The caller's bookings (every booking for an admin), newest first. */
+    @GET
+    @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
+    public Uni<BookingPageView> list(@QueryParam("showId") String showId, @QueryParam("status") String status,
+            @QueryParam("page") String page, @QueryParam("size") String size) {
+        return queries.list(Caller.of(identity), QueryParams.uuid("showId", showId),
+                QueryParams.enumValue("status", status, BookingStatus.class), QueryParams.integer("page", page, 0),
+                QueryParams.optionalInteger("size", size))
+                .map(BookingPageView::of);
+    }
+}

@@ -1,0 +1,84 @@
+package io.seatbooking.booking.rest;
+
+import java.util.UUID;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.seatbooking.booking.service.SeatMapCache.SeatMap;
+import io.seatbooking.booking.service.ShowService;
+import io.seatbooking.web.security.Roles;
+import io.smallrye.mutiny.Uni;
+
+/** Shows and their seat maps. */
+@Path("/api/shows")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ShowResource {
+
+    private static final CacheControl REVALIDATE = CacheControl.valueOf("no-cache");
+
+    private final ShowService shows;
+
+    public ShowResource(ShowService shows) {
+        this.shows = shows;
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<Response> create(@Valid @NotNull CreateShowRequest request) {
+        return shows.create(request.title(), request.startsAt(), request.seats(), request.rows(),
+                request.seatsPerRow())
+                .map(summary -> Response.status(Response.Status.CREATED)
+                        .header(HttpHeaders.LOCATION, "/api/shows/" + summary.show().id())
+                        .entity(ShowView.of(summary)).build());
+    }
+
+    @GET
+    @Path("/{showId}")
+    @PermitAll
+    public Uni<ShowView> get(@PathParam("showId") UUID showId) {
+        return shows.get(showId).map(ShowView::of);
+    }
+
+    /** The seat map with a strong ETag; {@code If-None-Match} answers 304 while it is unchanged. */
+    @GET
+    @Path("/{showId}/seats")
+    @PermitAll
+    public Uni<Response> seats(@PathParam("showId") UUID showId,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        return shows.seatMap(showId).map(map -> {
+            Response.ResponseBuilder response = matches(ifNoneMatch, map)
+                    ? Response.notModified()
+                    : Response.ok(map.json(), MediaType.APPLICATION_JSON);
+            return response.header(HttpHeaders.ETAG, map.etag()).cacheControl(REVALIDATE).build();
+        });
+    }
+
+    /** If-None-Match uses the weak comparison (RFC 9110 13.1.2). */
+    private static boolean matches(String ifNoneMatch, SeatMap map) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*") || t.equals(map.etag()) || t.equals("W/" + map.etag())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

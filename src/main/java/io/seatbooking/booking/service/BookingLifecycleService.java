@@ -1,0 +1,215 @@
+package io.seatbooking.booking.service;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.seatbooking.booking.Booking;
+import io.seatbooking.booking.BookingStatus;
+import io.seatbooking.booking.IfMatch;
+import io.seatbooking.booking.repository.BookingRepository;
+import io.seatbooking.booking.repository.BookingSnapshot;
+import io.seatbooking.messaging.EventTypes;
+import io.seatbooking.ops.BookingMetrics;
+import io.seatbooking.web.problem.DatabaseFailures;
+import io.seatbooking.web.problem.Problem;
+import io.seatbooking.web.problem.ProblemException;
+import io.seatbooking.web.problem.ProblemType;
+import io.seatbooking.web.security.Caller;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Moves a booking on from HELD: confirm, cancel, expire. Each change reads the booking and its
+ * seats' versions, decides from that read, then in one transaction updates the booking and its
+ * seats with conditional version updates and appends the event. If another change won in
+ * between, the transaction rolls back and the decision is taken again from a fresh read.
+ */
+@ApplicationScoped
+public class BookingLifecycleService {
+
+    private static final int ATTEMPTS = 3;
+
+    private final Pool pool;
+    private final BookingRepository bookings;
+    private final BookingEvents events;
+    private final InstantSource clock;
+    private final SeatMapCache seatMaps;
+    private final BookingMetrics metrics;
+
+    public BookingLifecycleService(Pool pool, BookingRepository bookings, BookingEvents events, InstantSource clock,
+            SeatMapCache seatMaps, BookingMetrics metrics) {
+        this.pool = pool;
+        this.bookings = bookings;
+        this.events = events;
+        this.clock = clock;
+        this.seatMaps = seatMaps;
+        this.metrics = metrics;
+    }
+
+    /**
+     * HELD to CONFIRMED, seats to BOOKED.
+     *
+     * @param ifMatch the versions the client accepts
+     * @throws ProblemException 404 unknown or not the caller's; 412 version mismatch; 409 not HELD
+     *         or hold expired
+     */
+    public Uni<Booking> confirm(Caller caller, UUID bookingId, IfMatch ifMatch, String paymentReference,
+            BeforeCommit<Booking> beforeCommit) {
+        return withRetries(() -> bookings.findWithSeats(bookingId).chain(found -> {
+            BookingSnapshot snapshot = visible(caller, bookingId, found, ifMatch);
+            Booking booking = snapshot.booking();
+            Instant now = clock.instant();
+            if (booking.status == BookingStatus.EXPIRED || booking.holdExpiredAt(now)) {
+                throw expired(booking);
+            }
+            if (booking.status != BookingStatus.HELD) {
+                throw stateConflict(booking, "confirmed");
+            }
+            return pool.withTransaction(tx -> change(tx, snapshot, BookingStatus.CONFIRMED, now, paymentReference)
+                    .call(confirmed -> requireAll(bookings.bookSeats(tx, snapshot), snapshot))
+                    .call(confirmed -> events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed))
+                    .call(confirmed -> beforeCommit.run(tx, confirmed)))
+                    .invoke(() -> metrics.transition("confirmed"));
+        }));
+    }
+
+    /**
+     * HELD or CONFIRMED to CANCELLED, seats to AVAILABLE. A cancelled booking is returned unchanged.
+     *
+     * @throws ProblemException 404 unknown or not the caller's; 412 version mismatch; 409 expired
+     */
+    public Uni<Booking> cancel(Caller caller, UUID bookingId, IfMatch ifMatch, BeforeCommit<Booking> beforeCommit) {
+        return withRetries(() -> bookings.findWithSeats(bookingId).chain(found -> {
+            BookingSnapshot snapshot = visible(caller, bookingId, found, ifMatch);
+            Booking booking = snapshot.booking();
+            Instant now = clock.instant();
+            if (booking.status == BookingStatus.CANCELLED) {
+                return Uni.createFrom().item(booking);
+            }
+            if (booking.status == BookingStatus.EXPIRED || booking.holdExpiredAt(now)) {
+                throw expired(booking);
+            }
+            return pool.withTransaction(tx -> release(tx, snapshot, BookingStatus.CANCELLED, now,
+                    EventTypes.BOOKING_CANCELLED)
+                    .call(cancelled -> beforeCommit.run(tx, cancelled)))
+                    .invoke(() -> metrics.transition("cancelled"));
+        }));
+    }
+
+    /**
+     * Releases a hold that has run out: HELD to EXPIRED, seats to AVAILABLE. Safe to call for any
+     * booking from any replica at any time; answers empty when there was nothing to expire or
+     * another replica did it first.
+     */
+    public Uni<Optional<Booking>> expire(UUID bookingId) {
+        return bookings.findWithSeats(bookingId).chain(found -> {
+            Instant now = clock.instant();
+            if (found.isEmpty() || !found.get().booking().holdExpiredAt(now)) {
+                return Uni.createFrom().item(Optional.<Booking> empty());
+            }
+            BookingSnapshot snapshot = found.get();
+            return pool.withTransaction(tx -> release(tx, snapshot, BookingStatus.EXPIRED, now,
+                    EventTypes.BOOKING_EXPIRED))
+                    .map(Optional::of)
+                    .invoke(() -> {
+                        seatMaps.invalidate(snapshot.booking().showId);
+                        metrics.transition("expired");
+                    })
+                    .onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
+                    .recoverWithItem(Optional.empty());
+        });
+    }
+
+    /**
+     * Records that a payment arrived which the booking cannot take, as {@code
+     * booking.refund-requested}: the booking keeps its state, its version moves on (a conditional
+     * version update against the version the caller decided on) so that the event's sequence
+     * stays strictly increasing, and the event is appended in the same transaction.
+     *
+     * @param booking the booking as the caller read it and decided on
+     * @param reason why the payment cannot be taken, e.g. {@code booking-expired}
+     * @throws ProblemException 409 concurrent-update if the booking changed since it was read
+     *         (nothing was written; decide again from a fresh read)
+     */
+    public Uni<Booking> requestRefund(Booking booking, String paymentId, Long amountCents, String reason,
+            BeforeCommit<Booking> beforeCommit) {
+        Instant now = clock.instant();
+        return pool.withTransaction(tx -> bookings.touch(tx, booking, now)
+                .map(version -> booking.transitioned(booking.status, version.orElseThrow(StaleBookingException::new),
+                        now, null))
+                .call(touched -> events.refundRequested(tx, touched, paymentId, amountCents, reason))
+                .call(touched -> beforeCommit.run(tx, touched)))
+                .invoke(() -> metrics.transition("refund-requested"))
+                .onFailure(StaleBookingException.class).transform(e -> ProblemException.of(
+                        ProblemType.CONCURRENT_UPDATE, "Booking " + booking.id + " changed since it was read."));
+    }
+
+    private Uni<Booking> release(SqlConnection tx, BookingSnapshot snapshot, BookingStatus next, Instant now,
+            String eventType) {
+        return change(tx, snapshot, next, now, null)
+                .call(released -> requireAll(bookings.releaseSeats(tx, snapshot), snapshot))
+                .call(released -> events.bookingChanged(tx, eventType, released));
+    }
+
+    private Uni<Booking> change(SqlConnection tx, BookingSnapshot snapshot, BookingStatus next, Instant now,
+            String paymentReference) {
+        Booking booking = snapshot.booking();
+        return bookings.transition(tx, booking, next, now, paymentReference)
+                .map(version -> booking.transitioned(next,
+                        version.orElseThrow(StaleBookingException::new), now, paymentReference));
+    }
+
+    /** Every seat of the booking must have moved; anything less means a concurrent change. */
+    private static Uni<Void> requireAll(Uni<Integer> moved, BookingSnapshot snapshot) {
+        return moved.map(count -> {
+            if (count != snapshot.booking().seats.size() || count != snapshot.ownedSeats().size()) {
+                throw new StaleBookingException();
+            }
+            return null;
+        });
+    }
+
+    private Uni<Booking> withRetries(Supplier<Uni<? extends Booking>> operation) {
+        return Uni.createFrom().deferred(operation)
+                .onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
+                .invoke(e -> metrics.conflict(e instanceof StaleBookingException ? "version-retry" : "database-retry"))
+                .onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
+                .retry().atMost(ATTEMPTS - 1)
+                .onFailure(StaleBookingException.class).transform(e -> ProblemException.of(
+                        ProblemType.CONCURRENT_UPDATE, "The booking kept changing while the request ran; retry."))
+                .invoke(booking -> seatMaps.invalidate(booking.showId));
+    }
+
+    /** The booking if it exists and the caller may see it, after the If-Match precondition. */
+    private static BookingSnapshot visible(Caller caller, UUID bookingId, Optional<BookingSnapshot> found,
+            IfMatch ifMatch) {
+        if (found.isEmpty() || !caller.mayActFor(found.get().booking().customerId)) {
+            throw ProblemException.of(ProblemType.BOOKING_NOT_FOUND, "There is no booking " + bookingId + ".");
+        }
+        Booking booking = found.get().booking();
+        if (!ifMatch.matches(booking.version)) {
+            throw new ProblemException(Problem.of(ProblemType.PRECONDITION_FAILED,
+                    "The booking is at version " + booking.version + "; If-Match does not name it.")
+                    .with("currentVersion", booking.version));
+        }
+        return found.get();
+    }
+
+    private static ProblemException expired(Booking booking) {
+        return new ProblemException(Problem.of(ProblemType.BOOKING_EXPIRED,
+                "The hold of booking " + booking.id + " expired at " + booking.expiresAt + ".")
+                .with("bookingStatus", BookingStatus.EXPIRED));
+    }
+
+    private static ProblemException stateConflict(Booking booking, String wanted) {
+        return new ProblemException(Problem.of(ProblemType.BOOKING_STATE_CONFLICT,
+                "Booking " + booking.id + " is " + booking.status + " and cannot be " + wanted + ".")
+                .with("bookingStatus", booking.status));
+    }
+}

@@ -1,0 +1,59 @@
+package io.seatbooking.booking.service;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.seatbooking.booking.Booking;
+import io.seatbooking.booking.BookingConfig;
+import io.seatbooking.booking.BookingPage;
+import io.seatbooking.booking.BookingStatus;
+import io.seatbooking.booking.repository.BookingQueryRepository;
+import io.seatbooking.web.problem.ProblemException;
+import io.seatbooking.web.problem.ProblemType;
+import io.seatbooking.web.security.Caller;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Reads bookings for their owners and for admins. A customer never learns that another
+ * customer's booking exists: it is simply not found.
+ */
+@ApplicationScoped
+public class BookingQueryService {
+
+    private final BookingQueryRepository bookings;
+    private final BookingConfig config;
+
+    public BookingQueryService(BookingQueryRepository bookings, BookingConfig config) {
+        this.bookings = bookings;
+        this.config = config;
+    }
+
+    @WithSession
+    public Uni<Booking> get(Caller caller, UUID bookingId) {
+        return bookings.findById(bookingId).map(booking -> {
+            if (booking == null || !caller.mayActFor(booking.customerId)) {
+                throw ProblemException.of(ProblemType.BOOKING_NOT_FOUND, "There is no booking " + bookingId + ".");
+            }
+            return booking;
+        });
+    }
+
+    /**
+     * A page of the caller's bookings (all bookings for an admin), newest first.
+     *
+     * @param page zero-based page number
+     * @param size page size, or null for the default; at most booking.listing.max-page-size
+     */
+    @WithSession
+    public Uni<BookingPage> list(Caller caller, UUID showId, BookingStatus status, int page, Integer size) {
+        int max = config.listing().maxPageSize();
+        int pageSize = size == null ? config.listing().defaultPageSize() : size;
+        if (page < 0 || pageSize < 1 || pageSize > max) {
+            throw ProblemException.of(ProblemType.INVALID_REQUEST,
+                    "page must be 0 or more and size between 1 and " + max + ".");
+        }
+        return bookings.page(caller.admin() ? null : caller.id(), showId, status, page, pageSize);
+    }
+}

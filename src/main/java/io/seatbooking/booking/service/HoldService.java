@@ -1,0 +1,118 @@
+package io.seatbooking.booking.service;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+
+import io.seatbooking.booking.Booking;
+import io.seatbooking.booking.BookingStatus;
+import io.seatbooking.booking.Seat;
+import io.seatbooking.booking.SeatStatus;
+import io.seatbooking.booking.repository.BookingRepository;
+import io.seatbooking.messaging.EventTypes;
+import io.seatbooking.ops.BookingMetrics;
+import io.seatbooking.web.problem.DatabaseFailures;
+import io.seatbooking.web.problem.Problem;
+import io.seatbooking.web.problem.ProblemException;
+import io.seatbooking.web.problem.ProblemType;
+import io.seatbooking.web.security.Caller;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Holds seats: all of the asked seats or none.
+ *
+ * <p>A hold first reads the seats' states and versions without locking (most losers of an
+ * on-sale stop here, cheaply), then in one transaction moves each seat AVAILABLE to HELD with a
+ * conditional version update, inserts the booking and its {@code booking.held} event. If any seat
+ * update finds another version, the transaction rolls back and the answer names the seats lost.
+ */
+@ApplicationScoped
+public class HoldService {
+
+    private static final TimeBasedEpochGenerator BOOKING_IDS = Generators.timeBasedEpochGenerator();
+
+    private final Pool pool;
+    private final HoldRules rules;
+    private final BookingRepository bookings;
+    private final BookingEvents events;
+    private final InstantSource clock;
+    private final SeatMapCache seatMaps;
+    private final BookingMetrics metrics;
+
+    public HoldService(Pool pool, HoldRules rules, BookingRepository bookings, BookingEvents events,
+            InstantSource clock, SeatMapCache seatMaps, BookingMetrics metrics) {
+        this.pool = pool;
+        this.rules = rules;
+        this.bookings = bookings;
+        this.events = events;
+        this.clock = clock;
+        this.seatMaps = seatMaps;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Holds {@code labels} of show {@code showId} for the caller.
+     *
+     * @throws ProblemException 404 unknown show; 422 empty, duplicate, unknown or too many seats;
+     *         409 seat-unavailable naming the seats that were not available
+     */
+    public Uni<Booking> hold(Caller caller, UUID showId, List<String> labels, BeforeCommit<Booking> beforeCommit) {
+        UUID bookingId = BOOKING_IDS.generate();
+        return Uni.createFrom().deferred(() -> rules.readAskedSeats(showId, labels))
+                .chain(found -> {
+                    Instant now = clock.instant();
+                    Booking booking = new Booking(bookingId, showId, caller.id(), BookingStatus.HELD, labels,
+                            rules.expiryOf(now), null, now, now, 1);
+                    return claim(booking, found, beforeCommit);
+                })
+                .onFailure(DatabaseFailures::isConcurrencyConflict).invoke(() -> metrics.conflict("database-retry"))
+                .onFailure(DatabaseFailures::isConcurrencyConflict).retry().atMost(2)
+                .invoke(() -> {
+                    seatMaps.invalidate(showId);
+                    metrics.hold("held");
+                })
+                .onFailure(ProblemException.class).invoke(e -> metrics.hold(
+                        ((ProblemException) e).problem().getStatus() == 409 ? "seat-unavailable" : "rejected"));
+    }
+
+    private Uni<Booking> claim(Booking booking, List<Seat> found, BeforeCommit<Booking> beforeCommit) {
+        List<String> unavailable = found.stream().filter(s -> s.status() != SeatStatus.AVAILABLE)
+                .map(Seat::label).toList();
+        if (!unavailable.isEmpty()) {
+            return Uni.createFrom().failure(seatUnavailable(booking.seats, unavailable));
+        }
+        Map<String, Long> versions = new HashMap<>();
+        found.forEach(s -> versions.put(s.label(), s.version()));
+        List<Long> expected = booking.seats.stream().map(versions::get).toList();
+        return pool.withTransaction(tx -> bookings.claimSeats(tx, booking.showId, booking.seats, expected, booking.id)
+                .chain(claimed -> {
+                    if (claimed.size() < booking.seats.size()) {
+                        metrics.conflict("seat-taken-after-read");
+                        List<String> lost = new ArrayList<>(booking.seats);
+                        lost.removeAll(claimed);
+                        return Uni.createFrom().failure(seatUnavailable(booking.seats, lost));
+                    }
+                    return bookings.insertHeld(tx, booking)
+                            .chain(() -> events.bookingChanged(tx, EventTypes.BOOKING_HELD, booking))
+                            .chain(() -> beforeCommit.run(tx, booking))
+                            .replaceWith(booking);
+                }));
+    }
+
+    private static ProblemException seatUnavailable(List<String> asked, List<String> unavailable) {
+        List<String> inAskedOrder = asked.stream().filter(unavailable::contains).toList();
+        return new ProblemException(Problem.of(ProblemType.SEAT_UNAVAILABLE,
+                "Not available: " + String.join(", ", inAskedOrder) + ". Nothing was held.")
+                .with("unavailableSeats", inAskedOrder));
+    }
+}

@@ -1,0 +1,72 @@
+package io.seatbooking.deadletter.rest;
+
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.seatbooking.deadletter.DeadLetterStatus;
+import io.seatbooking.deadletter.repository.DeadLetterRepository;
+import io.seatbooking.deadletter.service.DeadLetterService;
+import io.seatbooking.web.QueryParams;
+import io.seatbooking.web.security.Caller;
+import io.seatbooking.web.security.Roles;
+import io.smallrye.mutiny.Uni;
+
+/** Dead letter operations for administrators: list, show, replay, discard. */
+@Path("/api/admin/dead-letters")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+public class DeadLetterResource {
+
+    private final DeadLetterService letters;
+    private final SecurityIdentity identity;
+
+    public DeadLetterResource(DeadLetterService letters, SecurityIdentity identity) {
+        this.letters = letters;
+        this.identity = identity;
+    }
+
+    /** Parked messages, newest first, filtered by reason, routing key, status and time [from, to). */
+    @GET
+    public Uni<DeadLetterPageView> list(@QueryParam("reason") String reason,
+            @QueryParam("routingKey") String routingKey, @QueryParam("status") String status,
+            @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("page") String page, @QueryParam("size") String size) {
+        DeadLetterRepository.Filter filter = new DeadLetterRepository.Filter(QueryParams.text(reason),
+                QueryParams.text(routingKey), QueryParams.enumValue("status", status, DeadLetterStatus.class),
+                QueryParams.instant("from", from), QueryParams.instant("to", to));
+        return letters.list(filter, QueryParams.integer("page", page, 0), QueryParams.optionalInteger("size", size))
+                .map(DeadLetterPageView::of);
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<DeadLetterView> get(@PathParam("id") UUID id) {
+        return letters.get(id).map(DeadLetterView::full);
+    }
+
+    /** Sends the message again through the outbox; 202, as the publish follows the commit. */
+    @POST
+    @Path("/{id}/replay")
+    public Uni<Response> replay(@PathParam("id") UUID id) {
+        return letters.replay(Caller.of(identity), id)
+                .map(letter -> Response.accepted(DeadLetterView.summary(letter)).build());
+    }
+
+    /** Discards the message for good, recording who and when. */
+    @DELETE
+    @Path("/{id}")
+    public Uni<DeadLetterView> discard(@PathParam("id") UUID id) {
+        return letters.discard(Caller.of(identity), id).map(DeadLetterView::summary);
+    }
+}

@@ -1,0 +1,166 @@
+package io.seatbooking.deadletter.service;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.seatbooking.deadletter.AmqpValues;
+import io.seatbooking.deadletter.DeadLetter;
+import io.seatbooking.deadletter.DeadLetterConfig;
+import io.seatbooking.deadletter.DeadLetterHeaders;
+import io.seatbooking.deadletter.DeadLetterMetrics;
+import io.seatbooking.deadletter.DeadLetterPage;
+import io.seatbooking.deadletter.DeadLetterStatus;
+import io.seatbooking.deadletter.repository.DeadLetterRepository;
+import io.seatbooking.messaging.PaymentsTopology;
+import io.seatbooking.outbox.OutboxMessage;
+import io.seatbooking.outbox.OutboxWriter;
+import io.seatbooking.web.problem.Problem;
+import io.seatbooking.web.problem.ProblemException;
+import io.seatbooking.web.problem.ProblemType;
+import io.seatbooking.web.security.Caller;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Operations on parked messages: list, show, replay, discard.
+ *
+ * <p>A replay is one transaction: the letter goes from PARKED to REPLAYED (a conditional update,
+ * so of two concurrent replays exactly one wins) and the message is appended to the outbox, which
+ * publishes it with publisher confirms; so a replay is never lost and never sent twice by the
+ * service. The replayed message keeps its body, content type and message id (the inbox still
+ * recognises it if its effect had in fact been applied), drops the failure headers (a fresh
+ * start: attempts count from zero) and says which letter it came from ({@code x-replay-of}).
+ */
+@ApplicationScoped
+public class DeadLetterService {
+
+    private final Pool pool;
+    private final DeadLetterRepository letters;
+    private final OutboxWriter outbox;
+    private final DeadLetterConfig config;
+    private final DeadLetterMetrics metrics;
+
+    public DeadLetterService(Pool pool, DeadLetterRepository letters, OutboxWriter outbox, DeadLetterConfig config,
+            DeadLetterMetrics metrics) {
+        this.pool = pool;
+        this.letters = letters;
+        this.outbox = outbox;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** One page, newest first. */
+    public Uni<DeadLetterPage> list(DeadLetterRepository.Filter filter, int page, Integer size) {
+        int pageSize = size == null ? config.defaultPageSize() : size;
+        if (page < 0 || pageSize < 1 || pageSize > config.maxPageSize()) {
+            throw ProblemException.of(ProblemType.MALFORMED_REQUEST,
+                    "page must be 0 or more and size between 1 and " + config.maxPageSize() + ".");
+        }
+        if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
+            throw ProblemException.of(ProblemType.MALFORMED_REQUEST, "from must be before to.");
+        }
+        return letters.list(filter, page, pageSize)
+                .chain(items -> letters.count(filter).map(total -> new DeadLetterPage(items, page, pageSize, total)));
+    }
+
+    /** The letter with headers and payload. */
+    public Uni<DeadLetter> get(UUID id) {
+        return letters.find(id).map(found -> found.orElseThrow(() -> notFound(id)));
+    }
+
+    /** Replays a PARKED letter through the outbox; 404 unknown, 409 already replayed or discarded. */
+    public Uni<DeadLetter> replay(Caller caller, UUID id) {
+        // The message id is fixed when the letter is parked, so it can be worked out before the
+        // transaction; the transaction's conditional update decides whether the replay happens.
+        return get(id).chain(letter -> {
+            UUID eventId = replayMessageId(letter);
+            return pool.withTransaction(tx -> letters.resolve(tx, id, DeadLetterStatus.REPLAYED, caller.id(), eventId)
+                    .chain(closed -> closed.isPresent()
+                            ? appendReplay(tx, closed.get(), eventId, caller).replaceWith(closed.get())
+                            : whyNotParked(id)));
+        }).invoke(metrics::refresh);
+    }
+
+    /** Discards a PARKED letter, recording who and when; 404 unknown, 409 already resolved. */
+    public Uni<DeadLetter> discard(Caller caller, UUID id) {
+        return pool.withTransaction(tx -> letters.resolve(tx, id, DeadLetterStatus.DISCARDED, caller.id(), null)
+                .chain(closed -> closed.isPresent() ? Uni.createFrom().item(closed.get()) : whyNotParked(id)))
+                .invoke(metrics::refresh);
+    }
+
+    private Uni<Void> appendReplay(SqlConnection tx, DeadLetter letter, UUID messageId, Caller caller) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        letter.headers().forEach((name, value) -> {
+            String text = AmqpValues.text(value);
+            if (text != null && !DeadLetterHeaders.FAILURE_STATE.contains(name)) {
+                headers.put(name, text);
+            }
+        });
+        headers.put(DeadLetterHeaders.ORIGINAL_EXCHANGE, letter.originalExchange());
+        headers.put(DeadLetterHeaders.ORIGINAL_ROUTING_KEY, letter.originalRoutingKey());
+        headers.put(DeadLetterHeaders.REPLAY_OF, letter.id().toString());
+        headers.put(DeadLetterHeaders.REPLAYED_BY, caller.id());
+        if (letter.messageId() != null && uuid(letter.messageId()) == null) {
+            headers.put(DeadLetterHeaders.ORIGINAL_MESSAGE_ID, letter.messageId());
+        }
+        boolean toSourceQueue = config.replayToSourceQueue() && PaymentsTopology.WORK_QUEUE.equals(letter.sourceQueue());
+        String exchange = toSourceQueue ? PaymentsTopology.RETRY_EXCHANGE : letter.originalExchange();
+        String routingKey = toSourceQueue ? PaymentsTopology.WORK_QUEUE : letter.originalRoutingKey();
+        String type = letter.messageType() != null ? letter.messageType() : letter.originalRoutingKey();
+        String contentType = letter.contentType() != null ? letter.contentType() : "application/octet-stream";
+        return outbox.append(tx, new OutboxMessage(messageId, type, "dead-letter/" + letter.id(), 1, exchange,
+                routingKey, contentType, headers, letter.payload()));
+    }
+
+    /**
+     * The outbox publishes with a UUID message-id: the original one when it is a UUID (so the
+     * inbox still recognises the message), one derived from it otherwise (the original then
+     * travels in {@code x-original-message-id}, which the consumer deduplicates by), and a new one
+     * when the message had none.
+     */
+    static UUID replayMessageId(DeadLetter letter) {
+        if (letter.messageId() == null) {
+            return UUID.randomUUID();
+        }
+        UUID original = uuid(letter.messageId());
+        return original != null ? original
+                : UUID.nameUUIDFromBytes(("message-id:" + letter.messageId()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Uni<DeadLetter> whyNotParked(UUID id) {
+        return letters.find(id).map(found -> {
+            if (found.isEmpty()) {
+                throw notFound(id);
+            }
+            DeadLetter letter = found.get();
+            throw new ProblemException(Problem.of(ProblemType.DEAD_LETTER_ALREADY_RESOLVED,
+                    "Dead letter " + id + " was " + letter.status().name().toLowerCase() + " by " + letter.resolvedBy()
+                            + " at " + letter.resolvedAt() + ".")
+                    .with("letterStatus", letter.status())
+                    .with("resolvedAt", letter.resolvedAt())
+                    .with("resolvedBy", letter.resolvedBy()));
+        });
+    }
+
+    private static ProblemException notFound(UUID id) {
+        return ProblemException.of(ProblemType.DEAD_LETTER_NOT_FOUND, "There is no dead letter " + id + ".");
+    }
+
+    private static UUID uuid(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            UUID parsed = UUID.fromString(value);
+            // UUID.fromString accepts short forms such as "1-1-1-1-1"; only the canonical text round-trips.
+            return parsed.toString().equalsIgnoreCase(value) ? parsed : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.seatbooking.outbox;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of the outbox relay and retention ({@code outbox.*}). */
+@ConfigMapping(prefix = "outbox")
+public interface OutboxConfig {
+
+    Relay relay();
+
+    Lease lease();
+
+    Retention retention();
+
+    interface Relay {
+        /** Whether this replica takes part in relaying (it still needs the lease to publish). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The most rows one claim reads. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** The confirm window: the most published-but-unconfirmed messages at any time. */
+        @WithDefault("1000")
+        int maxInFlight();
+
+        /** A message not confirmed within this time is treated as failed and published again. */
+        @WithDefault("PT10S")
+        Duration confirmTimeout();
+
+        /** Fallback poll when no NOTIFY arrives (lost notifications, listener reconnecting). */
+        @WithDefault("PT1S")
+        Duration pollInterval();
+
+        /** First retry delay after a nack, return, timeout or lost connection. */
+        @WithDefault("PT0.1S")
+        Duration backoffInitial();
+
+        /** The cap of the exponential retry delay. */
+        @WithDefault("PT10S")
+        Duration backoffMax();
+
+        /** How long graceful shutdown waits for in-flight confirms. */
+        @WithDefault("PT10S")
+        Duration drainTimeout();
+    }
+
+    interface Lease {
+        /** The lease's name; replicas contending for the same name elect one relay. */
+        @WithDefault("outbox")
+        String name();
+
+        /** How long a lease lasts without renewal: the bound of a failover. */
+        @WithDefault("PT5S")
+        Duration ttl();
+
+        /** How often the holder renews, and a standby tries to acquire. */
+        @WithDefault("PT1S")
+        Duration renewInterval();
+    }
+
+    interface Retention {
+        /** How long published rows are kept (for audit and re-publication) before deletion. */
+        @WithDefault("PT24H")
+        Duration keep();
+
+        /** The most rows one retention statement deletes. */
+        @WithDefault("5000")
+        int batchSize();
+
+        /** Mean time between retention runs (jittered). */
+        @WithDefault("PT1M")
+        Duration interval();
+    }
+}

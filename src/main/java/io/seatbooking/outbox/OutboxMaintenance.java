@@ -1,0 +1,83 @@
+package io.seatbooking.outbox;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.seatbooking.ops.RepeatingJob;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Keeps the outbox small and visible: deletes published rows older than the retention time in
+ * bounded batches (on the replica holding the relay role), and refreshes the pending-row gauges
+ * ({@code outbox.pending}, {@code outbox.oldest.pending.age}) on every replica.
+ */
+@ApplicationScoped
+public class OutboxMaintenance {
+
+    private static final long STATS_MILLIS = 5_000;
+
+    private final OutboxRepository outbox;
+    private final OutboxRelayRunner runner;
+    private final OutboxConfig config;
+    private final InstantSource clock;
+    private final Vertx vertx;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong oldestAgeMillis = new AtomicLong();
+    private volatile boolean running;
+    private volatile RepeatingJob retention;
+
+    public OutboxMaintenance(OutboxRepository outbox, OutboxRelayRunner runner, OutboxConfig config,
+            InstantSource clock, Vertx vertx, MeterRegistry registry) {
+        this.outbox = outbox;
+        this.runner = runner;
+        this.config = config;
+        this.clock = clock;
+        this.vertx = vertx;
+        Gauge.builder("outbox.pending", pending, AtomicLong::get)
+                .description("Outbox rows not yet confirmed by the broker").register(registry);
+        Gauge.builder("outbox.oldest.pending.age", oldestAgeMillis, a -> a.get() / 1000.0)
+                .baseUnit("seconds").description("Age of the oldest unpublished outbox row").register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        vertx.setTimer(STATS_MILLIS, id -> refreshStats());
+        // Only the replica holding the relay role deletes; the others look again next time.
+        retention = RepeatingJob.start(vertx, "Outbox retention", config.retention().interval(),
+                () -> runner.relay().map(OutboxRelay::isLeader).orElse(false)
+                        ? deleteExpiredBatch().map(deleted -> deleted >= config.retention().batchSize())
+                        : io.smallrye.mutiny.Uni.createFrom().item(false));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (retention != null) {
+            retention.stop();
+        }
+    }
+
+    /** Deletes one batch of expired published rows now; answers how many. */
+    public io.smallrye.mutiny.Uni<Integer> deleteExpiredBatch() {
+        return outbox.deletePublished(clock.instant(), config.retention().keep(), config.retention().batchSize());
+    }
+
+    private void refreshStats() {
+        if (!running) {
+            return;
+        }
+        outbox.pendingStats().subscribe().with(stats -> {
+            pending.set(stats.pending());
+            oldestAgeMillis.set(stats.oldestCreatedAt() == null ? 0
+                    : Math.max(0, Duration.between(stats.oldestCreatedAt(), clock.instant()).toMillis()));
+            vertx.setTimer(STATS_MILLIS, id -> refreshStats());
+        }, failure -> vertx.setTimer(STATS_MILLIS, id -> refreshStats()));
+    }
+}

@@ -1,0 +1,53 @@
+package io.seatbooking.payments;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Counters of the payments consumer (Prometheus names in brackets):
+ * <ul>
+ * <li>{@code payments.consumed} [payments_consumed_total] by {@code outcome}: confirmed,
+ * cancelled, refund-requested, already-applied, no-change, duplicate, retried, parked;
+ * <li>{@code payments.inbox.duplicates} [payments_inbox_duplicates_total]: redeliveries skipped;
+ * <li>{@code payments.retries} [payments_retries_total] by {@code step} (1 = first retry);
+ * <li>{@code payments.parked} [payments_parked_total] by {@code reason}: sent to the DLX;
+ * <li>{@code payments.requeued} [payments_requeued_total]: handed back to the broker because
+ * neither processing nor a republish worked.
+ * </ul>
+ */
+@ApplicationScoped
+public class PaymentsMetrics {
+
+    private final MeterRegistry registry;
+
+    public PaymentsMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void consumed(PaymentOutcome outcome) {
+        counter("payments.consumed", "outcome", outcome.slug()).increment();
+        if (outcome == PaymentOutcome.DUPLICATE) {
+            counter("payments.inbox.duplicates").increment();
+        }
+    }
+
+    public void retried(int step) {
+        counter("payments.consumed", "outcome", "retried").increment();
+        counter("payments.retries", "step", Integer.toString(step)).increment();
+    }
+
+    public void parked(String reason) {
+        counter("payments.consumed", "outcome", "parked").increment();
+        counter("payments.parked", "reason", reason).increment();
+    }
+
+    public void requeued() {
+        counter("payments.requeued").increment();
+    }
+
+    private Counter counter(String name, String... tags) {
+        return Counter.builder(name).tags(tags).register(registry);
+    }
+}

@@ -1,0 +1,220 @@
+package io.seatbooking.deadletter;
+
+import static io.restassured.RestAssured.given;
+import static io.seatbooking.payments.PaymentsTestSupport.adminToken;
+import static io.seatbooking.payments.PaymentsTestSupport.deadLetters;
+import static io.seatbooking.payments.PaymentsTestSupport.props;
+import static io.seatbooking.payments.PaymentsTestSupport.publish;
+import static io.seatbooking.payments.PaymentsTestSupport.single;
+import static io.seatbooking.payments.PaymentsTestSupport.token;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.seatbooking.messaging.PaymentsTopology;
+
+/** The admin API of the dead letter channel, on letters parked through the real broker. */
+@QuarkusTest
+class DeadLetterResourceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String PROBLEM = "https://seat-booking.dev/problems/";
+
+    /** Publishes a body that is not JSON and waits until it is parked; answers its letter id. */
+    private static UUID parkedPoison(String routingKey, String body) {
+        String messageId = "poison-" + UUID.randomUUID();
+        publish(routingKey, props(messageId, Map.of("test-marker", "dead-letter-api")),
+                body.getBytes(StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> !deadLetters(messageId).isEmpty());
+        return UUID.fromString(deadLetters(messageId).get(0).split("\\|")[3]);
+    }
+
+    @Test
+    void aPoisonMessageIsParkedAtOnceWithWhatAnOperatorNeeds() {
+        String body = "this is not JSON " + UUID.randomUUID();
+        UUID id = parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, body);
+
+        given().auth().oauth2(adminToken())
+                .when().get("/api/admin/dead-letters/{id}", id)
+                .then().statusCode(200)
+                .body("status", equalTo("PARKED"))
+                .body("reason", equalTo("unparseable"))
+                .body("attempts", equalTo(1))
+                .body("exceptionSummary", equalTo("The body is not JSON."))
+                .body("originalExchange", equalTo("payments"))
+                .body("originalRoutingKey", equalTo("payment.succeeded"))
+                .body("sourceQueue", equalTo("booking.payments"))
+                .body("contentType", equalTo("application/cloudevents+json"))
+                .body("payloadText", equalTo(body))
+                .body("payloadBase64", equalTo(Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8))))
+                .body("headers.'x-failure-reason'", equalTo("unparseable"))
+                .body("headers.'x-attempts'", equalTo(1))
+                .body("headers.'test-marker'", equalTo("dead-letter-api"))
+                .body("resolvedAt", nullValue());
+    }
+
+    @Test
+    void theListingFiltersByReasonRoutingKeyAndTimeAndPaginatesNewestFirst() {
+        Instant from = Instant.now().minusMillis(1);
+        UUID first = parkedPoison(PaymentsTopology.PAYMENT_FAILED, "{not json");
+        UUID second = parkedPoison(PaymentsTopology.PAYMENT_FAILED, "{not json either");
+        UUID other = parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, "{nor this");
+        String admin = adminToken();
+
+        List<String> failedIds = given().auth().oauth2(admin)
+                .queryParam("reason", "unparseable").queryParam("routingKey", "payment.failed")
+                .queryParam("from", from.toString()).queryParam("size", 100)
+                .when().get("/api/admin/dead-letters")
+                .then().statusCode(200).extract().jsonPath().getList("items.id");
+        assertThat(failedIds).contains(second.toString(), first.toString()).doesNotContain(other.toString());
+        assertThat(failedIds.indexOf(second.toString())).isLessThan(failedIds.indexOf(first.toString()));
+
+        given().auth().oauth2(admin)
+                .queryParam("from", from.toString()).queryParam("size", 1).queryParam("page", 0)
+                .when().get("/api/admin/dead-letters")
+                .then().statusCode(200)
+                .body("items.size()", equalTo(1))
+                .body("size", equalTo(1))
+                .body("items[0].headers", nullValue())
+                .body("items[0].payloadBase64", nullValue())
+                .body("items[0].payloadBytes", notNullValue());
+        given().auth().oauth2(admin)
+                .queryParam("to", from.toString()).queryParam("status", "PARKED").queryParam("size", 100)
+                .when().get("/api/admin/dead-letters")
+                .then().statusCode(200)
+                .body("items.id", org.hamcrest.Matchers.not(hasItem(first.toString())));
+    }
+
+    @Test
+    void badListingParametersAreProblems() {
+        String admin = adminToken();
+        for (Map<String, Object> query : List.<Map<String, Object>> of(Map.of("size", 1000), Map.of("size", 0),
+                Map.of("page", -1), Map.of("status", "LOST"), Map.of("from", "yesterday"), Map.of("page", "x"))) {
+            given().auth().oauth2(admin).queryParams(query)
+                    .when().get("/api/admin/dead-letters")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo(PROBLEM + "malformed-request"));
+        }
+    }
+
+    @Test
+    void replayGoesThroughTheOutboxOnceClosesTheLetterAndASecondReplayIs409() {
+        UUID id = parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, "still not json " + UUID.randomUUID());
+        String messageId = single("SELECT message_id FROM dead_letter WHERE id = ?", id);
+        String operator = "ops-" + UUID.randomUUID();
+        String admin = token(operator, "admin");
+
+        given().auth().oauth2(admin)
+                .when().post("/api/admin/dead-letters/{id}/replay", id)
+                .then().statusCode(202)
+                .body("status", equalTo("REPLAYED"))
+                .body("resolvedBy", equalTo(operator))
+                .body("resolvedAt", notNullValue());
+
+        // One outbox row, to the original exchange and routing key, with the original message id in a
+        // header (the id is not a UUID, so the wire id is derived from it).
+        assertThat(single("SELECT exchange || ' ' || routing_key || ' ' || (headers ->> 'x-original-message-id')"
+                + " || ' ' || (headers ->> 'x-replay-of') FROM outbox_event WHERE subject = ?", "dead-letter/" + id))
+                .isEqualTo("payments payment.succeeded " + messageId + " " + id);
+        // It really went out: it came back through the consumer and, still poison, was parked anew.
+        await().atMost(WAIT).until(() -> single("SELECT count(*) FROM dead_letter WHERE replay_of = ?", id).equals("1"));
+        assertThat(single("SELECT attempts || ' ' || reason FROM dead_letter WHERE replay_of = ?", id))
+                .isEqualTo("1 unparseable");
+
+        given().auth().oauth2(admin)
+                .when().post("/api/admin/dead-letters/{id}/replay", id)
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "dead-letter-already-resolved"))
+                .body("status", equalTo(409))
+                .body("letterStatus", equalTo("REPLAYED"))
+                .body("resolvedBy", equalTo(operator));
+        assertThat(single("SELECT count(*) FROM outbox_event WHERE subject = ?", "dead-letter/" + id)).isEqualTo("1");
+    }
+
+    @Test
+    void discardRecordsWhoAndWhenAndThenReplayAndDiscardAre409() {
+        UUID id = parkedPoison(PaymentsTopology.PAYMENT_FAILED, "discard me");
+        String operator = "ops-" + UUID.randomUUID();
+        String admin = token(operator, "admin");
+
+        given().auth().oauth2(admin)
+                .when().delete("/api/admin/dead-letters/{id}", id)
+                .then().statusCode(200)
+                .body("status", equalTo("DISCARDED"))
+                .body("resolvedBy", equalTo(operator))
+                .body("resolvedAt", notNullValue());
+
+        given().auth().oauth2(admin).when().post("/api/admin/dead-letters/{id}/replay", id)
+                .then().statusCode(409).body("type", equalTo(PROBLEM + "dead-letter-already-resolved"))
+                .body("letterStatus", equalTo("DISCARDED"));
+        given().auth().oauth2(admin).when().delete("/api/admin/dead-letters/{id}", id)
+                .then().statusCode(409);
+        assertThat(single("SELECT count(*) FROM outbox_event WHERE subject = ?", "dead-letter/" + id)).isEqualTo("0");
+    }
+
+    @Test
+    void aMessageTheBrokerDeadLetteredItselfIsParkedWithTheBrokersReasonAndOrigin() {
+        // As the broker dead-letters a message from booking.payments over its delivery limit.
+        String messageId = "crash-loop-" + UUID.randomUUID();
+        Map<String, Object> death = new java.util.HashMap<>();
+        death.put("queue", "booking.payments");
+        death.put("reason", "delivery_limit");
+        death.put("count", 1L);
+        death.put("exchange", "payments");
+        death.put("routing-keys", List.of("payment.succeeded"));
+        death.put("time", new java.util.Date());
+        io.seatbooking.payments.PaymentsTestSupport.publishAll(List.of(new io.seatbooking.payments.PaymentsTestSupport.Outgoing(
+                PaymentsTopology.DEAD_LETTER_EXCHANGE, "payment.succeeded",
+                props(messageId, Map.of("x-death", List.of(death), "x-first-death-reason", "delivery_limit")),
+                "{}".getBytes(StandardCharsets.UTF_8))));
+
+        await().atMost(WAIT).until(() -> !deadLetters(messageId).isEmpty());
+        String id = deadLetters(messageId).get(0).split("\\|")[3];
+        given().auth().oauth2(adminToken())
+                .when().get("/api/admin/dead-letters/{id}", id)
+                .then().statusCode(200)
+                .body("reason", equalTo("delivery-limit"))
+                .body("sourceQueue", equalTo("booking.payments"))
+                .body("originalExchange", equalTo("payments"))
+                .body("originalRoutingKey", equalTo("payment.succeeded"))
+                .body("headers.'x-death'[0].reason", equalTo("delivery_limit"));
+    }
+
+    @Test
+    void anUnknownLetterIs404() {
+        String admin = adminToken();
+        UUID unknown = UUID.randomUUID();
+        given().auth().oauth2(admin).when().get("/api/admin/dead-letters/{id}", unknown)
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEM + "dead-letter-not-found"));
+        given().auth().oauth2(admin).when().post("/api/admin/dead-letters/{id}/replay", unknown)
+                .then().statusCode(404).body("type", equalTo(PROBLEM + "dead-letter-not-found"));
+        given().auth().oauth2(admin).when().delete("/api/admin/dead-letters/{id}", unknown)
+                .then().statusCode(404).body("type", equalTo(PROBLEM + "dead-letter-not-found"));
+    }
+
+    @Test
+    void onlyAdminsMayOperateOnDeadLetters() {
+        given().when().get("/api/admin/dead-letters").then().statusCode(401)
+                .contentType("application/problem+json");
+        given().auth().oauth2(token("customer-" + UUID.randomUUID(), "customer"))
+                .when().get("/api/admin/dead-letters").then().statusCode(403)
+                .contentType("application/problem+json");
+        given().auth().oauth2(token("customer-" + UUID.randomUUID(), "customer"))
+                .when().post("/api/admin/dead-letters/{id}/replay", UUID.randomUUID()).then().statusCode(403);
+    }
+}

@@ -1,0 +1,35 @@
+package io.seatbooking.web.problem;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+
+/**
+ * Test-only endpoints that fail the way bugs do, with messages full of internals (SQL, class
+ * names), so that tests can check what a client gets to see of an unexpected failure. It lives
+ * in the test sources: the packaged service has no such endpoint.
+ */
+@Path("/api/test-only/failures")
+@PermitAll
+@Produces(MediaType.APPLICATION_JSON)
+public class FailingResource {
+
+    @GET
+    @Path("/database")
+    public Uni<String> database() {
+        return Uni.createFrom().failure(new PgException(
+                "duplicate key value violates unique constraint \"booking_pkey\"", "ERROR", "23505",
+                "Key (id)=(42) already exists. SELECT * FROM booking WHERE id = $1"));
+    }
+
+    @GET
+    @Path("/bug")
+    public String bug() {
+        throw new IllegalStateException("Cannot invoke \"io.seatbooking.booking.Booking.id\" because \"booking\" is null");
+    }
+}
