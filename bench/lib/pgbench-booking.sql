@@ -1,0 +1,73 @@
+-- One booking as the service makes it, statement for statement (booking/repository,
+-- outbox/OutboxWriter): the hold's pre-read, its transaction (conditional seat update, booking and
+-- claim insert, outbox row + NOTIFY), the confirm's read, its transaction (conditional booking and
+-- seat updates, outbox row + NOTIFY). The service's parameters become expressions of the client
+-- id and a per-client counter (-D n=0), computed in the server: each client books its own show's
+-- seats S1, S2, ... so nothing contends. The event payload has the events' size (650 bytes).
+\set n :n + 1
+SELECT label, status, version FROM seat
+ WHERE show_id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid
+   AND label = ANY (ARRAY['S' || :n]) \gset
+BEGIN;
+UPDATE seat
+   SET status = 'HELD', booking_id = md5(:client_id || '-' || :n)::uuid, version = version + 1
+ WHERE show_id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid
+   AND label = ANY (ARRAY['S' || :n])
+   AND status = 'AVAILABLE'
+   AND version = (ARRAY[:version]::bigint[])[array_position(ARRAY['S' || :n], label)]
+RETURNING label;
+WITH held AS (
+    INSERT INTO booking (id, show_id, customer_id, status, seats, expires_at, created_at, updated_at, version)
+    VALUES (md5(:client_id || '-' || :n)::uuid, ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid,
+            'pgbench-' || :client_id, 'HELD', ARRAY['S' || :n], now() + interval '10 minutes', now(), now(), 1)
+)
+INSERT INTO booking_seat (booking_id, show_id, label)
+SELECT md5(:client_id || '-' || :n)::uuid, ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid,
+       unnest(ARRAY['S' || :n]);
+WITH appended AS (
+    INSERT INTO outbox_event
+           (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
+    SELECT * FROM unnest(ARRAY[gen_random_uuid()], ARRAY['booking.held'], ARRAY[md5(:client_id || '-' || :n)],
+                         ARRAY[1::bigint], ARRAY['booking.events'], ARRAY['booking.held'],
+                         ARRAY['application/cloudevents+json'], ARRAY['{}'::jsonb],
+                         ARRAY[convert_to(repeat('x', 650), 'UTF8')])
+    RETURNING id
+)
+SELECT pg_notify('outbox_event', '') FROM (SELECT 1 FROM appended LIMIT 1) AS written;
+COMMIT;
+SELECT b.id, b.show_id, b.customer_id, b.status, b.seats, b.expires_at, b.payment_reference,
+       b.created_at, b.updated_at, b.version,
+       ARRAY(SELECT s.label FROM seat s
+              WHERE s.show_id = b.show_id AND s.label = ANY (b.seats) AND s.booking_id = b.id
+              ORDER BY s.label) AS owned_labels,
+       ARRAY(SELECT s.version FROM seat s
+              WHERE s.show_id = b.show_id AND s.label = ANY (b.seats) AND s.booking_id = b.id
+              ORDER BY s.label) AS owned_versions
+  FROM booking b
+ WHERE b.id = md5(:client_id || '-' || :n)::uuid;
+\set held_version :version + 1
+BEGIN;
+UPDATE booking
+   SET status = 'CONFIRMED', version = version + 1, updated_at = now(),
+       payment_reference = coalesce(NULL, payment_reference)
+ WHERE id = md5(:client_id || '-' || :n)::uuid AND version = 1
+RETURNING version;
+UPDATE seat
+   SET status = 'BOOKED', version = version + 1
+ WHERE show_id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid
+   AND label = ANY (ARRAY['S' || :n])
+   AND booking_id = md5(:client_id || '-' || :n)::uuid
+   AND status = 'HELD'
+   AND version = (ARRAY[:held_version]::bigint[])[array_position(ARRAY['S' || :n], label)]
+RETURNING label;
+WITH appended AS (
+    INSERT INTO outbox_event
+           (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
+    SELECT * FROM unnest(ARRAY[gen_random_uuid()], ARRAY['booking.confirmed'], ARRAY[md5(:client_id || '-' || :n)],
+                         ARRAY[2::bigint], ARRAY['booking.events'], ARRAY['booking.confirmed'],
+                         ARRAY['application/cloudevents+json'], ARRAY['{}'::jsonb],
+                         ARRAY[convert_to(repeat('x', 650), 'UTF8')])
+    RETURNING id
+)
+SELECT pg_notify('outbox_event', '') FROM (SELECT 1 FROM appended LIMIT 1) AS written;
+COMMIT;
