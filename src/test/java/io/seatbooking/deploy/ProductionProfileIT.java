@@ -141,7 +141,7 @@ class ProductionProfileIT {
         env.replaceAll((name, value) -> value.replace("seat-booking-db-rw:5432/app", "127.0.0.1:5432/" + DATABASE)
                 .replace("otel-collector.observability.svc", "127.0.0.1"));
         env.put("RABBITMQ_HOST", "127.0.0.1");
-        env.put("RABBITMQ_VIRTUAL_HOST", "seatbooking-test");
+        env.put("RABBITMQ_VIRTUAL_HOST", io.seatbooking.support.TestDatabase.virtualHost());
         Path key = Files.createTempFile("public-key", ".pem");
         Files.copy(Path.of("dev/keys/dev-only-public-key.pem"), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", key.toString());

@@ -152,7 +152,7 @@ public final class PaymentsTestSupport {
         factory.setPort(5672);
         factory.setUsername("guest");
         factory.setPassword("guest");
-        factory.setVirtualHost("seatbooking-test");
+        factory.setVirtualHost(io.seatbooking.support.TestDatabase.virtualHost());
         return factory;
     }
 

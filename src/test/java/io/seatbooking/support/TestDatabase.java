@@ -20,7 +20,8 @@ import io.quarkus.test.common.WithTestResource;
  *
  * <p>The database is {@code seatbooking_test} unless the environment variable
  * {@code SEATBOOKING_TEST_DB} names another one (CI uses a throwaway database per run; several
- * checkouts on one machine can keep their schemas apart). Under the {@code devservices} profile
+ * checkouts on one machine can keep their schemas apart); likewise the RabbitMQ virtual host,
+ * {@link #virtualHost()}. Under the {@code devservices} profile
  * it does nothing: Quarkus Dev Services provide the database.
  *
  * <p>Global scope: every {@code @QuarkusTest} shares this one resource, so Quarkus boots once
@@ -45,6 +46,7 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         for (String prefix : new String[] { "", "%test." }) {
             config.put(prefix + "quarkus.datasource.reactive.url", "postgresql:" + SERVER + name);
             config.put(prefix + "quarkus.datasource.jdbc.url", "jdbc:postgresql:" + SERVER + name);
+            config.put(prefix + "rabbitmq-virtual-host", virtualHost());
         }
         return config;
     }
@@ -61,6 +63,20 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
             throw new IllegalArgumentException("SEATBOOKING_TEST_DB must be a lower-case identifier, not " + name);
         }
         return name;
+    }
+
+    /**
+     * The RabbitMQ virtual host of the tests: {@code SEATBOOKING_TEST_VHOST}, or
+     * {@code seatbooking-test} (bin/services creates it). Test runs that overlap on one machine
+     * (CI beside a developer's run) use their own, so that one's consumers never take the other's
+     * messages.
+     */
+    public static String virtualHost() {
+        String vhost = System.getenv().getOrDefault("SEATBOOKING_TEST_VHOST", "seatbooking-test");
+        if (!SAFE_NAME.matcher(vhost.replace('-', '_')).matches()) {
+            throw new IllegalArgumentException("SEATBOOKING_TEST_VHOST must be a lower-case name, not " + vhost);
+        }
+        return vhost;
     }
 
     private static boolean devServices() {
