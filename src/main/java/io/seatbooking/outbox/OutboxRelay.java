@@ -46,6 +46,14 @@ import io.vertx.core.Vertx;
  * poll). Confirms are marked in batches. A nack, return, timeout or lost connection leaves the
  * row pending and pauses claiming for a capped, jittered exponential backoff.
  *
+ * <p><b>Claims.</b> A full claim walks the pending rows from the lowest id, leaving out those in
+ * flight; each of those costs the database a heap fetch, a thousand per claim with a full
+ * window. So the relay keeps a cursor, the highest id it has claimed, and while nothing can have
+ * appeared below it claims only above it. Something can appear below it when a transaction that
+ * took a lower id commits later (its NOTIFY says so), when a row was passed over because its
+ * subject was busy, when a publish failed, or when the role changed hands: each of these, and
+ * the fallback poll, makes the next claim a full one.
+ *
  * <p>All state lives on one Vert.x context; methods hop onto it.
  */
 public final class OutboxRelay {
@@ -72,6 +80,8 @@ public final class OutboxRelay {
     private boolean leader;
     private boolean claiming;
     private boolean claimAgain;
+    private boolean fullClaimDue = true;
+    private long cursor;
     private boolean marking;
     private boolean markScheduled;
     private boolean opening;
@@ -103,6 +113,7 @@ public final class OutboxRelay {
             leaseTimer = vertx.setPeriodic(leaseRenewMillis, id -> leaseTick());
             pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
                 publisher.failOlderThan(config.confirmTimeout().toNanos());
+                fullClaimDue = true;
                 pump();
             });
         });
@@ -110,7 +121,12 @@ public final class OutboxRelay {
 
     /** There may be new rows (a NOTIFY arrived). */
     public void wake() {
-        context.runOnContext(v -> pump());
+        context.runOnContext(v -> {
+            // The committed row may have an id below the cursor (its transaction took the id
+            // before others that committed first).
+            fullClaimDue = true;
+            pump();
+        });
     }
 
     /** Whether this replica currently holds the relay role. */
@@ -194,6 +210,8 @@ public final class OutboxRelay {
 
     private void becomeLeader() {
         leader = true;
+        fullClaimDue = true;
+        cursor = 0;
         consecutiveFailures = 0;
         backoffUntilNanos = 0;
         metrics.leader(true);
@@ -244,10 +262,15 @@ public final class OutboxRelay {
         int limit = Math.min(config.batchSize(), room);
         claiming = true;
         claimAgain = false;
-        outbox.claim(token.get(), inFlight.keySet(), limit).subscribe().with(
+        boolean full = fullClaimDue;
+        fullClaimDue = false;
+        Uni<List<OutboxRow>> claim = full ? outbox.claim(token.get(), inFlight.keySet(), 0, limit)
+                : outbox.claim(token.get(), List.of(), cursor, limit);
+        claim.subscribe().with(
                 rows -> context.runOnContext(v -> onClaimed(rows, limit)),
                 failure -> context.runOnContext(v -> {
                     claiming = false;
+                    fullClaimDue |= full;
                     warnRarely("Claiming outbox rows failed: " + failure);
                     backOff();
                 }));
@@ -261,8 +284,11 @@ public final class OutboxRelay {
         Set<String> waiting = new HashSet<>();
         List<OutboxRow> sendable = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
-            // A subject's next row waits until its previous one is confirmed and marked.
+            cursor = Math.max(cursor, row.id());
+            // A subject's next row waits until its previous one is confirmed and marked; the
+            // next full claim finds it again.
             if (busySubjects.contains(row.subject()) || !waiting.add(row.subject())) {
+                fullClaimDue = true;
                 continue;
             }
             sendable.add(row);
@@ -360,6 +386,7 @@ public final class OutboxRelay {
             return;
         }
         busySubjects.remove(sent.subject());
+        fullClaimDue = true;
         Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
         PublishTracing.end(sent.span(), cause);
         ConfirmingPublisher.FailureKind kind = cause instanceof PublishFailure pf ? pf.kind()

@@ -25,6 +25,7 @@ public class OutboxRepository {
                    o.content_type, o.headers, o.payload, o.created_at
               FROM outbox_event o
              WHERE o.published_at IS NULL
+               AND o.id > $6
                AND o.id <> ALL ($1::bigint[])
                AND EXISTS (SELECT 1 FROM outbox_relay_lease l
                             WHERE l.name = $2 AND l.owner = $3 AND l.epoch = $4 AND l.expires_at > now())
@@ -67,12 +68,14 @@ public class OutboxRepository {
     }
 
     /**
-     * Up to {@code limit} pending rows in id order, leaving out {@code exclude} (rows already in
-     * flight); empty unless {@code lease} is still held in the database.
+     * Up to {@code limit} pending rows in id order with ids above {@code after}, leaving out
+     * {@code exclude} (rows already in flight); empty unless {@code lease} is still held in the
+     * database. Each excluded row costs the scan a heap fetch, so a caller that knows no pending
+     * row below some id passes that id as {@code after} and nothing to exclude.
      */
-    public Uni<List<OutboxRow>> claim(RelayLease.Token lease, Collection<Long> exclude, int limit) {
+    public Uni<List<OutboxRow>> claim(RelayLease.Token lease, Collection<Long> exclude, long after, int limit) {
         Tuple params = Tuple.tuple(List.of(exclude.toArray(Long[]::new), lease.name(), lease.owner(), lease.epoch(),
-                limit));
+                limit, after));
         return pool.preparedQuery(CLAIM).execute(params).map(rows -> {
             List<OutboxRow> claimed = new ArrayList<>(rows.size());
             for (Row row : rows) {

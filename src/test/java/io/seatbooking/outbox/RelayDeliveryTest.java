@@ -156,4 +156,51 @@ class RelayDeliveryTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * A transaction that took its outbox id before another but commits after it (the relay has
+     * meanwhile claimed past that id) is still published: its NOTIFY makes the next claim walk
+     * from the lowest pending id again.
+     */
+    @Test
+    void aRowCommittedAfterARowWithAHigherIdIsStillPublished() throws Exception {
+        String early = "late-commit-" + UUID.randomUUID();
+        String later = "early-commit-" + UUID.randomUUID();
+        String url = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.datasource.jdbc.url", String.class);
+        try (java.sql.Connection slow = java.sql.DriverManager.getConnection(url, "postgres", "");
+                java.sql.Connection fast = java.sql.DriverManager.getConnection(url, "postgres", "")) {
+            slow.setAutoCommit(false);
+            long lowId = insertOutboxRow(slow, early);
+            long highId = insertOutboxRow(fast, later);
+            assertThat(lowId).isLessThan(highId);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !events.about(later).isEmpty());
+
+            slow.commit();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !events.about(early).isEmpty());
+        }
+        assertThat(events.about(early)).hasSize(1);
+        assertThat(events.about(later)).hasSize(1);
+    }
+
+    /** One outbox row with its NOTIFY, as OutboxWriter writes them; answers its id. */
+    private static long insertOutboxRow(java.sql.Connection connection, String subject) throws Exception {
+        String payload = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"subject\":\"" + subject
+                + "\",\"sequence\":\"1\",\"type\":\"booking.held\",\"source\":\"/test\"}";
+        try (java.sql.PreparedStatement insert = connection.prepareStatement("""
+                WITH appended AS (
+                    INSERT INTO outbox_event (event_id, event_type, subject, sequence, exchange, routing_key,
+                                              content_type, payload)
+                    VALUES (gen_random_uuid(), 'booking.held', ?, 1, 'booking.events', 'booking.held',
+                            'application/cloudevents+json', convert_to(?, 'UTF8'))
+                    RETURNING id)
+                SELECT id, pg_notify('outbox_event', '') FROM appended""")) {
+            insert.setString(1, subject);
+            insert.setString(2, payload);
+            try (java.sql.ResultSet row = insert.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
 }
