@@ -147,6 +147,10 @@ final class BookingWorkload implements AutoCloseable {
             }
             return;
         }
+        if (hold.status() == Ledger.REFUSED) {
+            pauseAfterFailure();
+            return;
+        }
         if (hold.unknownOutcome()) {
             ledger.uncertainHold(customer, showId, seats);
             pauseAfterFailure();
@@ -176,6 +180,10 @@ final class BookingWorkload implements AutoCloseable {
         if (r.status() == 200) {
             booking.settled(to);
             return true;
+        }
+        if (r.status() == Ledger.REFUSED) {
+            pauseAfterFailure();
+            return false;
         }
         if (r.unknownOutcome()) {
             booking.maybe(to);
@@ -227,6 +235,9 @@ final class BookingWorkload implements AutoCloseable {
             response = new Response(r.statusCode(), r.body());
         } catch (HttpTimeoutException e) {
             response = new Response(Ledger.TIMED_OUT, "");
+        } catch (java.net.ConnectException e) {
+            // Refused: the request never reached a service, so nothing can have committed.
+            response = new Response(Ledger.REFUSED, "");
         } catch (IOException e) {
             response = new Response(Ledger.NO_ANSWER, "");
         }

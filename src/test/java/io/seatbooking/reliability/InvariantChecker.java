@@ -268,7 +268,7 @@ final class InvariantChecker {
             maxLatency = Math.max(maxLatency, c.endMillis() - c.startMillis());
             if (c.status() == Ledger.TIMED_OUT) {
                 timedOut++;
-            } else if (c.status() == Ledger.NO_ANSWER) {
+            } else if (c.status() == Ledger.NO_ANSWER || c.status() == Ledger.REFUSED) {
                 noAnswer++;
                 if (windows.stream().noneMatch(w -> w.processDown() && w.covers(c))) {
                     noAnswerWhileUp++;

@@ -20,7 +20,10 @@ final class Ledger {
 
     enum Kind { SHOW, HOLD, CONFIRM, CANCEL, PAYMENT }
 
-    /** One HTTP call. status: the HTTP status, or {@link #NO_ANSWER} (I/O error) or {@link #TIMED_OUT}. */
+    /**
+     * One HTTP call. status: the HTTP status, or {@link #NO_ANSWER} (the connection failed after
+     * the request may have reached the service), {@link #TIMED_OUT} or {@link #REFUSED}.
+     */
     record Call(Kind kind, long startMillis, long endMillis, int status) {
         boolean unknownOutcome() {
             return status == NO_ANSWER || status == TIMED_OUT || status >= 500;
@@ -29,6 +32,8 @@ final class Ledger {
 
     static final int NO_ANSWER = -1;
     static final int TIMED_OUT = -2;
+    /** The connection was refused: the request reached no service. */
+    static final int REFUSED = -3;
 
     /** A booking the API answered 201 for. */
     static final class Known {
