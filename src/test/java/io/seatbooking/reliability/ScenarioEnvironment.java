@@ -128,6 +128,11 @@ final class ScenarioEnvironment implements AutoCloseable {
 
     /** Starts a service process and waits until it is ready. */
     ServiceProcess startService(Wiring wiring) throws Exception {
+        return launch(wiring).awaitReady(Duration.ofSeconds(120));
+    }
+
+    /** Starts a service process without waiting for it (see {@link ServiceProcess#awaitReady}). */
+    ServiceProcess launch(Wiring wiring) throws Exception {
         String name = scenario + "-" + (++instances);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + wiring.databasePort() + "/" + database);
@@ -147,7 +152,7 @@ final class ScenarioEnvironment implements AutoCloseable {
         jvm.addAll(wiring.jvmOptions());
         ServiceProcess service = ServiceProcess.start(name, wiring.port(), env, jvm);
         services.add(service);
-        return service.awaitReady(Duration.ofSeconds(90));
+        return service;
     }
 
     /** A JDBC connection straight to the scenario's database (never through a proxy). */
