@@ -91,8 +91,13 @@ final class BookingWorkload implements AutoCloseable {
     }
 
     private String createShow() throws Exception {
+        return createShow(seatsPerShow);
+    }
+
+    /** Creates a show of {@code seats} seats (rows A, B, ... of 10) through the API; answers its id. */
+    String createShow(int seats) throws Exception {
         String rows = "";
-        int rowCount = (seatsPerShow + 9) / 10;
+        int rowCount = (seats + 9) / 10;
         for (int r = 0; r < rowCount; r++) {
             rows += (r == 0 ? "" : ",") + "\"" + (char) ('A' + r) + "\"";
         }
@@ -108,6 +113,17 @@ final class BookingWorkload implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(500);
         }
         throw new IllegalStateException("Could not create a show");
+    }
+
+    /** One hold by a new customer, outside the clients' loop; answers the booking, recorded in the ledger. */
+    Ledger.Known holdOnce(String showId, List<String> seats) throws Exception {
+        String customer = "rel-" + UUID.randomUUID();
+        String body = "{\"showId\":\"" + showId + "\",\"seats\":" + JSON.writeValueAsString(seats) + "}";
+        Response hold = send(Ledger.Kind.HOLD, "/api/bookings", Tokens.customer(customer), body, null);
+        if (hold.status() != 201) {
+            throw new IllegalStateException("Hold answered " + hold.status() + ": " + hold.body());
+        }
+        return ledger.held(hold.json().path("id").asText(), customer, showId, seats);
     }
 
     private void runClient() {

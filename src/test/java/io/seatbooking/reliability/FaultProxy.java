@@ -26,14 +26,14 @@ final class FaultProxy implements AutoCloseable {
     private FaultProxy(String name, String host, int port) throws Exception {
         this.name = name;
         this.reactor = new NioReactor(5);
-        // NetCrusher's "incoming" queue carries what the inner side (the client) sent to the
-        // outer side (the server); "outgoing" the replies. Checked by ConsumerCrashIT, whose
-        // hold on the service's acks must not stop deliveries.
+        // NetCrusher's "outgoing" queue carries what the client (inner side) sends to the server
+        // (outer side); "incoming" the server's replies. ConsumerCrashIT checks this: its hold on
+        // the service's acks must not stop deliveries.
         this.crusher = TcpCrusherBuilder.builder().withReactor(reactor)
                 .withBindAddress("127.0.0.1", freePort())
                 .withConnectAddress(host, port)
-                .withIncomingThrottlerFactory(address -> toServer)
-                .withOutgoingThrottlerFactory(address -> toClient)
+                .withOutgoingThrottlerFactory(address -> toServer)
+                .withIncomingThrottlerFactory(address -> toClient)
                 .buildAndOpen();
     }
 
