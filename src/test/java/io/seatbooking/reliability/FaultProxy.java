@@ -70,15 +70,15 @@ final class FaultProxy implements AutoCloseable {
         crusher.closeAllPairs();
     }
 
-    /** Stops moving bytes either way on every connection (they stay open). */
-    void freeze() {
-        crusher.freeze();
-    }
-
-    void unfreeze() {
-        if (crusher.isFrozen()) {
-            crusher.unfreeze();
-        }
+    /**
+     * Stalls the link: every byte read either way from now on is held until {@code duration}
+     * has passed, then delivered; connections stay open. (Not NetCrusher's freeze(): in a first
+     * run, some connections stayed stuck after its unfreeze(), which is a black hole, not a stall.)
+     */
+    void stall(java.time.Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        toServer.stallUntilNanos = until;
+        toClient.stallUntilNanos = until;
     }
 
     /** Adds {@code millis} of delay to every chunk of bytes, in each direction. */
@@ -113,11 +113,16 @@ final class FaultProxy implements AutoCloseable {
         // never leaves before the test drops the connection (resetConnections or cut).
         private static final long HOLD_NANOS = TimeUnit.HOURS.toNanos(1);
         volatile long delayNanos;
+        volatile long stallUntilNanos;
         volatile boolean held;
 
         @Override
         public long calculateDelayNs(ByteBuffer bytes) {
-            return held ? HOLD_NANOS : delayNanos == 0 ? Throttler.NO_DELAY_NS : delayNanos;
+            if (held) {
+                return HOLD_NANOS;
+            }
+            long delay = Math.max(delayNanos, stallUntilNanos - System.nanoTime());
+            return delay <= 0 ? Throttler.NO_DELAY_NS : delay;
         }
     }
 }

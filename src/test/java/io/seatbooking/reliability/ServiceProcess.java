@@ -139,7 +139,7 @@ final class ServiceProcess implements AutoCloseable {
         return false;
     }
 
-    /** The value of one Prometheus sample (first line whose name and labels start so), or -1. */
+    /** The sum of the Prometheus samples whose line starts with {@code prefix}, or -1 if none. */
     double metric(String prefix) {
         try {
             String text = HTTP.send(HttpRequest.newBuilder(base().resolve("/q/metrics")).timeout(Duration.ofSeconds(3))
@@ -147,7 +147,9 @@ final class ServiceProcess implements AutoCloseable {
             double sum = -1;
             for (String line : text.split("\n")) {
                 if (line.startsWith(prefix)) {
-                    double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    // name{labels} value [timestamp]
+                    String[] parts = line.substring(line.indexOf('}') + 1).trim().split("\\s+");
+                    double value = Double.parseDouble(line.indexOf('}') < 0 ? line.split("\\s+")[1] : parts[0]);
                     sum = sum < 0 ? value : sum + value;
                 }
             }
