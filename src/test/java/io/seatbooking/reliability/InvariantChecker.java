@@ -1,0 +1,318 @@
+package io.seatbooking.reliability;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import io.seatbooking.outbox.EventCollector;
+
+/**
+ * The checker every scenario ends with, after its workload stopped and its faults were undone.
+ *
+ * <p>Bookings: every booking the API answered 201 for exists, in a status the client's answers
+ * allow (an unknown outcome allows both before and after); every other booking belongs to a hold
+ * whose answer was lost (same customer, show and seats); no seat is in two live bookings; seat
+ * rows agree with the live bookings; every booking's version equals its number of events.
+ *
+ * <p>Events (Jepsen style): the outbox rows are the committed changes. Once the outbox is
+ * drained, every row's event must have reached the test consumer at least once (else lost); after
+ * dropping duplicates by id, each subject's sequences are 1..n in arrival order; duplicates are
+ * counted; an event with no outbox row is unexpected (a change that did not commit).
+ *
+ * <p>HTTP: no call hangs past the client's timeout; a 5xx is a 503 inside a fault window (the
+ * dependency was down) or it is a violation; holds answer 201 or 409, confirms and cancels 200.
+ */
+final class InvariantChecker {
+
+    /**
+     * A period, in epoch millis, in which the API may answer 503 (a dependency down) and, if
+     * {@code processDown}, may not answer at all (the service was killed).
+     */
+    record Window(long fromMillis, long toMillis, boolean processDown) {
+        boolean covers(Ledger.Call c) {
+            return c.endMillis() >= fromMillis && c.startMillis() <= toMillis;
+        }
+    }
+
+    private InvariantChecker() {
+    }
+
+    static Map<String, Object> check(ScenarioEnvironment env, Ledger ledger, List<Window> faultWindows) throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        List<String> violations = new ArrayList<>();
+        awaitOutboxDrained(env, Duration.ofSeconds(120));
+        events(env, figures, violations);
+        bookings(env, ledger, figures, violations);
+        http(ledger, faultWindows, figures, violations);
+        figures.put("violations", violations);
+        return figures;
+    }
+
+    static void awaitOutboxDrained(ScenarioEnvironment env, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pending(env) > 0) {
+            if (System.nanoTime() > deadline) {
+                return; // reported as lost events below
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    static long pending(ScenarioEnvironment env) throws Exception {
+        return longValue(env, "SELECT count(*) FROM outbox_event WHERE published_at IS NULL");
+    }
+
+    private record Row(String eventId, String subject, long sequence) {
+    }
+
+    private static void events(ScenarioEnvironment env, Map<String, Object> figures, List<String> violations)
+            throws Exception {
+        Map<String, Row> outbox = new HashMap<>();
+        try (Connection c = env.db(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT event_id, subject, sequence FROM outbox_event ORDER BY id")) {
+            while (rs.next()) {
+                outbox.put(rs.getString(1), new Row(rs.getString(1), rs.getString(2), rs.getLong(3)));
+            }
+        }
+        EventCollector collector = env.collector();
+        // Published means confirmed by the broker, so in the consumer's queue: give it time to drain.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!receivedAll(collector, outbox.keySet()) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        List<EventCollector.Received> arrivals = collector.all();
+        Set<String> seen = new HashSet<>();
+        Map<String, List<Long>> firstCopies = new HashMap<>();
+        int duplicates = 0;
+        int unexpected = 0;
+        for (EventCollector.Received r : arrivals) {
+            if (!seen.add(r.messageId())) {
+                duplicates++;
+                continue;
+            }
+            if (!outbox.containsKey(r.messageId())) {
+                unexpected++;
+                continue;
+            }
+            firstCopies.computeIfAbsent(r.subject(), k -> new ArrayList<>()).add(r.sequence());
+        }
+        int lost = 0;
+        for (String id : outbox.keySet()) {
+            if (!seen.contains(id)) {
+                lost++;
+            }
+        }
+        // Per subject: the committed sequences must be 1..n, and the first copies must arrive in that order.
+        Map<String, List<Long>> committed = new HashMap<>();
+        outbox.values().forEach(r -> committed.computeIfAbsent(r.subject(), k -> new ArrayList<>()).add(r.sequence()));
+        int sequenceGaps = 0;
+        int orderViolations = 0;
+        List<String> examples = new ArrayList<>();
+        for (Map.Entry<String, List<Long>> e : committed.entrySet()) {
+            List<Long> sequences = e.getValue().stream().sorted().toList();
+            for (int i = 0; i < sequences.size(); i++) {
+                if (sequences.get(i) != i + 1) {
+                    sequenceGaps++;
+                    examples.add("committed " + e.getKey() + " " + sequences);
+                    break;
+                }
+            }
+            List<Long> got = firstCopies.getOrDefault(e.getKey(), List.of());
+            for (int i = 1; i < got.size(); i++) {
+                if (got.get(i) <= got.get(i - 1)) {
+                    orderViolations++;
+                    examples.add("arrived " + e.getKey() + " " + got);
+                    break;
+                }
+            }
+        }
+        figures.put("eventsCommitted", outbox.size());
+        figures.put("eventsReceived", arrivals.size());
+        figures.put("eventsDelivered", seen.size() - unexpected);
+        figures.put("lost", lost);
+        figures.put("duplicates", duplicates);
+        figures.put("unexpected", unexpected);
+        figures.put("sequenceGaps", sequenceGaps);
+        figures.put("orderViolations", orderViolations);
+        figures.put("pendingAtCheck", pending(env));
+        if (lost > 0) {
+            violations.add(lost + " committed events never reached the consumer");
+        }
+        if (unexpected > 0) {
+            violations.add(unexpected + " events received without a committed outbox row");
+        }
+        if (sequenceGaps > 0 || orderViolations > 0) {
+            violations.add("sequence gaps " + sequenceGaps + ", order violations " + orderViolations + ": "
+                    + examples.stream().limit(3).toList());
+        }
+    }
+
+    private static boolean receivedAll(EventCollector collector, Set<String> ids) {
+        Set<String> got = new HashSet<>();
+        collector.all().forEach(r -> got.add(r.messageId()));
+        return got.containsAll(ids);
+    }
+
+    private record DbBooking(String id, String customer, String showId, String status, Set<String> seats) {
+    }
+
+    private static void bookings(ScenarioEnvironment env, Ledger ledger, Map<String, Object> figures,
+            List<String> violations) throws Exception {
+        Map<String, DbBooking> db = new HashMap<>();
+        Map<String, DbBooking> byCustomer = new HashMap<>();
+        Map<String, Integer> byStatus = new TreeMap<>();
+        try (Connection c = env.db(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, customer_id, show_id, status, seats FROM booking")) {
+            while (rs.next()) {
+                Set<String> seats = new HashSet<>(List.of((String[]) rs.getArray(5).getArray()));
+                DbBooking b = new DbBooking(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), seats);
+                db.put(b.id(), b);
+                byCustomer.put(b.customer(), b);
+                byStatus.merge(b.status(), 1, Integer::sum);
+            }
+        }
+        int missing = 0;
+        int wrongStatus = 0;
+        List<String> examples = new ArrayList<>();
+        for (Ledger.Known k : ledger.known().values()) {
+            DbBooking b = db.get(k.id);
+            if (b == null || !b.customer().equals(k.customer) || !b.seats().equals(new HashSet<>(k.seats))) {
+                missing++;
+                examples.add("answered 201 but missing or different: " + k.id);
+            } else if (k.allowed().stream().noneMatch(a -> a.name().equals(b.status()))) {
+                wrongStatus++;
+                examples.add(k.id + " is " + b.status() + ", client allows " + k.allowed());
+            }
+        }
+        int uncertainCommitted = 0;
+        int phantom = 0;
+        Map<String, Ledger.UncertainHold> uncertain = ledger.uncertainHolds();
+        Map<String, Ledger.Known> known = ledger.known();
+        for (DbBooking b : db.values()) {
+            if (known.containsKey(b.id())) {
+                continue;
+            }
+            Ledger.UncertainHold u = uncertain.get(b.customer());
+            if (u != null && u.showId().equals(b.showId()) && new HashSet<>(u.seats()).equals(b.seats())) {
+                uncertainCommitted++;
+            } else {
+                phantom++;
+                examples.add("booking no client asked for: " + b.id());
+            }
+        }
+        long oversold = longValue(env, """
+                SELECT count(*) FROM (
+                  SELECT b.show_id, s FROM booking b CROSS JOIN unnest(b.seats) s
+                   WHERE b.status IN ('HELD', 'CONFIRMED') GROUP BY 1, 2 HAVING count(*) > 1) x""");
+        long seatMismatches = longValue(env, """
+                SELECT (SELECT count(*) FROM booking b CROSS JOIN unnest(b.seats) s
+                          JOIN seat st ON st.show_id = b.show_id AND st.label = s
+                         WHERE b.status IN ('HELD', 'CONFIRMED')
+                           AND (st.booking_id IS DISTINCT FROM b.id
+                                OR st.status <> CASE b.status WHEN 'HELD' THEN 'HELD' ELSE 'BOOKED' END))
+                     + (SELECT count(*) FROM seat st LEFT JOIN booking b ON b.id = st.booking_id
+                         WHERE st.status <> 'AVAILABLE' AND (b.id IS NULL OR b.status NOT IN ('HELD', 'CONFIRMED')))""");
+        long versionWithoutEvents = longValue(env, """
+                SELECT count(*) FROM booking b
+                  LEFT JOIN (SELECT subject, count(*) AS n, max(sequence) AS m FROM outbox_event GROUP BY subject) o
+                    ON o.subject = b.id::text
+                 WHERE o.n IS DISTINCT FROM b.version OR o.m IS DISTINCT FROM b.version""");
+        figures.put("bookingsAnswered201", known.size());
+        figures.put("bookingsCommitted", db.size());
+        figures.put("bookingsByStatus", byStatus);
+        figures.put("holdsWithUnknownOutcome", uncertain.size());
+        figures.put("unknownOutcomeHoldsCommitted", uncertainCommitted);
+        figures.put("bookingsMissing", missing);
+        figures.put("bookingsInWrongStatus", wrongStatus);
+        figures.put("phantomBookings", phantom);
+        figures.put("oversoldSeats", oversold);
+        figures.put("seatRowMismatches", seatMismatches);
+        figures.put("bookingsWhoseVersionLacksEvents", versionWithoutEvents);
+        if (missing + wrongStatus + phantom > 0) {
+            violations.add("bookings: missing " + missing + ", wrong status " + wrongStatus + ", phantom " + phantom
+                    + ": " + examples.stream().limit(3).toList());
+        }
+        if (oversold > 0) {
+            violations.add(oversold + " seats in two live bookings");
+        }
+        if (seatMismatches > 0) {
+            violations.add(seatMismatches + " seat rows disagree with the live bookings");
+        }
+        if (versionWithoutEvents > 0) {
+            violations.add(versionWithoutEvents + " bookings whose version differs from their events");
+        }
+    }
+
+    private static void http(Ledger ledger, List<Window> windows, Map<String, Object> figures, List<String> violations) {
+        Map<String, Integer> statuses = new TreeMap<>();
+        int timedOut = 0;
+        int noAnswer = 0;
+        int noAnswerWhileUp = 0;
+        int serverErrors = 0;
+        int serverErrorsOutsideFaults = 0;
+        int unexpected4xx = 0;
+        int conflicts = 0;
+        long maxLatency = 0;
+        for (Ledger.Call c : ledger.calls()) {
+            statuses.merge(c.kind() + " " + c.status(), 1, Integer::sum);
+            maxLatency = Math.max(maxLatency, c.endMillis() - c.startMillis());
+            if (c.status() == Ledger.TIMED_OUT) {
+                timedOut++;
+            } else if (c.status() == Ledger.NO_ANSWER || c.status() == Ledger.REFUSED) {
+                noAnswer++;
+                if (windows.stream().noneMatch(w -> w.processDown() && w.covers(c))) {
+                    noAnswerWhileUp++;
+                }
+            } else if (c.status() >= 500) {
+                serverErrors++;
+                boolean inWindow = windows.stream().anyMatch(w -> w.covers(c));
+                if (c.status() != 503 || !inWindow) {
+                    serverErrorsOutsideFaults++;
+                }
+            } else if (c.kind() == Ledger.Kind.HOLD && c.status() == 409) {
+                conflicts++;
+            } else if (c.status() >= 400) {
+                unexpected4xx++;
+            }
+        }
+        figures.put("httpCalls", ledger.calls().size());
+        figures.put("httpStatuses", statuses);
+        figures.put("holdConflicts409", conflicts);
+        figures.put("http5xx", serverErrors);
+        figures.put("http5xxOutsideFaultWindows", serverErrorsOutsideFaults);
+        figures.put("httpNoAnswer", noAnswer);
+        figures.put("httpNoAnswerWhileServiceUp", noAnswerWhileUp);
+        figures.put("httpTimedOut", timedOut);
+        figures.put("httpUnexpected4xx", unexpected4xx);
+        figures.put("httpMaxLatencyMs", maxLatency);
+        if (timedOut > 0) {
+            violations.add(timedOut + " requests hung past " + BookingWorkload.REQUEST_TIMEOUT);
+        }
+        if (serverErrorsOutsideFaults > 0) {
+            violations.add(serverErrorsOutsideFaults + " 5xx that were not a 503 inside a fault window");
+        }
+        if (noAnswerWhileUp > 0) {
+            violations.add(noAnswerWhileUp + " requests got no answer (connection failed) while the service ran");
+        }
+        if (unexpected4xx > 0) {
+            violations.add(unexpected4xx + " unexpected 4xx answers");
+        }
+    }
+
+    static long longValue(ScenarioEnvironment env, String sql) throws Exception {
+        try (Connection c = env.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

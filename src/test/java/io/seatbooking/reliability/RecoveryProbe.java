@@ -1,0 +1,80 @@
+package io.seatbooking.reliability;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Recovery time after a fault ends (the moment the test restored the dependency or issued the
+ * restart):
+ * <ul>
+ * <li>{@code recoveryFirstBookingMs}: until the first hold sent after that moment was answered
+ * 201 (the API serves again);</li>
+ * <li>{@code recoveryBacklogDrainedMs}: until no outbox row written before that moment was still
+ * pending (the events held back by the fault have all been confirmed by the broker).</li>
+ * </ul>
+ * The backlog is polled every 100 ms straight from PostgreSQL (retrying while it restarts).
+ */
+final class RecoveryProbe {
+
+    private final long faultEndMillis;
+    private final Thread poller;
+    private volatile long drainedAtMillis = -1;
+
+    private RecoveryProbe(ScenarioEnvironment env, long faultEndMillis) {
+        this.faultEndMillis = faultEndMillis;
+        this.poller = Thread.ofPlatform().daemon().name("recovery-probe").start(() -> poll(env));
+    }
+
+    /** Starts measuring; call it at the moment the fault ends. */
+    static RecoveryProbe faultEndedNow(ScenarioEnvironment env) {
+        return new RecoveryProbe(env, System.currentTimeMillis());
+    }
+
+    long faultEndMillis() {
+        return faultEndMillis;
+    }
+
+    private void poll(ScenarioEnvironment env) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            try (Connection c = env.db(); PreparedStatement s = c.prepareStatement(
+                    "SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND created_at <= ?")) {
+                s.setTimestamp(1, new Timestamp(faultEndMillis));
+                while (System.nanoTime() < deadline) {
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) == 0) {
+                            drainedAtMillis = System.currentTimeMillis();
+                            return;
+                        }
+                    }
+                    TimeUnit.MILLISECONDS.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                // the database is away (restarting): try again
+                try {
+                    TimeUnit.MILLISECONDS.sleep(200);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The two recovery times (−1 if not reached); waits up to two minutes for the backlog. */
+    Map<String, Object> figures(Ledger ledger) throws InterruptedException {
+        poller.join(TimeUnit.MINUTES.toMillis(2));
+        Map<String, Object> f = new LinkedHashMap<>();
+        long first = ledger.firstHoldCreatedAfter(faultEndMillis);
+        f.put("recoveryFirstBookingMs", first < 0 ? -1 : first - faultEndMillis);
+        f.put("recoveryBacklogDrainedMs", drainedAtMillis < 0 ? -1 : drainedAtMillis - faultEndMillis);
+        return f;
+    }
+}

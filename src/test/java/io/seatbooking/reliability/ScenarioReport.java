@@ -1,0 +1,63 @@
+package io.seatbooking.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * A scenario's figures: what was injected, the workload, the checker's counts and the recovery
+ * times, written to {@code target/reliability/<scenario>.json} and summed up in one line.
+ */
+final class ScenarioReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+
+    ScenarioReport(String scenario, String injected, String workload) {
+        figures.put("scenario", scenario);
+        figures.put("finishedAt", Instant.now().toString());
+        figures.put("size", Boolean.getBoolean("reliability.full") ? "full" : "ci");
+        figures.put("injected", injected);
+        figures.put("workload", workload);
+    }
+
+    ScenarioReport put(String key, Object value) {
+        figures.put(key, value);
+        return this;
+    }
+
+    ScenarioReport putAll(Map<String, Object> more) {
+        figures.putAll(more);
+        return this;
+    }
+
+    Object get(String key) {
+        return figures.get(key);
+    }
+
+    /** Writes the file and the summary line, then fails on any invariant the checker found broken. */
+    void writeAndAssert() throws Exception {
+        figures.put("finishedAt", Instant.now().toString());
+        Path file = Path.of("target/reliability", figures.get("scenario") + ".json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, JSON.writeValueAsString(figures));
+        System.out.printf("[reliability] %s: committed=%s delivered=%s lost=%s duplicates=%s oversold=%s "
+                + "5xx=%s(outside faults %s) firstBookingAfterFault=%sms backlogDrained=%sms violations=%s%n",
+                figures.get("scenario"), figures.get("bookingsCommitted"), figures.get("eventsDelivered"),
+                figures.get("lost"), figures.get("duplicates"), figures.get("oversoldSeats"), figures.get("http5xx"),
+                figures.get("http5xxOutsideFaultWindows"), figures.get("recoveryFirstBookingMs"),
+                figures.get("recoveryBacklogDrainedMs"), figures.get("violations"));
+        assertThat((List<?>) figures.get("violations")).as("invariant violations in " + file).isEmpty();
+        assertThat(((Number) figures.get("lost")).longValue()).isZero();
+        assertThat(((Number) figures.get("oversoldSeats")).longValue()).isZero();
+    }
+}

@@ -1,0 +1,186 @@
+package io.seatbooking.reliability;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One run of the packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a child
+ * process, configured by environment variables only, in the production profile. Its output goes
+ * to {@code target/reliability/logs/<name>.log}. {@link #kill()} is SIGKILL: no shutdown hook,
+ * no lease release, no drain.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+
+    private final String name;
+    private final int port;
+    private final Process process;
+    private final Path log;
+
+    private ServiceProcess(String name, int port, Process process, Path log) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts the service; answers once the process runs (see {@link #awaitReady}). */
+    static ServiceProcess start(String name, int port, Map<String, String> env, List<String> jvmOptions)
+            throws Exception {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("Package the service first (mvn package): " + jar + " is missing");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        Path log = Path.of("target/reliability/logs", name + ".log");
+        Files.createDirectories(log.getParent());
+        Process process = builder.start();
+        Thread.ofVirtual().name("log-" + name).start(() -> copy(process, log));
+        return new ServiceProcess(name, port, process, log);
+    }
+
+    private static void copy(Process process, Path log) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)); PrintWriter out = new PrintWriter(Files.newBufferedWriter(log))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                out.println(line);
+                out.flush();
+            }
+        } catch (Exception ignored) {
+            // the process ended
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    URI base() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200; fails early if the process died. */
+    ServiceProcess awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            JsonNode ready = readiness();
+            if (ready != null && ready.path("status").asText().equals("UP")) {
+                return this;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
+    }
+
+    /** The readiness document, or null when the service does not answer. */
+    JsonNode readiness() {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base().resolve("/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Whether this replica reports itself as the holder of the relay role. */
+    boolean isRelayLeader() {
+        JsonNode ready = readiness();
+        if (ready == null) {
+            return false;
+        }
+        for (JsonNode check : ready.path("checks")) {
+            if (check.path("name").asText().equals("outbox-relay")) {
+                return check.path("data").path("role").asText().equals("leader");
+            }
+        }
+        return false;
+    }
+
+    /** The sum of the Prometheus samples whose line starts with {@code prefix}, or -1 if none. */
+    double metric(String prefix) {
+        try {
+            String text = HTTP.send(HttpRequest.newBuilder(base().resolve("/q/metrics")).timeout(Duration.ofSeconds(3))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            double sum = -1;
+            for (String line : text.split("\n")) {
+                if (line.startsWith(prefix)) {
+                    // name{labels} value [timestamp]
+                    String[] parts = line.substring(line.indexOf('}') + 1).trim().split("\\s+");
+                    double value = Double.parseDouble(line.indexOf('}') < 0 ? line.split("\\s+")[1] : parts[0]);
+                    sum = sum < 0 ? value : sum + value;
+                }
+            }
+            return sum;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Resident set size of the child JVM in kB (from /proc), or -1. */
+    long rssKb() {
+        try {
+            Matcher m = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid()), "status")));
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** SIGKILL, and wait for the process to be gone. */
+    void kill() throws Exception {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " survived SIGKILL");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
