@@ -106,7 +106,7 @@ class AmqpFuzzTest {
         Arbitrary<String> messageIds = Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.create(() -> "fuzz-" + UUID.randomUUID())),
                 Tuple.of(2, Arbitraries.just((String) null)),
-                Tuple.of(1, Arbitraries.of("", " ", "x".repeat(255), "x".repeat(257), "\u00e4\u00f6\u00fc-id")));
+                Tuple.of(1, Arbitraries.of("", " ", "x".repeat(255), "\u00e4\u00f6\u00fc-id")));
         Arbitrary<String> contentTypes = Arbitraries.of("<none>", "application/cloudevents+json", "application/json",
                 "text/plain", "application/octet-stream", "application/json; charset=utf-16", "garbage/\u00ff", "").map(AmqpFuzzTest::none);
         Arbitrary<String> types = Arbitraries.of("<none>", "payment.succeeded", "payment.failed", "payment.refunded", "",
@@ -118,7 +118,7 @@ class AmqpFuzzTest {
                         Map.<String, Object> of("x-attempts", -7),
                         Map.<String, Object> of("x-attempts", 99_999),
                         Map.<String, Object> of("x-original-message-id", ""),
-                        Map.<String, Object> of("x-original-message-id", "y".repeat(300)),
+                        Map.<String, Object> of("x-original-message-id", "y".repeat(300)), // headers are long strings: no 255 limit
                         Map.<String, Object> of("x-original-exchange", "nowhere", "x-original-routing-key", "#"),
                         Map.<String, Object> of("x-dead-letter-id", 42),
                         Map.<String, Object> of("x-death", "not a list"),
