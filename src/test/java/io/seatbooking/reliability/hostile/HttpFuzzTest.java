@@ -112,7 +112,7 @@ class HttpFuzzTest {
                     if (status >= 400) {
                         rejected++;
                     }
-                    if (status == 400 && response.body().length == 0 && violatesHttpSyntax(request)) {
+                    if ((status == 400 || status == 414) && response.body().length == 0 && violatesHttpSyntax(request)) {
                         // Refused by the HTTP parser before any route: a bare 400 and a closed connection.
                         protocolRejections++;
                     } else if (status == 400 && response.body().length == 0 && hasInvalidPercentEncoding(request)) {
@@ -166,7 +166,11 @@ class HttpFuzzTest {
      * HTTP codec refuses it with a bare 400 before any route or problem mapper runs.
      */
     private static boolean violatesHttpSyntax(RawHttp.Request request) {
-        return request.headers().stream().anyMatch(h -> h.getValue().matches("(?s).*" + HttpRequests.CONTROL + ".*"));
+        return request.headers().stream().anyMatch(h -> h.getValue().matches("(?s).*" + HttpRequests.CONTROL + ".*"))
+                // characters RFC 3986 does not allow in a request target ({, }, |, ...), sent unescaped
+                || !request.target().matches("[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]*")
+                // longer than the server's initial-line limit (4096): 414
+                || request.target().length() > 4000;
     }
 
     /** Why an error response is not an acceptable problem, or null when it is. */
