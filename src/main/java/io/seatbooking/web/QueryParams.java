@@ -69,8 +69,15 @@ public final class QueryParams {
         }
     }
 
-    public static String text(String value) {
-        return isAbsent(value) ? null : value;
+    /** Free text; a NUL character (which PostgreSQL text cannot hold) is a 400, not a failed query. */
+    public static String text(String name, String value) {
+        if (isAbsent(value)) {
+            return null;
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            throw bad(name + " must not contain a NUL character.");
+        }
+        return value;
     }
 
     private static boolean isAbsent(String value) {

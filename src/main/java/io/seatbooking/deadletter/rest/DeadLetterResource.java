@@ -42,8 +42,8 @@ public class DeadLetterResource {
             @QueryParam("routingKey") String routingKey, @QueryParam("status") String status,
             @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("page") String page, @QueryParam("size") String size) {
-        DeadLetterRepository.Filter filter = new DeadLetterRepository.Filter(QueryParams.text(reason),
-                QueryParams.text(routingKey), QueryParams.enumValue("status", status, DeadLetterStatus.class),
+        DeadLetterRepository.Filter filter = new DeadLetterRepository.Filter(QueryParams.text("reason", reason),
+                QueryParams.text("routingKey", routingKey), QueryParams.enumValue("status", status, DeadLetterStatus.class),
                 QueryParams.instant("from", from), QueryParams.instant("to", to));
         return letters.list(filter, QueryParams.integer("page", page, 0), QueryParams.optionalInteger("size", size))
                 .map(DeadLetterPageView::of);
