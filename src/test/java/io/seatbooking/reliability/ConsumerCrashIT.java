@@ -23,10 +23,9 @@ import com.rabbitmq.client.ConnectionFactory;
 /**
  * Scenario 5: the payments consumer crashes after its effect committed and before its ack
  * reached the broker. The consumer's connection (channel {@code payments} only) goes through a
- * proxy that holds back everything the service sends to the broker: deliveries still arrive, the
- * consumer confirms the bookings and commits its inbox rows, but its acks stay in the proxy. The
- * service is then SIGKILLed, the held bytes dropped with the connection, and the service
- * restarted: the broker redelivers every message whose effect already happened. Each redelivery
+ * proxy that throws away everything the service sends to the broker: deliveries still arrive, the
+ * consumer confirms the bookings and commits its inbox rows, but its acks never reach the broker.
+ * The service is then SIGKILLed and restarted: the broker redelivers every message whose effect already happened. Each redelivery
  * must be a no-op (inbox): every booking confirmed once, one {@code booking.confirmed} each, no
  * refund request.
  */
@@ -53,7 +52,7 @@ class ConsumerCrashIT {
                 for (int i = 0; i < payments; i++) {
                     paid.add(workload.holdOnce(show, List.of((char) ('A' + i / 10) + Integer.toString(i % 10 + 1))));
                 }
-                consumerLink.holdClientToServer(true);
+                consumerLink.dropClientToServer(true);
                 publishPayments(env, paid);
                 // Effects commit while acks are held; the consumer's prefetch (16) bounds how many.
                 long expected = Math.min(payments, 16);
@@ -66,9 +65,12 @@ class ConsumerCrashIT {
                         + "held the deliveries instead of the acks)").isPositive();
                 unackedAtBroker = unacked(env);
                 long killedAt = System.currentTimeMillis();
+                // The acks were thrown away by the proxy (holding them instead was not enough: at
+                // the connection's end the proxy forwarded what it held, and the broker saw the
+                // acks after all). The process dies, the connection with it.
                 service.kill();
-                consumerLink.resetConnections(); // the held acks go with the connection
-                consumerLink.holdClientToServer(false);
+                consumerLink.resetConnections();
+                consumerLink.dropClientToServer(false);
                 probe = RecoveryProbe.faultEndedNow(env);
                 service = env.startService(wiring);
                 windows.add(new InvariantChecker.Window(killedAt, System.currentTimeMillis() + 1_000, true));
@@ -111,15 +113,10 @@ class ConsumerCrashIT {
                     .putAll(figures)
                     .putAll(probe.figures(workload.ledger()));
             report.writeAndAssert();
-            assertThat(unackedAtBroker).as("the broker saw no ack for the committed effects")
-                    .isGreaterThanOrEqualTo(effectsBeforeCrash);
-            // OPEN QUESTION (docs/reliability.md): in the runs so far the restarted service counted 1
-            // inbox duplicate, not the 16 expected, although the broker held 16 unacked messages
-            // before the crash. Reported, not asserted, until explained.
-            if (redeliveredDuplicates < effectsBeforeCrash) {
-                System.out.println("[reliability] consumer-crash: only " + redeliveredDuplicates
-                        + " redeliveries recognised by the inbox for " + effectsBeforeCrash + " unacked effects");
-            }
+            // unackedAtBroker is reported only: rabbitmqctl's figure for a quorum queue can lag by
+            // its statistics interval. The count of redeliveries below is the real evidence.
+            assertThat((long) redeliveredDuplicates).as("every redelivered message was recognised by the inbox")
+                    .isEqualTo(effectsBeforeCrash);
             assertThat(confirmed(env, paid)).isEqualTo(payments);
             assertThat(confirmedEvents).as("one booking.confirmed per paid booking").isEqualTo(payments);
             assertThat(refunds).as("no payment applied twice").isZero();

@@ -22,6 +22,7 @@ final class FaultProxy implements AutoCloseable {
     private final TcpCrusher crusher;
     private final SwitchableThrottler toServer = new SwitchableThrottler();
     private final SwitchableThrottler toClient = new SwitchableThrottler();
+    private final Swallower toServerDrop = new Swallower();
 
     private FaultProxy(String name, String host, int port) throws Exception {
         this.name = name;
@@ -34,6 +35,7 @@ final class FaultProxy implements AutoCloseable {
                 .withConnectAddress(host, port)
                 .withOutgoingThrottlerFactory(address -> toServer)
                 .withIncomingThrottlerFactory(address -> toClient)
+                .withOutgoingTransformFilterFactory(address -> toServerDrop)
                 .buildAndOpen();
     }
 
@@ -90,6 +92,26 @@ final class FaultProxy implements AutoCloseable {
     /** Keeps what the client sends from reaching the server (replies still flow) until released. */
     void holdClientToServer(boolean hold) {
         toServer.held = hold;
+    }
+
+    /**
+     * While on, everything the client sends is thrown away (never reaches the server, and is not
+     * delivered later either, however the connection ends); the server's replies still flow.
+     */
+    void dropClientToServer(boolean drop) {
+        toServerDrop.dropping = drop;
+    }
+
+    /** A filter that forwards nothing while dropping. */
+    private static final class Swallower implements org.netcrusher.core.filter.TransformFilter {
+        volatile boolean dropping;
+
+        @Override
+        public void transform(ByteBuffer bytes) {
+            if (dropping) {
+                bytes.limit(bytes.position());
+            }
+        }
     }
 
     @Override

@@ -147,9 +147,12 @@ final class ServiceProcess implements AutoCloseable {
             double sum = -1;
             for (String line : text.split("\n")) {
                 if (line.startsWith(prefix)) {
-                    // name{labels} value [timestamp]
-                    String[] parts = line.substring(line.indexOf('}') + 1).trim().split("\\s+");
-                    double value = Double.parseDouble(line.indexOf('}') < 0 ? line.split("\\s+")[1] : parts[0]);
+                    // name{labels} value [timestamp] [# {exemplar labels} value timestamp]: the
+                    // exemplar (OpenMetrics, present when tracing is on) has braces of its own.
+                    int exemplar = line.indexOf(" # ");
+                    String sample = exemplar < 0 ? line : line.substring(0, exemplar);
+                    String[] parts = sample.substring(sample.lastIndexOf('}') + 1).trim().split("\\s+");
+                    double value = Double.parseDouble(sample.indexOf('}') < 0 ? sample.split("\\s+")[1] : parts[0]);
                     sum = sum < 0 ? value : sum + value;
                 }
             }
