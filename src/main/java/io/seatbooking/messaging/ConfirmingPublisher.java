@@ -164,16 +164,19 @@ public final class ConfirmingPublisher {
         return results;
     }
 
-    /** Fails every message unconfirmed for longer than {@code timeoutNanos}. */
-    public void failOlderThan(long timeoutNanos) {
+    /** Fails every message unconfirmed for longer than {@code timeoutNanos}; answers how many. */
+    public int failOlderThan(long timeoutNanos) {
         long now = System.nanoTime();
+        int[] failed = { 0 };
         unconfirmed.forEach((tag, p) -> {
             if (now - p.sentAtNanos > timeoutNanos) {
                 forget(tag, p);
+                failed[0]++;
                 p.result.completeExceptionally(new PublishFailure(FailureKind.TIMED_OUT,
                         "no confirm within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
             }
         });
+        return failed[0];
     }
 
     /** How many messages wait for their confirm. */

@@ -112,7 +112,14 @@ public final class OutboxRelay {
             leaseTick();
             leaseTimer = vertx.setPeriodic(leaseRenewMillis, id -> leaseTick());
             pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
-                publisher.failOlderThan(config.confirmTimeout().toNanos());
+                if (publisher.failOlderThan(config.confirmTimeout().toNanos()) > 0) {
+                    // A broker that keeps a confirm for that long is unreachable or stuck, and a
+                    // connection that stalls (rather than closes) may never fail by itself; its
+                    // publishing thread may even block in a socket write. Drop it and open anew.
+                    LOG.warnf("Relay %s: confirms overdue after %s; reconnecting to the broker", lease.owner(),
+                            config.confirmTimeout());
+                    publisher.abort();
+                }
                 fullClaimDue = true;
                 pump();
             });
