@@ -138,3 +138,15 @@ def render(r, plots):
     if os.path.exists(analysis):
         w(open(analysis).read().strip() + "\n")
     return "\n".join(out)
+
+
+if __name__ == "__main__":
+    # Re-renders docs/benchmarks.md from the last full run (bench/results/full.json), for example
+    # after editing bench/analysis.md, without running the benchmarks again.
+    import json
+    root = os.path.dirname(BENCH)
+    with open(os.path.join(BENCH, "results", "full.json")) as f:
+        results = json.load(f)
+    with open(os.path.join(root, "docs", "benchmarks.md"), "w") as f:
+        f.write(render(results, True))
+    print("docs/benchmarks.md rendered from bench/results/full.json")
