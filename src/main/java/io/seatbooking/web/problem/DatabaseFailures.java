@@ -1,6 +1,6 @@
 package io.seatbooking.web.problem;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Set;
 
 import io.vertx.pgclient.PgException;
@@ -30,7 +30,10 @@ public final class DatabaseFailures {
     /** The database (or another dependency) cannot be reached right now. */
     public static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException
+            // SocketException covers a refused connection and one reset under a running statement
+            // (the database restarting); the service opens sockets only to its dependencies.
+            if (t instanceof SocketException || t instanceof ClosedConnectionException
+                    || t instanceof java.nio.channels.ClosedChannelException
                     || t instanceof java.util.concurrent.TimeoutException
                     || t instanceof io.netty.channel.ConnectTimeoutException) {
                 return true;
