@@ -3,9 +3,6 @@ package io.seatbooking.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,9 +90,9 @@ class ConsumerCrashIT {
             }
             paid.forEach(k -> k.settled(Ledger.Status.CONFIRMED));
             Map<String, Object> figures = InvariantChecker.check(env, workload.ledger(), windows);
-            long confirmedEvents = count(env, "SELECT count(*) FROM outbox_event WHERE event_type = 'booking.confirmed' "
+            long confirmedEvents = env.queryLong("SELECT count(*) FROM outbox_event WHERE event_type = 'booking.confirmed' "
                     + "AND subject IN (SELECT booking_id::text FROM payment_inbox)");
-            long refunds = count(env, "SELECT count(*) FROM outbox_event WHERE event_type = 'booking.refund-requested'");
+            long refunds = env.queryLong("SELECT count(*) FROM outbox_event WHERE event_type = 'booking.refund-requested'");
             long inbox = inboxRows(env);
             ScenarioReport report = new ScenarioReport("consumer-crash",
                     payments + " payment.succeeded messages; the payments consumer's acks held in a proxy, then the "
@@ -159,18 +156,11 @@ class ConsumerCrashIT {
     }
 
     private static long inboxRows(ScenarioEnvironment env) throws Exception {
-        return count(env, "SELECT count(*) FROM payment_inbox");
+        return env.queryLong("SELECT count(*) FROM payment_inbox");
     }
 
     private static long confirmed(ScenarioEnvironment env, List<Ledger.Known> bookings) throws Exception {
         String ids = String.join(",", bookings.stream().map(b -> "'" + b.id + "'").toList());
-        return count(env, "SELECT count(*) FROM booking WHERE status = 'CONFIRMED' AND id IN (" + ids + ")");
-    }
-
-    private static long count(ScenarioEnvironment env, String sql) throws Exception {
-        try (Connection c = env.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return env.queryLong("SELECT count(*) FROM booking WHERE status = 'CONFIRMED' AND id IN (" + ids + ")");
     }
 }

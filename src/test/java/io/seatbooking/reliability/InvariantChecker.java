@@ -69,7 +69,7 @@ final class InvariantChecker {
     }
 
     static long pending(ScenarioEnvironment env) throws Exception {
-        return longValue(env, "SELECT count(*) FROM outbox_event WHERE published_at IS NULL");
+        return env.queryLong("SELECT count(*) FROM outbox_event WHERE published_at IS NULL");
     }
 
     private record Row(String eventId, String subject, long sequence) {
@@ -210,11 +210,11 @@ final class InvariantChecker {
                 examples.add("booking no client asked for: " + b.id());
             }
         }
-        long oversold = longValue(env, """
+        long oversold = env.queryLong("""
                 SELECT count(*) FROM (
                   SELECT b.show_id, s FROM booking b CROSS JOIN unnest(b.seats) s
                    WHERE b.status IN ('HELD', 'CONFIRMED') GROUP BY 1, 2 HAVING count(*) > 1) x""");
-        long seatMismatches = longValue(env, """
+        long seatMismatches = env.queryLong("""
                 SELECT (SELECT count(*) FROM booking b CROSS JOIN unnest(b.seats) s
                           JOIN seat st ON st.show_id = b.show_id AND st.label = s
                          WHERE b.status IN ('HELD', 'CONFIRMED')
@@ -222,7 +222,7 @@ final class InvariantChecker {
                                 OR st.status <> CASE b.status WHEN 'HELD' THEN 'HELD' ELSE 'BOOKED' END))
                      + (SELECT count(*) FROM seat st LEFT JOIN booking b ON b.id = st.booking_id
                          WHERE st.status <> 'AVAILABLE' AND (b.id IS NULL OR b.status NOT IN ('HELD', 'CONFIRMED')))""");
-        long versionWithoutEvents = longValue(env, """
+        long versionWithoutEvents = env.queryLong("""
                 SELECT count(*) FROM booking b
                   LEFT JOIN (SELECT subject, count(*) AS n, max(sequence) AS m FROM outbox_event GROUP BY subject) o
                     ON o.subject = b.id::text
@@ -306,13 +306,6 @@ final class InvariantChecker {
         }
         if (unexpected4xx > 0) {
             violations.add(unexpected4xx + " unexpected 4xx answers");
-        }
-    }
-
-    static long longValue(ScenarioEnvironment env, String sql) throws Exception {
-        try (Connection c = env.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

@@ -4,7 +4,9 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -158,6 +160,14 @@ final class ScenarioEnvironment implements AutoCloseable {
     /** A JDBC connection straight to the scenario's database (never through a proxy). */
     Connection db() throws SQLException {
         return DriverManager.getConnection(jdbc(database), "postgres", "");
+    }
+
+    /** The first column of the first row of {@code sql} (a count, say), read from the scenario's database. */
+    long queryLong(String sql) throws SQLException {
+        try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     static String jdbc(String database) {

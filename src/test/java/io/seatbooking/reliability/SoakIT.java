@@ -43,7 +43,7 @@ class SoakIT {
                     s.put("rssMb", service.rssKb() / 1024);
                     s.put("heapUsedMb", (long) (service.metric("jvm_memory_used_bytes{area=\"heap\"") / 1_048_576));
                     s.put("outboxPending", InvariantChecker.pending(env));
-                    s.put("oldestPendingAgeS", InvariantChecker.longValue(env, """
+                    s.put("oldestPendingAgeS", env.queryLong("""
                             SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::bigint
                               FROM outbox_event WHERE published_at IS NULL"""));
                     s.put("holds", workload.ledger().known().size());

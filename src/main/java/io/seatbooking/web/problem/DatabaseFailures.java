@@ -1,8 +1,11 @@
 package io.seatbooking.web.problem;
 
 import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -33,9 +36,9 @@ public final class DatabaseFailures {
             // SocketException covers a refused connection and one reset under a running statement
             // (the database restarting); the service opens sockets only to its dependencies.
             if (t instanceof SocketException || t instanceof ClosedConnectionException
-                    || t instanceof java.nio.channels.ClosedChannelException
-                    || t instanceof java.util.concurrent.TimeoutException
-                    || t instanceof io.netty.channel.ConnectTimeoutException) {
+                    || t instanceof ClosedChannelException
+                    || t instanceof TimeoutException
+                    || t instanceof ConnectTimeoutException) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
