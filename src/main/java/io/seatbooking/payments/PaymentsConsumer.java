@@ -10,8 +10,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
-import io.seatbooking.payments.retry.FailureSummary;
-import io.seatbooking.payments.retry.RetryRouter;
+import io.seatbooking.deadletter.Delivery;
+import io.seatbooking.deadletter.FailureSummary;
+import io.seatbooking.deadletter.PoisonMessageException;
+import io.seatbooking.deadletter.retry.RetryRouter;
 import io.seatbooking.payments.service.PaymentService;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;

@@ -25,7 +25,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.seatbooking.messaging.PaymentsTopology;
+import io.seatbooking.payments.PaymentsTopology;
 
 /** The admin API of the dead letter channel, on letters parked through the real broker. */
 @QuarkusTest

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import com.rabbitmq.client.AMQP;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.seatbooking.messaging.PaymentsTopology;
 import io.seatbooking.payments.PaymentsTestSupport.Outgoing;
+import io.seatbooking.payments.PaymentsTopology;
 
 /** A flood of malformed messages: each is parked once, and the consumer keeps consuming. */
 @QuarkusTest

@@ -28,8 +28,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.seatbooking.messaging.EventTypes;
-import io.seatbooking.messaging.PaymentsTopology;
 import io.seatbooking.payments.PaymentsTestSupport.Outgoing;
+import io.seatbooking.payments.PaymentsTopology;
 
 /** The payments consumer against the real broker and database: effects, duplicates, late events. */
 @QuarkusTest

@@ -29,7 +29,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.seatbooking.messaging.EventTypes;
-import io.seatbooking.messaging.PaymentsTopology;
+import io.seatbooking.payments.PaymentsTopology;
 
 /**
  * Transient failures for real: the database becomes unreachable (a TCP proxy closes) while

@@ -31,7 +31,7 @@ import com.rabbitmq.client.ConnectionFactory;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.seatbooking.messaging.PaymentsTopology;
+import io.seatbooking.payments.PaymentsTopology;
 import io.smallrye.jwt.build.Jwt;
 
 /**

@@ -9,8 +9,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.seatbooking.messaging.PaymentsTopology;
 import io.seatbooking.messaging.Topology;
+import io.seatbooking.payments.PaymentsTopology;
 
 /** The payments topology as declared: what keeps a message from being dropped between queues. */
 class PaymentsTopologyTest {

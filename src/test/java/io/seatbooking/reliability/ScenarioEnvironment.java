@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import io.seatbooking.outbox.EventCollector;
+import io.seatbooking.outbox.relay.EventCollector;
 
 /**
  * Everything one scenario run owns: a database {@code rel_<scenario>_<random>}, a RabbitMQ

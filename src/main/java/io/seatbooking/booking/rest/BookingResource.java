@@ -23,13 +23,13 @@ import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.service.BookingLifecycleService;
 import io.seatbooking.booking.service.BookingQueryService;
 import io.seatbooking.booking.service.HoldService;
+import io.seatbooking.security.Caller;
+import io.seatbooking.security.Roles;
 import io.seatbooking.web.OptionalJsonBody;
 import io.seatbooking.web.QueryParams;
 import io.seatbooking.web.idempotency.IdempotencyService;
 import io.seatbooking.web.idempotency.IdempotentRequest;
 import io.seatbooking.web.idempotency.StoredResponse;
-import io.seatbooking.web.security.Caller;
-import io.seatbooking.web.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** Holds, confirmations, cancellations and reads of bookings. */

@@ -10,9 +10,9 @@ import io.seatbooking.booking.BookingConfig;
 import io.seatbooking.booking.BookingPage;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.repository.BookingQueryRepository;
+import io.seatbooking.security.Caller;
 import io.seatbooking.web.problem.ProblemException;
 import io.seatbooking.web.problem.ProblemType;
-import io.seatbooking.web.security.Caller;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -14,17 +14,18 @@ import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 
 import io.seatbooking.booking.Booking;
+import io.seatbooking.booking.BookingMetrics;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.Seat;
 import io.seatbooking.booking.SeatStatus;
 import io.seatbooking.booking.repository.BookingRepository;
+import io.seatbooking.db.BeforeCommit;
+import io.seatbooking.db.DatabaseFailures;
 import io.seatbooking.messaging.EventTypes;
-import io.seatbooking.ops.BookingMetrics;
-import io.seatbooking.web.problem.DatabaseFailures;
+import io.seatbooking.security.Caller;
 import io.seatbooking.web.problem.Problem;
 import io.seatbooking.web.problem.ProblemException;
 import io.seatbooking.web.problem.ProblemType;
-import io.seatbooking.web.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 

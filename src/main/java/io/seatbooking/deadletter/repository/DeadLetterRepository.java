@@ -9,13 +9,13 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.seatbooking.booking.repository.Timestamps;
+import io.seatbooking.db.Timestamps;
 import io.seatbooking.deadletter.DeadLetter;
 import io.seatbooking.deadletter.DeadLetterStatus;
 import io.seatbooking.deadletter.ParkedMessage;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;

@@ -11,15 +11,15 @@ import io.seatbooking.booking.Booking;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.repository.BookingRepository;
-import io.seatbooking.booking.service.BeforeCommit;
 import io.seatbooking.booking.service.BookingLifecycleService;
+import io.seatbooking.db.BeforeCommit;
+import io.seatbooking.deadletter.PoisonMessageException;
 import io.seatbooking.payments.PaymentEvent;
 import io.seatbooking.payments.PaymentOutcome;
-import io.seatbooking.payments.PoisonMessageException;
 import io.seatbooking.payments.repository.InboxRepository;
+import io.seatbooking.security.Caller;
 import io.seatbooking.web.problem.ProblemException;
 import io.seatbooking.web.problem.ProblemType;
-import io.seatbooking.web.security.Caller;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.seatbooking.booking.service.BeforeCommit;
+import io.seatbooking.db.BeforeCommit;
 import io.seatbooking.web.problem.Problem;
 import io.seatbooking.web.problem.ProblemException;
 import io.seatbooking.web.problem.ProblemType;

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import com.rabbitmq.client.AMQP;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.seatbooking.messaging.PaymentsTopology;
 import io.seatbooking.payments.PaymentsTestSupport;
 import io.seatbooking.payments.PaymentsTestSupport.Outgoing;
+import io.seatbooking.payments.PaymentsTopology;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -19,8 +19,8 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
-import io.seatbooking.messaging.PaymentsTopology;
 import io.seatbooking.payments.PaymentsTestSupport;
+import io.seatbooking.payments.PaymentsTopology;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Tokens;
 

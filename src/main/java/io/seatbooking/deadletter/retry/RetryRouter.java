@@ -1,0 +1,113 @@
+package io.seatbooking.deadletter.retry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.rabbitmq.client.AMQP;
+
+import io.seatbooking.deadletter.DeadLetterHeaders;
+import io.seatbooking.deadletter.Delivery;
+import io.seatbooking.deadletter.FailureSummary;
+import io.seatbooking.messaging.RabbitConnections;
+import io.seatbooking.payments.PaymentsConfig;
+import io.seatbooking.payments.PaymentsTopology;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
+
+/**
+ * Sends a failed message on: to the delay queue of its next retry step, or to the dead letter
+ * exchange. The copy keeps the original body and properties and adds the failure headers
+ * ({@link DeadLetterHeaders}); the returned {@link Uni} completes only once the broker confirmed
+ * the copy, so that the caller can then ack the original without ever losing the message.
+ */
+@ApplicationScoped
+public class RetryRouter {
+
+    /** Why a message is parked after it failed transiently on every attempt. */
+    public static final String RETRIES_EXHAUSTED = "retries-exhausted";
+
+    private final ConfirmedRepublisher publisher;
+    private final PaymentsConfig config;
+    private final RabbitConnections connections;
+
+    public RetryRouter(ConfirmedRepublisher publisher, PaymentsConfig config, RabbitConnections connections) {
+        this.publisher = publisher;
+        this.config = config;
+        this.connections = connections;
+    }
+
+    /** Where a failed message went. */
+    public record Route(boolean parked, int retryStep, String reason, int attempts) {
+    }
+
+    /**
+     * After a transient failure: the next delay queue, or the dead letter exchange when every
+     * retry has been used.
+     */
+    public Uni<Route> retryOrPark(Delivery delivery, Throwable failure) {
+        int attempts = delivery.previousAttempts() + 1;
+        List<Duration> delays = config.retry().delays();
+        if (attempts > delays.size()) {
+            return park(delivery, RETRIES_EXHAUSTED, FailureSummary.of(failure), attempts);
+        }
+        String delayQueue = PaymentsTopology.retryQueue(delays.get(attempts - 1));
+        Map<String, Object> headers = failureHeaders(delivery, "transient-failure", FailureSummary.of(failure),
+                attempts);
+        return publisher.publish(PaymentsTopology.RETRY_EXCHANGE, delayQueue, properties(delivery, headers),
+                delivery.body(), config.publishConfirmTimeout())
+                .replaceWith(new Route(false, attempts, "transient-failure", attempts));
+    }
+
+    /** Parks the message at once: it goes to the dead letter exchange with its reason. */
+    public Uni<Route> park(Delivery delivery, String reason, String summary, int attempts) {
+        Map<String, Object> headers = failureHeaders(delivery, reason, summary, attempts);
+        headers.put(DeadLetterHeaders.DEAD_LETTER_ID, UUID.randomUUID().toString());
+        return publisher.publish(PaymentsTopology.DEAD_LETTER_EXCHANGE, delivery.originalRoutingKey(),
+                properties(delivery, headers), delivery.body(), config.publishConfirmTimeout())
+                .replaceWith(new Route(true, 0, reason, attempts));
+    }
+
+    private Map<String, Object> failureHeaders(Delivery delivery, String reason, String summary, int attempts) {
+        Map<String, Object> headers = new HashMap<>(delivery.headers());
+        DeadLetterHeaders.BROKER_DEATH.forEach(headers::remove);
+        headers.put(DeadLetterHeaders.ATTEMPTS, attempts);
+        headers.put(DeadLetterHeaders.REASON, reason);
+        headers.put(DeadLetterHeaders.EXCEPTION, summary);
+        headers.put(DeadLetterHeaders.FAILED_AT, Instant.now().atOffset(ZoneOffset.UTC).toString());
+        headers.put(DeadLetterHeaders.FAILED_QUEUE, PaymentsTopology.WORK_QUEUE);
+        headers.put(DeadLetterHeaders.FAILED_BY, connections.instance());
+        headers.put(DeadLetterHeaders.ORIGINAL_EXCHANGE, delivery.originalExchange());
+        headers.put(DeadLetterHeaders.ORIGINAL_ROUTING_KEY, delivery.originalRoutingKey());
+        return headers;
+    }
+
+    /**
+     * The original properties, persistent. Expiration is dropped (a per-message TTL would cut a
+     * delay short or expire a parked message) and so is user-id (the broker checks it against
+     * this connection's user).
+     */
+    private static AMQP.BasicProperties properties(Delivery delivery, Map<String, Object> headers) {
+        IncomingRabbitMQMetadata m = delivery.metadata();
+        return new AMQP.BasicProperties.Builder()
+                .contentType(m.getContentType().orElse(null))
+                .contentEncoding(m.getContentEncoding().orElse(null))
+                .headers(headers)
+                .deliveryMode(2)
+                .priority(m.getPriority().orElse(null))
+                .correlationId(m.getCorrelationId().orElse(null))
+                .replyTo(m.getReplyTo().orElse(null))
+                .messageId(m.getMessageId().orElse(null))
+                .timestamp(m.getTimestamp(ZoneOffset.UTC).map(t -> Date.from(t.toInstant())).orElse(null))
+                .type(m.getType().orElse(null))
+                .appId(m.getAppId().orElse(null))
+                .build();
+    }
+}
