@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.seatbooking.booking.Booking;
+import io.seatbooking.booking.BookingOutcome;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.repository.BookingRepository;
@@ -18,8 +19,6 @@ import io.seatbooking.payments.PaymentEvent;
 import io.seatbooking.payments.PaymentOutcome;
 import io.seatbooking.payments.repository.InboxRepository;
 import io.seatbooking.security.Caller;
-import io.seatbooking.web.problem.ProblemException;
-import io.seatbooking.web.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -130,15 +129,15 @@ public class PaymentService {
                 inboxRecord(event, PaymentOutcome.REFUND_REQUESTED)), PaymentOutcome.REFUND_REQUESTED);
     }
 
-    /** A booking change; a typed business answer means the booking moved on: decide again. */
+    /**
+     * A booking change. An outcome means the booking moved on since it was read: decide again; but
+     * a booking that is gone makes the message poison.
+     */
     private static Uni<PaymentOutcome> effect(Uni<Booking> change, PaymentOutcome outcome) {
         return change.replaceWith(outcome)
-                .onFailure(ProblemException.class).transform(e -> {
-                    if (ProblemType.BOOKING_NOT_FOUND.uri().equals(((ProblemException) e).problem().getType())) {
-                        return new PoisonMessageException(PoisonMessageException.UNKNOWN_BOOKING, e.getMessage());
-                    }
-                    return Redecide.INSTANCE;
-                });
+                .onFailure(BookingOutcome.class).transform(e -> e instanceof BookingOutcome.BookingNotFound
+                        ? new PoisonMessageException(PoisonMessageException.UNKNOWN_BOOKING, e.getMessage())
+                        : Redecide.INSTANCE);
     }
 
     private Uni<PaymentOutcome> noEffect(PaymentEvent event, PaymentOutcome outcome) {
