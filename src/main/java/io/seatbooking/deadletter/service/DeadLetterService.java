@@ -15,13 +15,13 @@ import io.seatbooking.deadletter.DeadLetterMetrics;
 import io.seatbooking.deadletter.DeadLetterPage;
 import io.seatbooking.deadletter.DeadLetterStatus;
 import io.seatbooking.deadletter.repository.DeadLetterRepository;
+import io.seatbooking.deadletter.service.DeadLetterOutcome.AlreadyResolved;
+import io.seatbooking.deadletter.service.DeadLetterOutcome.InvalidListing;
+import io.seatbooking.deadletter.service.DeadLetterOutcome.NotFound;
 import io.seatbooking.outbox.OutboxMessage;
 import io.seatbooking.outbox.OutboxWriter;
 import io.seatbooking.payments.PaymentsTopology;
 import io.seatbooking.security.Caller;
-import io.seatbooking.web.problem.Problem;
-import io.seatbooking.web.problem.ProblemException;
-import io.seatbooking.web.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -54,26 +54,34 @@ public class DeadLetterService {
         this.metrics = metrics;
     }
 
-    /** One page, newest first. */
+    /**
+     * One page, newest first.
+     *
+     * @throws InvalidListing for a negative page, a size out of range, or {@code from} not before
+     *         {@code to}
+     */
     public Uni<DeadLetterPage> list(DeadLetterRepository.Filter filter, int page, Integer size) {
         int pageSize = size == null ? config.defaultPageSize() : size;
         if (page < 0 || pageSize < 1 || pageSize > config.maxPageSize()) {
-            throw ProblemException.of(ProblemType.MALFORMED_REQUEST,
-                    "page must be 0 or more and size between 1 and " + config.maxPageSize() + ".");
+            throw new InvalidListing("page must be 0 or more and size between 1 and " + config.maxPageSize() + ".");
         }
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
-            throw ProblemException.of(ProblemType.MALFORMED_REQUEST, "from must be before to.");
+            throw new InvalidListing("from must be before to.");
         }
         return letters.list(filter, page, pageSize)
                 .chain(items -> letters.count(filter).map(total -> new DeadLetterPage(items, page, pageSize, total)));
     }
 
-    /** The letter with headers and payload. */
+    /** The letter with headers and payload; {@link NotFound} if there is none. */
     public Uni<DeadLetter> get(UUID id) {
-        return letters.find(id).map(found -> found.orElseThrow(() -> notFound(id)));
+        return letters.find(id).map(found -> found.orElseThrow(() -> new NotFound(id)));
     }
 
-    /** Replays a PARKED letter through the outbox; 404 unknown, 409 already replayed or discarded. */
+    /**
+     * Replays a PARKED letter through the outbox.
+     *
+     * @throws DeadLetterOutcome {@link NotFound} unknown; {@link AlreadyResolved} replayed or discarded
+     */
     public Uni<DeadLetter> replay(Caller caller, UUID id) {
         // The message id is fixed when the letter is parked, so it can be worked out before the
         // transaction; the transaction's conditional update decides whether the replay happens.
@@ -86,7 +94,11 @@ public class DeadLetterService {
         }).invoke(metrics::refresh);
     }
 
-    /** Discards a PARKED letter, recording who and when; 404 unknown, 409 already resolved. */
+    /**
+     * Discards a PARKED letter, recording who and when.
+     *
+     * @throws DeadLetterOutcome {@link NotFound} unknown; {@link AlreadyResolved} replayed or discarded
+     */
     public Uni<DeadLetter> discard(Caller caller, UUID id) {
         return pool.withTransaction(tx -> letters.resolve(tx, id, DeadLetterStatus.DISCARDED, caller.id(), null)
                 .chain(closed -> closed.isPresent() ? Uni.createFrom().item(closed.get()) : whyNotParked(id)))
@@ -134,21 +146,8 @@ public class DeadLetterService {
 
     private Uni<DeadLetter> whyNotParked(UUID id) {
         return letters.find(id).map(found -> {
-            if (found.isEmpty()) {
-                throw notFound(id);
-            }
-            DeadLetter letter = found.get();
-            throw new ProblemException(Problem.of(ProblemType.DEAD_LETTER_ALREADY_RESOLVED,
-                    "Dead letter " + id + " was " + letter.status().name().toLowerCase() + " by " + letter.resolvedBy()
-                            + " at " + letter.resolvedAt() + ".")
-                    .with("letterStatus", letter.status())
-                    .with("resolvedAt", letter.resolvedAt())
-                    .with("resolvedBy", letter.resolvedBy()));
+            throw found.isEmpty() ? new NotFound(id) : new AlreadyResolved(found.get());
         });
-    }
-
-    private static ProblemException notFound(UUID id) {
-        return ProblemException.of(ProblemType.DEAD_LETTER_NOT_FOUND, "There is no dead letter " + id + ".");
     }
 
     private static UUID uuid(String value) {
