@@ -14,6 +14,7 @@ import io.seatbooking.deadletter.DeadLetterHeaders;
 import io.seatbooking.deadletter.DeadLetterMetrics;
 import io.seatbooking.deadletter.DeadLetterPage;
 import io.seatbooking.deadletter.DeadLetterStatus;
+import io.seatbooking.deadletter.FailedMessage;
 import io.seatbooking.deadletter.repository.DeadLetterRepository;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.AlreadyResolved;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.InvalidListing;
@@ -86,7 +87,7 @@ public class DeadLetterService {
         // The message id is fixed when the letter is parked, so it can be worked out before the
         // transaction; the transaction's conditional update decides whether the replay happens.
         return get(id).chain(letter -> {
-            UUID eventId = replayMessageId(letter);
+            UUID eventId = replayMessageId(letter.message());
             return pool.withTransaction(tx -> letters.resolve(tx, id, DeadLetterStatus.REPLAYED, caller.id(), eventId)
                     .chain(closed -> closed.isPresent()
                             ? appendReplay(tx, closed.get(), eventId, caller).replaceWith(closed.get())
@@ -105,7 +106,8 @@ public class DeadLetterService {
                 .invoke(metrics::refresh);
     }
 
-    private Uni<Void> appendReplay(SqlConnection tx, DeadLetter letter, UUID messageId, Caller caller) {
+    private Uni<Void> appendReplay(SqlConnection tx, DeadLetter parked, UUID messageId, Caller caller) {
+        FailedMessage letter = parked.message();
         Map<String, String> headers = new LinkedHashMap<>();
         letter.headers().forEach((name, value) -> {
             String text = AmqpValues.text(value);
@@ -115,7 +117,7 @@ public class DeadLetterService {
         });
         headers.put(DeadLetterHeaders.ORIGINAL_EXCHANGE, letter.originalExchange());
         headers.put(DeadLetterHeaders.ORIGINAL_ROUTING_KEY, letter.originalRoutingKey());
-        headers.put(DeadLetterHeaders.REPLAY_OF, letter.id().toString());
+        headers.put(DeadLetterHeaders.REPLAY_OF, parked.id().toString());
         headers.put(DeadLetterHeaders.REPLAYED_BY, caller.id());
         if (letter.messageId() != null && uuid(letter.messageId()) == null) {
             headers.put(DeadLetterHeaders.ORIGINAL_MESSAGE_ID, letter.messageId());
@@ -125,7 +127,7 @@ public class DeadLetterService {
         String routingKey = toSourceQueue ? PaymentsTopology.WORK_QUEUE : letter.originalRoutingKey();
         String type = letter.messageType() != null ? letter.messageType() : letter.originalRoutingKey();
         String contentType = letter.contentType() != null ? letter.contentType() : "application/octet-stream";
-        return outbox.append(tx, new OutboxMessage(messageId, type, "dead-letter/" + letter.id(), 1, exchange,
+        return outbox.append(tx, new OutboxMessage(messageId, type, "dead-letter/" + parked.id(), 1, exchange,
                 routingKey, contentType, headers, letter.payload()));
     }
 
@@ -135,7 +137,7 @@ public class DeadLetterService {
      * travels in {@code x-original-message-id}, which the consumer deduplicates by), and a new one
      * when the message had none.
      */
-    static UUID replayMessageId(DeadLetter letter) {
+    static UUID replayMessageId(FailedMessage letter) {
         if (letter.messageId() == null) {
             return UUID.randomUUID();
         }
