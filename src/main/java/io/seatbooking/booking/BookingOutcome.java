@@ -22,29 +22,15 @@ public abstract sealed class BookingOutcome extends RuntimeException {
 
     /** The show does not exist. */
     public static final class ShowNotFound extends BookingOutcome {
-        private final UUID showId;
-
         public ShowNotFound(UUID showId) {
             super("There is no show " + showId + ".");
-            this.showId = showId;
-        }
-
-        public UUID showId() {
-            return showId;
         }
     }
 
     /** The booking does not exist, or the caller may not see it (which it must not learn). */
     public static final class BookingNotFound extends BookingOutcome {
-        private final UUID bookingId;
-
         public BookingNotFound(UUID bookingId) {
             super("There is no booking " + bookingId + ".");
-            this.bookingId = bookingId;
-        }
-
-        public UUID bookingId() {
-            return bookingId;
         }
     }
 
