@@ -36,7 +36,7 @@ public class PaymentService {
     private static final Logger LOG = Logger.getLogger(PaymentService.class);
 
     /** The identity payment-driven changes are made as: a system caller that may act on any booking. */
-    public static final Caller SYSTEM = new Caller("payments", true);
+    public static final Caller SYSTEM = Caller.system("payments");
 
     private static final int DECISIONS = 5;
 
