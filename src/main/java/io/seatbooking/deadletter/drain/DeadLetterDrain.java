@@ -22,6 +22,7 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.seatbooking.deadletter.AmqpValues;
 import io.seatbooking.deadletter.DeadLetterHeaders;
 import io.seatbooking.deadletter.DeadLetterMetrics;
+import io.seatbooking.deadletter.FailedMessage;
 import io.seatbooking.deadletter.FailureSummary;
 import io.seatbooking.deadletter.ParkedMessage;
 import io.seatbooking.deadletter.repository.DeadLetterRepository;
@@ -66,9 +67,9 @@ public class DeadLetterDrain {
             ParkedMessage parked = parked(metadata, bytes(message.getPayload()));
             return letters.park(parked).invoke(stored -> {
                 if (stored) {
-                    metrics.parked(parked.reason());
+                    metrics.parked(parked.message().reason());
                     LOG.infof("Parked dead letter %s (message %s, reason %s, %d attempts)", parked.id(),
-                            parked.messageId(), parked.reason(), parked.attempts());
+                            parked.message().messageId(), parked.message().reason(), parked.message().attempts());
                 }
             });
         })
@@ -109,11 +110,11 @@ public class DeadLetterDrain {
                         + "|" + d.get("count") + "|" + d.get("time") + "|" + sha256(body))))
                 .orElseGet(() -> "unkeyed:" + UUID.randomUUID());
         UUID replayOf = text(headers.get(DeadLetterHeaders.REPLAY_OF)).flatMap(DeadLetterDrain::uuid).orElse(null);
-        return new ParkedMessage(IDS.generate(), parkingKey, messageId, sourceQueue,
+        return new ParkedMessage(IDS.generate(), parkingKey, new FailedMessage(messageId, sourceQueue,
                 exchange == null ? "" : exchange, routingKey == null ? "" : routingKey, reason,
                 text(headers.get(DeadLetterHeaders.EXCEPTION)).orElse(null), attempts,
                 metadata.getContentType().orElse(null), metadata.getType().orElse(null), AmqpValues.toJson(headers),
-                body, replayOf);
+                body), replayOf);
     }
 
     // The broker puts the most recent dead-lettering first.
