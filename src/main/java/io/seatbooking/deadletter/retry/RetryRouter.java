@@ -15,10 +15,9 @@ import com.rabbitmq.client.AMQP;
 
 import io.seatbooking.deadletter.DeadLetterHeaders;
 import io.seatbooking.deadletter.Delivery;
+import io.seatbooking.deadletter.FailureChannelTopology;
 import io.seatbooking.deadletter.FailureSummary;
 import io.seatbooking.messaging.RabbitConnections;
-import io.seatbooking.payments.PaymentsConfig;
-import io.seatbooking.payments.PaymentsTopology;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
 
@@ -35,12 +34,10 @@ public class RetryRouter {
     public static final String RETRIES_EXHAUSTED = "retries-exhausted";
 
     private final ConfirmedRepublisher publisher;
-    private final PaymentsConfig config;
     private final RabbitConnections connections;
 
-    public RetryRouter(ConfirmedRepublisher publisher, PaymentsConfig config, RabbitConnections connections) {
+    public RetryRouter(ConfirmedRepublisher publisher, RabbitConnections connections) {
         this.publisher = publisher;
-        this.config = config;
         this.connections = connections;
     }
 
@@ -49,40 +46,41 @@ public class RetryRouter {
     }
 
     /**
-     * After a transient failure: the next delay queue, or the dead letter exchange when every
-     * retry has been used.
+     * After a transient failure of a message from {@code policy}'s work queue: the next delay
+     * queue, or the dead letter exchange when every retry has been used.
      */
-    public Uni<Route> retryOrPark(Delivery delivery, Throwable failure) {
+    public Uni<Route> retryOrPark(RetryPolicy policy, Delivery delivery, Throwable failure) {
         int attempts = delivery.previousAttempts() + 1;
-        List<Duration> delays = config.retry().delays();
+        List<Duration> delays = policy.delays();
         if (attempts > delays.size()) {
-            return park(delivery, RETRIES_EXHAUSTED, FailureSummary.of(failure), attempts);
+            return park(policy, delivery, RETRIES_EXHAUSTED, FailureSummary.of(failure), attempts);
         }
-        String delayQueue = PaymentsTopology.retryQueue(delays.get(attempts - 1));
-        Map<String, Object> headers = failureHeaders(delivery, "transient-failure", FailureSummary.of(failure),
+        String delayQueue = FailureChannelTopology.delayQueue(policy.workQueue(), delays.get(attempts - 1));
+        Map<String, Object> headers = failureHeaders(policy, delivery, "transient-failure", FailureSummary.of(failure),
                 attempts);
-        return publisher.publish(PaymentsTopology.RETRY_EXCHANGE, delayQueue, properties(delivery, headers),
-                delivery.body(), config.publishConfirmTimeout())
+        return publisher.publish(FailureChannelTopology.RETRY_EXCHANGE, delayQueue, properties(delivery, headers),
+                delivery.body(), policy.confirmTimeout())
                 .replaceWith(new Route(false, attempts, "transient-failure", attempts));
     }
 
     /** Parks the message at once: it goes to the dead letter exchange with its reason. */
-    public Uni<Route> park(Delivery delivery, String reason, String summary, int attempts) {
-        Map<String, Object> headers = failureHeaders(delivery, reason, summary, attempts);
+    public Uni<Route> park(RetryPolicy policy, Delivery delivery, String reason, String summary, int attempts) {
+        Map<String, Object> headers = failureHeaders(policy, delivery, reason, summary, attempts);
         headers.put(DeadLetterHeaders.DEAD_LETTER_ID, UUID.randomUUID().toString());
-        return publisher.publish(PaymentsTopology.DEAD_LETTER_EXCHANGE, delivery.originalRoutingKey(),
-                properties(delivery, headers), delivery.body(), config.publishConfirmTimeout())
+        return publisher.publish(FailureChannelTopology.DEAD_LETTER_EXCHANGE, delivery.originalRoutingKey(),
+                properties(delivery, headers), delivery.body(), policy.confirmTimeout())
                 .replaceWith(new Route(true, 0, reason, attempts));
     }
 
-    private Map<String, Object> failureHeaders(Delivery delivery, String reason, String summary, int attempts) {
+    private Map<String, Object> failureHeaders(RetryPolicy policy, Delivery delivery, String reason, String summary,
+            int attempts) {
         Map<String, Object> headers = new HashMap<>(delivery.headers());
         DeadLetterHeaders.BROKER_DEATH.forEach(headers::remove);
         headers.put(DeadLetterHeaders.ATTEMPTS, attempts);
         headers.put(DeadLetterHeaders.REASON, reason);
         headers.put(DeadLetterHeaders.EXCEPTION, summary);
         headers.put(DeadLetterHeaders.FAILED_AT, Instant.now().atOffset(ZoneOffset.UTC).toString());
-        headers.put(DeadLetterHeaders.FAILED_QUEUE, PaymentsTopology.WORK_QUEUE);
+        headers.put(DeadLetterHeaders.FAILED_QUEUE, policy.workQueue());
         headers.put(DeadLetterHeaders.FAILED_BY, connections.instance());
         headers.put(DeadLetterHeaders.ORIGINAL_EXCHANGE, delivery.originalExchange());
         headers.put(DeadLetterHeaders.ORIGINAL_ROUTING_KEY, delivery.originalRoutingKey());
