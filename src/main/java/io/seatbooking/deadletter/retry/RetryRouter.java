@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.rabbitmq.client.AMQP;
@@ -17,9 +18,13 @@ import io.seatbooking.deadletter.DeadLetterHeaders;
 import io.seatbooking.deadletter.Delivery;
 import io.seatbooking.deadletter.FailureChannelTopology;
 import io.seatbooking.deadletter.FailureSummary;
+import io.seatbooking.messaging.ConfirmingPublisher;
+import io.seatbooking.messaging.ConfirmingPublisher.Outgoing;
 import io.seatbooking.messaging.RabbitConnections;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Sends a failed message on: to the delay queue of its next retry step, or to the dead letter
@@ -33,12 +38,20 @@ public class RetryRouter {
     /** Why a message is parked after it failed transiently on every attempt. */
     public static final String RETRIES_EXHAUSTED = "retries-exhausted";
 
-    private final ConfirmedRepublisher publisher;
     private final RabbitConnections connections;
+    private final ConfirmingPublisher publisher;
 
-    public RetryRouter(ConfirmedRepublisher publisher, RabbitConnections connections) {
-        this.publisher = publisher;
+    public RetryRouter(RabbitConnections connections) {
         this.connections = connections;
+        // Its own connection, opened at the first republish and again after one was lost; named as
+        // operators know it from the broker's connection list.
+        this.publisher = ConfirmingPublisher.stampingSequence(connections, "payments-republish",
+                DeadLetterHeaders.REPUBLISH_SEQUENCE);
+    }
+
+    @PreDestroy
+    void close() {
+        publisher.shutdown();
     }
 
     /** Where a failed message went. */
@@ -58,8 +71,8 @@ public class RetryRouter {
         String delayQueue = FailureChannelTopology.delayQueue(policy.workQueue(), delays.get(attempts - 1));
         Map<String, Object> headers = failureHeaders(policy, delivery, "transient-failure", FailureSummary.of(failure),
                 attempts);
-        return publisher.publish(FailureChannelTopology.RETRY_EXCHANGE, delayQueue, properties(delivery, headers),
-                delivery.body(), policy.confirmTimeout())
+        return republish(new Outgoing(FailureChannelTopology.RETRY_EXCHANGE, delayQueue, properties(delivery, headers),
+                delivery.body()), policy)
                 .replaceWith(new Route(false, attempts, "transient-failure", attempts));
     }
 
@@ -67,9 +80,20 @@ public class RetryRouter {
     public Uni<Route> park(RetryPolicy policy, Delivery delivery, String reason, String summary, int attempts) {
         Map<String, Object> headers = failureHeaders(policy, delivery, reason, summary, attempts);
         headers.put(DeadLetterHeaders.DEAD_LETTER_ID, UUID.randomUUID().toString());
-        return publisher.publish(FailureChannelTopology.DEAD_LETTER_EXCHANGE, delivery.originalRoutingKey(),
-                properties(delivery, headers), delivery.body(), policy.confirmTimeout())
+        return republish(new Outgoing(FailureChannelTopology.DEAD_LETTER_EXCHANGE, delivery.originalRoutingKey(),
+                properties(delivery, headers), delivery.body()), policy)
                 .replaceWith(new Route(true, 0, reason, attempts));
+    }
+
+    /**
+     * Completes once the broker confirmed the copy; fails on a nack, a return, a lost connection
+     * or no confirm within the policy's timeout. Either way it continues where the caller was
+     * (the consumer's Vert.x context), not on a client thread.
+     */
+    private Uni<Void> republish(Outgoing copy, RetryPolicy policy) {
+        Context caller = Vertx.currentContext();
+        Uni<Void> confirmed = Uni.createFrom().completionStage(() -> publisher.publish(copy, policy.confirmTimeout()));
+        return caller == null ? confirmed : confirmed.emitOn(command -> caller.runOnContext(ignored -> command.run()));
     }
 
     private Map<String, Object> failureHeaders(RetryPolicy policy, Delivery delivery, String reason, String summary,
