@@ -3,7 +3,6 @@ package io.seatbooking.deadletter;
 import java.util.Map;
 import java.util.Optional;
 
-import io.seatbooking.deadletter.DeadLetterHeaders;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
 
 /**

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import io.seatbooking.deadletter.Delivery;
 import io.seatbooking.deadletter.FailureSummary;
 import io.seatbooking.deadletter.PoisonMessageException;
+import io.seatbooking.deadletter.retry.RetryPolicy;
 import io.seatbooking.deadletter.retry.RetryRouter;
 import io.seatbooking.payments.service.PaymentService;
 import io.smallrye.mutiny.Uni;
@@ -46,6 +47,7 @@ public class PaymentsConsumer {
     private final RetryRouter router;
     private final PaymentsMetrics metrics;
     private final PaymentsConfig config;
+    private final RetryPolicy retry;
 
     public PaymentsConsumer(PaymentEventParser parser, PaymentService payments, RetryRouter router,
             PaymentsMetrics metrics, PaymentsConfig config) {
@@ -54,6 +56,8 @@ public class PaymentsConsumer {
         this.router = router;
         this.metrics = metrics;
         this.config = config;
+        this.retry = new RetryPolicy(PaymentsTopology.WORK_QUEUE, config.retry().delays(),
+                config.publishConfirmTimeout());
     }
 
     @Incoming(CHANNEL)
@@ -78,11 +82,11 @@ public class PaymentsConsumer {
         Uni<RetryRouter.Route> route;
         if (failure instanceof PoisonMessageException poison) {
             LOG.warnf("Parking payment message %s: %s (%s)", id(delivery), poison.reason(), poison.getMessage());
-            route = router.park(delivery, poison.reason(), poison.getMessage(), delivery.previousAttempts() + 1);
+            route = router.park(retry, delivery, poison.reason(), poison.getMessage(), delivery.previousAttempts() + 1);
         } else {
             LOG.warnf("Payment message %s failed on attempt %d: %s", id(delivery), delivery.previousAttempts() + 1,
                     FailureSummary.of(failure));
-            route = router.retryOrPark(delivery, failure);
+            route = router.retryOrPark(retry, delivery, failure);
         }
         return route.chain(routed -> {
             if (routed.parked()) {

@@ -178,7 +178,7 @@ class DeadLetterResourceTest {
         death.put("routing-keys", List.of("payment.succeeded"));
         death.put("time", new java.util.Date());
         io.seatbooking.payments.PaymentsTestSupport.publishAll(List.of(new io.seatbooking.payments.PaymentsTestSupport.Outgoing(
-                PaymentsTopology.DEAD_LETTER_EXCHANGE, "payment.succeeded",
+                FailureChannelTopology.DEAD_LETTER_EXCHANGE, "payment.succeeded",
                 props(messageId, Map.of("x-death", List.of(death), "x-first-death-reason", "delivery_limit")),
                 "{}".getBytes(StandardCharsets.UTF_8))));
 

@@ -20,13 +20,13 @@ import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 
 import io.seatbooking.deadletter.AmqpValues;
+import io.seatbooking.deadletter.DeadLetterConfig;
 import io.seatbooking.deadletter.DeadLetterHeaders;
 import io.seatbooking.deadletter.DeadLetterMetrics;
 import io.seatbooking.deadletter.FailedMessage;
 import io.seatbooking.deadletter.FailureSummary;
 import io.seatbooking.deadletter.ParkedMessage;
 import io.seatbooking.deadletter.repository.DeadLetterRepository;
-import io.seatbooking.payments.PaymentsConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
@@ -52,9 +52,9 @@ public class DeadLetterDrain {
 
     private final DeadLetterRepository letters;
     private final DeadLetterMetrics metrics;
-    private final PaymentsConfig config;
+    private final DeadLetterConfig config;
 
-    public DeadLetterDrain(DeadLetterRepository letters, DeadLetterMetrics metrics, PaymentsConfig config) {
+    public DeadLetterDrain(DeadLetterRepository letters, DeadLetterMetrics metrics, DeadLetterConfig config) {
         this.letters = letters;
         this.metrics = metrics;
         this.config = config;

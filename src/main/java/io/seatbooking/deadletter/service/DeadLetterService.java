@@ -15,13 +15,14 @@ import io.seatbooking.deadletter.DeadLetterMetrics;
 import io.seatbooking.deadletter.DeadLetterPage;
 import io.seatbooking.deadletter.DeadLetterStatus;
 import io.seatbooking.deadletter.FailedMessage;
+import io.seatbooking.deadletter.FailureChannelTopology;
 import io.seatbooking.deadletter.repository.DeadLetterRepository;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.AlreadyResolved;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.InvalidListing;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.NotFound;
+import io.seatbooking.messaging.TopologyDeclarer;
 import io.seatbooking.outbox.OutboxMessage;
 import io.seatbooking.outbox.OutboxWriter;
-import io.seatbooking.payments.PaymentsTopology;
 import io.seatbooking.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,14 +46,16 @@ public class DeadLetterService {
     private final OutboxWriter outbox;
     private final DeadLetterConfig config;
     private final DeadLetterMetrics metrics;
+    private final TopologyDeclarer topology;
 
     public DeadLetterService(Pool pool, DeadLetterRepository letters, OutboxWriter outbox, DeadLetterConfig config,
-            DeadLetterMetrics metrics) {
+            DeadLetterMetrics metrics, TopologyDeclarer topology) {
         this.pool = pool;
         this.letters = letters;
         this.outbox = outbox;
         this.config = config;
         this.metrics = metrics;
+        this.topology = topology;
     }
 
     /**
@@ -122,9 +125,11 @@ public class DeadLetterService {
         if (letter.messageId() != null && uuid(letter.messageId()) == null) {
             headers.put(DeadLetterHeaders.ORIGINAL_MESSAGE_ID, letter.messageId());
         }
-        boolean toSourceQueue = config.replayToSourceQueue() && PaymentsTopology.WORK_QUEUE.equals(letter.sourceQueue());
-        String exchange = toSourceQueue ? PaymentsTopology.RETRY_EXCHANGE : letter.originalExchange();
-        String routingKey = toSourceQueue ? PaymentsTopology.WORK_QUEUE : letter.originalRoutingKey();
+        // Back to the failed queue alone only where the failure channel's retry exchange leads to it.
+        boolean toSourceQueue = config.replayToSourceQueue()
+                && FailureChannelTopology.routesBackTo(topology.topology(), letter.sourceQueue());
+        String exchange = toSourceQueue ? FailureChannelTopology.RETRY_EXCHANGE : letter.originalExchange();
+        String routingKey = toSourceQueue ? letter.sourceQueue() : letter.originalRoutingKey();
         String type = letter.messageType() != null ? letter.messageType() : letter.originalRoutingKey();
         String contentType = letter.contentType() != null ? letter.contentType() : "application/octet-stream";
         return outbox.append(tx, new OutboxMessage(messageId, type, "dead-letter/" + parked.id(), 1, exchange,

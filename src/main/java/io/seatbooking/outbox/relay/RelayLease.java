@@ -12,10 +12,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * expired, renewed by its holder, released on shutdown. Each acquisition increments the epoch,
  * which fences the claims of a holder that lost the lease.
  *
- * <p>The holder also keeps a local deadline: the monotonic time it sent its last successful
- * renewal plus 80% of the TTL. The database sets the expiry from its own clock after that send,
- * so the local deadline passes before any other replica can acquire the lease; a holder stops
- * publishing at its local deadline even when it cannot reach the database to learn more.
+ * <p>The holder also keeps a {@link LeaseDeadline}: the monotonic time it sent its last
+ * successful renewal plus 80% of the TTL. The database sets the expiry from its own clock after
+ * that send, so the local deadline passes before any other replica can acquire the lease; a
+ * holder stops publishing at its local deadline even when it cannot reach the database to learn
+ * more.
  */
 public final class RelayLease {
 
@@ -52,9 +53,10 @@ public final class RelayLease {
     private final Duration ttl;
     private final long ttlMillis;
 
+    private final LeaseDeadline deadline;
+
     private volatile boolean rowEnsured;
     private volatile Token token;
-    private volatile long localDeadlineNanos;
 
     public RelayLease(Pool pool, String name, String owner, Duration ttl) {
         this.pool = pool;
@@ -62,6 +64,7 @@ public final class RelayLease {
         this.owner = owner;
         this.ttl = ttl;
         this.ttlMillis = ttl.toMillis();
+        this.deadline = new LeaseDeadline(ttl, System::nanoTime);
     }
 
     /** Tries to take the lease; answers the token when this replica now holds it. */
@@ -70,14 +73,14 @@ public final class RelayLease {
                 : pool.preparedQuery(ENSURE_ROW).execute(Tuple.of(name)).invoke(() -> rowEnsured = true)
                         .replaceWithVoid();
         return ensured.chain(() -> {
-            long sentAt = System.nanoTime();
+            long sentAt = deadline.now();
             return pool.preparedQuery(ACQUIRE).execute(Tuple.of(name, owner, ttlMillis))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.<Token> empty();
                     }
                     Token acquired = new Token(name, owner, rows.iterator().next().getLong("epoch"));
-                    extendLocalDeadline(sentAt);
+                    deadline.renewedAsSentAt(sentAt);
                     token = acquired;
                     return Optional.of(acquired);
                 });
@@ -90,11 +93,11 @@ public final class RelayLease {
         if (held == null) {
             return Uni.createFrom().item(false);
         }
-        long sentAt = System.nanoTime();
+        long sentAt = deadline.now();
         return pool.preparedQuery(RENEW).execute(Tuple.of(name, owner, held.epoch(), ttlMillis))
                 .map(rows -> {
                     if (rows.rowCount() == 1 && token == held) {
-                        extendLocalDeadline(sentAt);
+                        deadline.renewedAsSentAt(sentAt);
                         return true;
                     }
                     token = null;
@@ -120,7 +123,7 @@ public final class RelayLease {
     /** The token while this replica may act as the relay, judged by the local deadline alone. */
     public Optional<Token> heldToken() {
         Token held = token;
-        if (held == null || System.nanoTime() - localDeadlineNanos >= 0) {
+        if (held == null || deadline.passed()) {
             return Optional.empty();
         }
         return Optional.of(held);
@@ -136,9 +139,5 @@ public final class RelayLease {
 
     public Duration ttl() {
         return ttl;
-    }
-
-    private void extendLocalDeadline(long sentAtNanos) {
-        localDeadlineNanos = sentAtNanos + (long) (ttl.toNanos() * 0.8);
     }
 }
