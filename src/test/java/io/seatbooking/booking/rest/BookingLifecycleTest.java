@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +23,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
-import io.seatbooking.support.ErrorBodies;
 import io.seatbooking.support.Tokens;
 
 /** Confirming and cancelling bookings: state rules, If-Match, seats and events. */
@@ -35,11 +33,6 @@ class BookingLifecycleTest {
 
     @TestHTTPResource("/api/bookings")
     URI bookings;
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void confirmMovesBookingToConfirmedAndSeatsToBooked() {

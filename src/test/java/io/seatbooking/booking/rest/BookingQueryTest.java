@@ -9,13 +9,11 @@ import static org.hamcrest.Matchers.hasSize;
 
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.seatbooking.support.Api;
-import io.seatbooking.support.ErrorBodies;
 import io.seatbooking.support.Tokens;
 
 /** Reading one booking and listing bookings. */
@@ -23,11 +21,6 @@ import io.seatbooking.support.Tokens;
 class BookingQueryTest {
 
     private static final String PROBLEMS = "https://seat-booking.dev/problems/";
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void ownerReadsBookingWithEtag() {
