@@ -2,9 +2,7 @@ package io.seatbooking.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConnectionFactory;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.PaymentMessages;
 
 /**
  * Scenario 5: the payments consumer crashes after its effect committed and before its ack
@@ -121,27 +118,13 @@ class ConsumerCrashIT {
         }
     }
 
-    private static void publishPayments(ScenarioEnvironment env, List<Ledger.Known> bookings) throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(ScenarioEnvironment.BROKER_HOST);
-        factory.setPort(ScenarioEnvironment.BROKER_PORT);
-        factory.setVirtualHost(env.vhost());
-        try (com.rabbitmq.client.Connection connection = factory.newConnection("reliability-payments");
-                Channel channel = connection.createChannel()) {
-            channel.confirmSelect();
-            for (Ledger.Known b : bookings) {
-                String id = UUID.randomUUID().toString();
-                String body = """
-                        {"specversion":"1.0","id":"%s","source":"/payments","type":"payment.succeeded","time":"%s",
-                         "datacontenttype":"application/json",
-                         "data":{"bookingId":"%s","paymentId":"pay-%s","amountCents":4200}}
-                        """.formatted(id, Instant.now(), b.id, id);
-                AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId(id)
-                        .contentType("application/cloudevents+json").deliveryMode(2).build();
-                channel.basicPublish("payments", "payment.succeeded", true, props, body.getBytes(StandardCharsets.UTF_8));
-            }
-            channel.waitForConfirmsOrDie(30_000);
+    private static void publishPayments(ScenarioEnvironment env, List<Ledger.Known> bookings) {
+        List<Broker.Outgoing> payments = new ArrayList<>();
+        for (Ledger.Known b : bookings) {
+            String id = UUID.randomUUID().toString();
+            payments.add(PaymentMessages.payment("payment.succeeded", id, b.id, "pay-" + id));
         }
+        Broker.publish(Broker.factory(env.vhost()), payments);
     }
 
     private static long unacked(ScenarioEnvironment env) throws Exception {

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-import io.seatbooking.outbox.relay.EventCollector;
+import io.seatbooking.support.EventCollector;
 
 /**
  * The checker every scenario ends with, after its workload stopped and its faults were undone.

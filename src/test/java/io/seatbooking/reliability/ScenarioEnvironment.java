@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import io.seatbooking.outbox.relay.EventCollector;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.EventCollector;
 
 /**
  * Everything one scenario run owns: a database {@code rel_<scenario>_<random>}, a RabbitMQ
@@ -124,7 +125,7 @@ final class ScenarioEnvironment implements AutoCloseable {
      * declares {@code booking.events}, so the first service must be ready first.
      */
     EventCollector startCollector() throws Exception {
-        collector = EventCollector.start(BROKER_HOST, BROKER_PORT, vhost, "#");
+        collector = EventCollector.start(Broker.factory(vhost), EventCollector.BOOKING_EVENTS, "#");
         return collector;
     }
 

@@ -2,11 +2,8 @@ package io.seatbooking.security;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +23,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.seatbooking.payments.PaymentsTestSupport;
 import io.seatbooking.payments.PaymentsTopology;
 import io.seatbooking.reliability.hostile.Figures;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
 import io.seatbooking.support.ErrorBodies;
+import io.seatbooking.support.PaymentMessages;
 import io.seatbooking.support.Tokens;
 
 /**
@@ -336,11 +333,8 @@ class AuthorizationMatrixTest {
     /** Publishes a body that is not JSON and waits until it is parked; answers the letter id. */
     private static String parkedLetter() {
         String messageId = "matrix-" + UUID.randomUUID();
-        PaymentsTestSupport.publish(PaymentsTopology.PAYMENT_SUCCEEDED, PaymentsTestSupport.props(messageId, Map.of()),
-                ("not json " + messageId).getBytes(StandardCharsets.UTF_8));
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                .until(() -> !PaymentsTestSupport.deadLetters(messageId).isEmpty());
-        return PaymentsTestSupport.deadLetters(messageId).get(0).split("\\|")[3];
+        return PaymentMessages.parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, messageId, "not json " + messageId,
+                Map.of());
     }
 
     /**

@@ -118,9 +118,9 @@ class BookingLifecycleTest {
     void confirmingTwiceReturns409() {
         String customer = Tokens.customer(Tokens.newCustomerId("alice"));
         String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
-        confirm(customer, bookingId).then().statusCode(200);
+        Api.confirm(customer, bookingId).then().statusCode(200);
 
-        confirm(customer, bookingId)
+        Api.confirm(customer, bookingId)
                 .then().statusCode(409)
                 .body("type", equalTo(PROBLEMS + "booking-state-conflict"))
                 .body("bookingStatus", equalTo("CONFIRMED"));
@@ -132,9 +132,9 @@ class BookingLifecycleTest {
         String showId = Api.createShow("A1");
         String customer = Tokens.customer(Tokens.newCustomerId("alice"));
         String bookingId = Api.holdSeats(customer, showId, "A1");
-        cancel(customer, bookingId).then().statusCode(200);
+        Api.cancel(customer, bookingId).then().statusCode(200);
 
-        confirm(customer, bookingId)
+        Api.confirm(customer, bookingId)
                 .then().statusCode(409)
                 .body("type", equalTo(PROBLEMS + "booking-state-conflict"))
                 .body("bookingStatus", equalTo("CANCELLED"));
@@ -178,13 +178,13 @@ class BookingLifecycleTest {
 
     @Test
     void confirmOfUnknownBookingReturns404() {
-        confirm(Tokens.customer(Tokens.newCustomerId("alice")), UUID.randomUUID().toString())
+        Api.confirm(Tokens.customer(Tokens.newCustomerId("alice")), UUID.randomUUID().toString())
                 .then().statusCode(404).body("type", equalTo(PROBLEMS + "booking-not-found"));
     }
 
     @Test
     void confirmOfMalformedBookingIdReturns404() {
-        confirm(Tokens.customer(Tokens.newCustomerId("alice")), "booking-1").then().statusCode(404);
+        Api.confirm(Tokens.customer(Tokens.newCustomerId("alice")), "booking-1").then().statusCode(404);
     }
 
     @Test
@@ -192,7 +192,7 @@ class BookingLifecycleTest {
         String owner = Tokens.customer(Tokens.newCustomerId("owner"));
         String bookingId = Api.holdSeats(owner, Api.createShow("A1"), "A1");
 
-        confirm(Tokens.customer(Tokens.newCustomerId("intruder")), bookingId)
+        Api.confirm(Tokens.customer(Tokens.newCustomerId("intruder")), bookingId)
                 .then().statusCode(404).body("type", equalTo(PROBLEMS + "booking-not-found"));
         assertThat(Api.booking(owner, bookingId).getString("status")).isEqualTo("HELD");
     }
@@ -201,7 +201,7 @@ class BookingLifecycleTest {
     void adminMayConfirmAnyBooking() {
         String bookingId = Api.holdSeats(Tokens.customer(Tokens.newCustomerId("alice")), Api.createShow("A1"), "A1");
 
-        confirm(Tokens.admin(), bookingId).then().statusCode(200).body("status", equalTo("CONFIRMED"));
+        Api.confirm(Tokens.admin(), bookingId).then().statusCode(200).body("status", equalTo("CONFIRMED"));
     }
 
     @Test
@@ -210,7 +210,7 @@ class BookingLifecycleTest {
         String customer = Tokens.customer(Tokens.newCustomerId("alice"));
         String bookingId = Api.holdSeats(customer, showId, "A1", "A2");
 
-        cancel(customer, bookingId)
+        Api.cancel(customer, bookingId)
                 .then().statusCode(200)
                 .header("ETag", equalTo("\"2\""))
                 .body("status", equalTo("CANCELLED"))
@@ -227,9 +227,9 @@ class BookingLifecycleTest {
         String showId = Api.createShow("A1");
         String customer = Tokens.customer(Tokens.newCustomerId("alice"));
         String bookingId = Api.holdSeats(customer, showId, "A1");
-        confirm(customer, bookingId).then().statusCode(200);
+        Api.confirm(customer, bookingId).then().statusCode(200);
 
-        cancel(customer, bookingId).then().statusCode(200).body("status", equalTo("CANCELLED")).body("version", equalTo(3));
+        Api.cancel(customer, bookingId).then().statusCode(200).body("status", equalTo("CANCELLED")).body("version", equalTo(3));
 
         assertThat(Api.seatStatuses(showId)).containsEntry("A1", "AVAILABLE");
         assertThat(Db.eventTypes(bookingId)).containsExactly("booking.held", "booking.confirmed", "booking.cancelled");
@@ -239,9 +239,9 @@ class BookingLifecycleTest {
     void cancellingCancelledBookingReturnsItUnchanged() {
         String customer = Tokens.customer(Tokens.newCustomerId("alice"));
         String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
-        String first = cancel(customer, bookingId).then().statusCode(200).extract().asString();
+        String first = Api.cancel(customer, bookingId).then().statusCode(200).extract().asString();
 
-        String second = cancel(customer, bookingId).then().statusCode(200).header("ETag", equalTo("\"2\""))
+        String second = Api.cancel(customer, bookingId).then().statusCode(200).header("ETag", equalTo("\"2\""))
                 .extract().asString();
 
         assertThat(second).isEqualTo(first);
@@ -266,7 +266,7 @@ class BookingLifecycleTest {
     void cancelWithMatchingIfMatchSucceeds() {
         String customer = Tokens.customer(Tokens.newCustomerId("alice"));
         String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
-        confirm(customer, bookingId).then().statusCode(200);
+        Api.confirm(customer, bookingId).then().statusCode(200);
 
         given().auth().oauth2(customer).contentType(ContentType.JSON).header("If-Match", "\"1\", \"2\"")
                 .when().post("/api/bookings/{id}/cancel", bookingId)
@@ -278,7 +278,7 @@ class BookingLifecycleTest {
         String owner = Tokens.customer(Tokens.newCustomerId("owner"));
         String bookingId = Api.holdSeats(owner, Api.createShow("A1"), "A1");
 
-        cancel(Tokens.customer(Tokens.newCustomerId("intruder")), bookingId).then().statusCode(404);
+        Api.cancel(Tokens.customer(Tokens.newCustomerId("intruder")), bookingId).then().statusCode(404);
         assertThat(Api.booking(owner, bookingId).getString("status")).isEqualTo("HELD");
     }
 
@@ -286,12 +286,12 @@ class BookingLifecycleTest {
     void adminMayCancelAnyBooking() {
         String bookingId = Api.holdSeats(Tokens.customer(Tokens.newCustomerId("alice")), Api.createShow("A1"), "A1");
 
-        cancel(Tokens.admin(), bookingId).then().statusCode(200).body("status", equalTo("CANCELLED"));
+        Api.cancel(Tokens.admin(), bookingId).then().statusCode(200).body("status", equalTo("CANCELLED"));
     }
 
     @Test
     void cancelOfUnknownBookingReturns404() {
-        cancel(Tokens.admin(), UUID.randomUUID().toString())
+        Api.cancel(Tokens.admin(), UUID.randomUUID().toString())
                 .then().statusCode(404).body("type", equalTo(PROBLEMS + "booking-not-found"));
     }
 
@@ -299,15 +299,5 @@ class BookingLifecycleTest {
     void getBookingOnConfirmPathReturns405() {
         given().auth().oauth2(Tokens.admin()).when().get("/api/bookings/{id}/confirm", UUID.randomUUID())
                 .then().statusCode(405).body("type", equalTo(PROBLEMS + "method-not-allowed"));
-    }
-
-    private static io.restassured.response.Response confirm(String token, String bookingId) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON)
-                .when().post("/api/bookings/{id}/confirm", bookingId);
-    }
-
-    private static io.restassured.response.Response cancel(String token, String bookingId) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON)
-                .when().post("/api/bookings/{id}/cancel", bookingId);
     }
 }

@@ -65,10 +65,10 @@ class HoldExpiryTest {
         Db.expireHold(bookingId);
 
         // Before or after the sweeper got to it, the answer is the same.
-        confirm(customer, bookingId).then().statusCode(409).body("type", equalTo(PROBLEMS + "booking-expired"));
+        Api.confirm(customer, bookingId).then().statusCode(409).body("type", equalTo(PROBLEMS + "booking-expired"));
         await().atMost(SWEEP_DEADLINE).untilAsserted(() ->
                 assertThat(Api.booking(customer, bookingId).getString("status")).isEqualTo("EXPIRED"));
-        confirm(customer, bookingId)
+        Api.confirm(customer, bookingId)
                 .then().statusCode(409)
                 .body("type", equalTo(PROBLEMS + "booking-expired"))
                 .body("bookingStatus", equalTo("EXPIRED"));
@@ -142,10 +142,5 @@ class HoldExpiryTest {
                     .containsExactly("booking.held", "booking.expired");
         }
         assertThat(Api.seatStatuses(showId).values()).containsOnly("AVAILABLE");
-    }
-
-    private static io.restassured.response.Response confirm(String token, String bookingId) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON)
-                .when().post("/api/bookings/{id}/confirm", bookingId);
     }
 }

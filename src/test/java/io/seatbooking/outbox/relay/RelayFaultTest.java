@@ -21,6 +21,8 @@ import org.netcrusher.tcp.TcpCrusher;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.seatbooking.support.Api;
+import io.seatbooking.support.EventCollector;
 import io.seatbooking.outbox.relay.OutboxRelay;
 import io.seatbooking.outbox.relay.OutboxRelayRunner;
 import io.seatbooking.outbox.relay.OutboxRepository;
@@ -68,7 +70,7 @@ class RelayFaultTest {
         OutboxRelay relay = harness.relay("cut", harness.brokerAt(proxy.getBindAddress().getPort()));
         await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
 
-        Workload burst = Workload.start(OutboxTestSupport.createShow(240), 240, 12);
+        Workload burst = Workload.start(Api.createShow(240), 240, 12);
         await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 80);
         proxy.close();
         long cutAt = System.nanoTime();
@@ -90,7 +92,7 @@ class RelayFaultTest {
         OutboxRelay relay = harness.relay("restart", harness.brokerAt(5672));
         await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
 
-        Workload burst = Workload.start(OutboxTestSupport.createShow(200), 200, 12);
+        Workload burst = Workload.start(Api.createShow(200), 200, 12);
         await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 60);
         long restartAt = System.nanoTime();
         assertThat(rabbitmqctl("stop_app")).isZero();
@@ -111,7 +113,7 @@ class RelayFaultTest {
         await().atMost(Duration.ofSeconds(10)).until(first::isLeader);
         OutboxRelay second = harness.relay("second", harness.brokerAt(5672));
 
-        Workload burst = Workload.start(OutboxTestSupport.createShow(200), 200, 12);
+        Workload burst = Workload.start(Api.createShow(200), 200, 12);
         await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 70);
         assertThat(second.isLeader()).isFalse();
         long killedAt = System.nanoTime();
@@ -132,7 +134,7 @@ class RelayFaultTest {
         EventCollector events = collect("booking.*");
         OutboxRelay one = harness.relay("one", harness.brokerAt(5672));
         OutboxRelay two = harness.relay("two", harness.brokerAt(5672));
-        Workload burst = Workload.start(OutboxTestSupport.createShow(120), 120, 12);
+        Workload burst = Workload.start(Api.createShow(120), 120, 12);
         burst.awaitDone();
 
         DeliveryCheck check = awaitDelivery(events, burst.lastSequences());

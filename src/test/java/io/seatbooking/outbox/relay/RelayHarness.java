@@ -24,6 +24,8 @@ import io.seatbooking.outbox.relay.OutboxRepository;
 import io.seatbooking.outbox.relay.PublishTracing;
 import io.seatbooking.outbox.relay.RelayLease;
 import io.seatbooking.outbox.relay.RelayMetrics;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.EventCollector;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -96,7 +98,7 @@ final class RelayHarness implements AutoCloseable {
 
     /** Collects what {@code exchange} routes with {@code bindingKey}, until the harness closes. */
     EventCollector collect(String exchange, String bindingKey) throws Exception {
-        EventCollector collector = EventCollector.start("127.0.0.1", 5672, vhost, exchange, bindingKey);
+        EventCollector collector = EventCollector.start(Broker.factory(vhost), exchange, bindingKey);
         cleanup.add(collector);
         return collector;
     }

@@ -19,10 +19,12 @@ import org.netcrusher.tcp.TcpCrusher;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.seatbooking.support.Api;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.EventCollector;
 import io.seatbooking.outbox.OutboxMaintenance;
 import io.seatbooking.outbox.relay.OutboxRelay;
 import io.seatbooking.outbox.relay.OutboxRelayRunner;
@@ -74,7 +76,7 @@ class RelayOperationsTest {
     @Test
     void aReturnedMessageIsRetriedWithBackoffUntilItCanBeRouted() throws Exception {
         String exchange = "test.unroutable." + run;
-        try (Connection c = broker(); Channel ch = c.createChannel()) {
+        try (Connection c = Broker.factory(vhost).newConnection(); Channel ch = c.createChannel()) {
             ch.exchangeDeclare(exchange, "topic", false, true, Map.of());
         }
         insertRow("unroutable-" + run, 1, exchange, "test.key");
@@ -98,7 +100,7 @@ class RelayOperationsTest {
         OutboxRelay relay = harness.relay("stalled", harness.brokerAt(proxy.getBindAddress().getPort()));
         await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
 
-        Workload burst = Workload.start(OutboxTestSupport.createShow(120), 120, 8);
+        Workload burst = Workload.start(Api.createShow(120), 120, 8);
         await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 30);
         proxy.freeze();
         await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
@@ -121,7 +123,7 @@ class RelayOperationsTest {
         await().atMost(Duration.ofSeconds(10)).until(first::isLeader);
         OutboxRelay second = harness.relay("graceful-2", harness.brokerAt(5672));
 
-        Workload burst = Workload.start(OutboxTestSupport.createShow(100), 100, 8);
+        Workload burst = Workload.start(Api.createShow(100), 100, 8);
         await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 40);
         long stoppedAt = System.nanoTime();
         first.stop().get(20, TimeUnit.SECONDS);
@@ -259,13 +261,6 @@ class RelayOperationsTest {
 
     private void execute(String sql) {
         pool.query(sql).execute().await().atMost(Duration.ofMinutes(2));
-    }
-
-    private Connection broker() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        factory.setVirtualHost(vhost);
-        return factory.newConnection();
     }
 
 }

@@ -9,6 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.seatbooking.support.Api;
+import io.seatbooking.support.Tokens;
+
 /**
  * A burst of booking lifecycles through the API (hold, then confirm), one seat each, on a
  * thread pool. It records, per booking, the sequence of its last committed change.
@@ -26,10 +29,10 @@ final class Workload {
         for (int i = 0; i < bookings; i++) {
             String seat = "A" + (i + 1);
             lifecycles[i] = CompletableFuture.runAsync(() -> {
-                String customer = OutboxTestSupport.token("burst-" + UUID.randomUUID(), "customer");
-                String id = OutboxTestSupport.hold(customer, showId, seat);
+                String customer = Tokens.customer("burst-" + UUID.randomUUID());
+                String id = Api.holdSeats(customer, showId, seat);
                 lastSequences.put(id, 1L);
-                OutboxTestSupport.confirm(customer, id);
+                Api.confirm(customer, id).then().statusCode(200);
                 lastSequences.put(id, 2L);
                 completed.incrementAndGet();
             }, threads);
