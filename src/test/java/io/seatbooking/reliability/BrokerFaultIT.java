@@ -13,9 +13,6 @@ import org.junit.jupiter.api.Test;
  */
 class BrokerFaultIT {
 
-    private static final String WORKLOAD = "8 clients, no pacing: hold 1-3 random seats of 60-seat shows, "
-            + "confirm 65%, cancel 15% (+10% of confirmed)";
-
     @Test
     void brokerConnectionCutAndRestoredLosesNoEvent() throws Exception {
         Duration outage = Duration.ofSeconds(Scenarios.size(8, 30));
@@ -23,24 +20,14 @@ class BrokerFaultIT {
             FaultProxy broker = env.proxyToBroker();
             ServiceProcess service = env.startService(ScenarioEnvironment.Wiring.direct().broker(broker));
             env.startCollector();
-            RecoveryProbe probe;
-            BookingWorkload workload = BookingWorkload.start(List.of(service.base()), 8, 30, 60, 0);
-            try {
-                Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
-                broker.cut();
-                Scenarios.hold(outage);
-                broker.restore();
-                probe = RecoveryProbe.faultEndedNow(env);
-                Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
-            } finally {
-                workload.stop();
-            }
+            BookingWorkload workload = BookingWorkload.burst(service);
+            Scenarios.FaultRun<Void> cut = Scenarios.underLoad(env, workload, Duration.ofSeconds(60),
+                    Scenarios.cut(broker, outage));
             new ScenarioReport("broker-connection-cut",
                     "every service connection to RabbitMQ cut (proxy closed, new connections refused) for "
                             + outage.toSeconds() + " s, then restored",
-                    WORKLOAD)
-                    .putAll(InvariantChecker.check(env, workload.ledger(), List.of()))
-                    .putAll(probe.figures(workload.ledger()))
+                    BookingWorkload.BURST)
+                    .checked(env, workload.ledger(), List.of(), cut.probe())
                     .writeAndAssert();
         }
     }
@@ -53,30 +40,21 @@ class BrokerFaultIT {
         try (ScenarioEnvironment env = ScenarioEnvironment.create("broker_restart")) {
             ServiceProcess service = env.startService(ScenarioEnvironment.Wiring.direct());
             env.startCollector();
-            RecoveryProbe probe;
-            long stoppedFor;
-            BookingWorkload workload = BookingWorkload.start(List.of(service.base()), 8, 30, 60, 0);
-            try {
-                Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
-                long stopAt = System.currentTimeMillis();
+            BookingWorkload workload = BookingWorkload.burst(service);
+            Scenarios.FaultRun<Void> restart = Scenarios.underLoad(env, workload, Duration.ofSeconds(60), () -> {
                 try {
                     Infrastructure.brokerStopApp();
                     Scenarios.hold(Duration.ofSeconds(3));
                 } finally {
                     Infrastructure.brokerStartApp();
                 }
-                stoppedFor = System.currentTimeMillis() - stopAt;
-                probe = RecoveryProbe.faultEndedNow(env);
-                Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
-            } finally {
-                workload.stop();
-            }
+                return null;
+            });
             new ScenarioReport("broker-restart",
                     "RabbitMQ application stopped and started (rabbitmqctl stop_app, 3 s, start_app): down "
-                            + stoppedFor + " ms",
-                    WORKLOAD)
-                    .putAll(InvariantChecker.check(env, workload.ledger(), List.of()))
-                    .putAll(probe.figures(workload.ledger()))
+                            + (restart.probe().faultEndMillis() - restart.startedMillis()) + " ms",
+                    BookingWorkload.BURST)
+                    .checked(env, workload.ledger(), List.of(), restart.probe())
                     .writeAndAssert();
         }
     }

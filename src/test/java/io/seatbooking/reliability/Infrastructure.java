@@ -5,6 +5,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -59,13 +60,11 @@ final class Infrastructure {
     }
 
     /** Waits (up to {@code maxMinutes}) while a benchmark runs; answers whether it is over. */
-    static boolean awaitNoBenchmark(int maxMinutes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(maxMinutes);
-        while (benchRunning() && System.nanoTime() < deadline) {
+    static boolean awaitNoBenchmark(int maxMinutes) {
+        if (benchRunning()) {
             System.out.println("[reliability] /tmp/bench.running exists: waiting before restarting a server");
-            TimeUnit.SECONDS.sleep(30);
         }
-        return !benchRunning();
+        return Scenarios.waitUpTo(Duration.ofMinutes(maxMinutes), Duration.ofSeconds(30), () -> !benchRunning());
     }
 
     static void brokerStopApp() throws Exception {
@@ -98,9 +97,8 @@ final class Infrastructure {
                 } else {
                     run(List.of("rabbitmq-server", "-detached"), 60);
                 }
-                for (int i = 0; i < 60 && !reachable(ScenarioEnvironment.BROKER_PORT); i++) {
-                    TimeUnit.SECONDS.sleep(1);
-                }
+                Scenarios.waitUpTo(Duration.ofSeconds(60), Duration.ofSeconds(1),
+                        () -> reachable(ScenarioEnvironment.BROKER_PORT));
             }
         } catch (Exception e) {
             System.out.println("[reliability] could not bring the servers back: " + e);

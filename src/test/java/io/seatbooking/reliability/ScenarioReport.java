@@ -40,6 +40,15 @@ final class ScenarioReport {
         return this;
     }
 
+    /**
+     * Adds the checker's figures (see {@link InvariantChecker#check}, with the windows in which the
+     * API may fail) and the probe's recovery times.
+     */
+    ScenarioReport checked(ScenarioEnvironment env, Ledger ledger, List<InvariantChecker.Window> faultWindows,
+            RecoveryProbe probe) throws Exception {
+        return putAll(InvariantChecker.check(env, ledger, faultWindows)).putAll(probe.figures(ledger));
+    }
+
     Object get(String key) {
         return figures.get(key);
     }

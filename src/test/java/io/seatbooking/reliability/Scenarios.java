@@ -1,9 +1,17 @@
 package io.seatbooking.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** Small helpers the scenarios share: suite size and waiting for workload progress. */
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Small helpers the scenarios share: suite size, waiting for a condition (Awaitility), and the
+ * pacing of a scenario (how long a fault or a phase lasts), which waits for nothing.
+ */
 final class Scenarios {
 
     private Scenarios() {
@@ -18,21 +26,89 @@ final class Scenarios {
         return full() ? full : ci;
     }
 
+    /**
+     * Waits up to {@code limit} for {@code condition}, checking it at once and then every
+     * {@code poll}; answers whether it came true. For the waits a scenario goes on from either
+     * way: what did not happen in time is what the checker or an assertion then reports.
+     */
+    static boolean waitUpTo(Duration limit, Duration poll, Callable<Boolean> condition) {
+        try {
+            await().atMost(limit).pollDelay(Duration.ZERO).pollInterval(poll).until(condition);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
     /** Waits until the clients got {@code more} further 201 holds; fails after {@code timeout}. */
-    static void awaitMoreHolds(Ledger ledger, int more, Duration timeout) throws InterruptedException {
+    static void awaitMoreHolds(Ledger ledger, int more, Duration timeout) {
         int target = ledger.known().size() + more;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (ledger.known().size() < target) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("The workload made no progress: " + ledger.known().size() + " of " + target
-                        + " holds after " + timeout);
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
+        if (!waitUpTo(timeout, Duration.ofMillis(50), () -> ledger.known().size() >= target)) {
+            throw new AssertionError("The workload made no progress: " + ledger.known().size() + " of " + target
+                    + " holds after " + timeout);
+        }
+    }
+
+    /** A fault a scenario inflicts and undoes (its outage included); answers what the report wants of it. */
+    @FunctionalInterface
+    interface Fault<T> {
+        T inflict() throws Exception;
+    }
+
+    /** Cuts every connection through {@code proxy} (new ones are refused) for {@code outage}, then restores it. */
+    static Fault<Void> cut(FaultProxy proxy, Duration outage) {
+        return () -> {
+            proxy.cut();
+            hold(outage);
+            proxy.restore();
+            return null;
+        };
+    }
+
+    /** When a fault began (epoch millis), what it answered, and the recovery probe started as it ended. */
+    record FaultRun<T>(long startedMillis, T result, RecoveryProbe probe) {
+    }
+
+    /**
+     * The middle of a fault scenario: once the workload got 100 more holds, inflicts the fault;
+     * the recovery probe starts as it returns; then the workload must get 100 more holds within
+     * {@code recovery}. The workload is stopped whatever happens.
+     */
+    static <T> FaultRun<T> underLoad(ScenarioEnvironment env, BookingWorkload workload, Duration recovery, Fault<T> fault)
+            throws Exception {
+        try {
+            awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
+            long started = System.currentTimeMillis();
+            T result = fault.inflict();
+            RecoveryProbe probe = RecoveryProbe.faultEndedNow(env);
+            awaitMoreHolds(workload.ledger(), 100, recovery);
+            return new FaultRun<>(started, result, probe);
+        } finally {
+            workload.stop();
         }
     }
 
     /** Lets the workload run against the fault for a while: the fault's duration, not a synchronisation. */
     static void hold(Duration faultDuration) throws InterruptedException {
         TimeUnit.MILLISECONDS.sleep(faultDuration.toMillis());
+    }
+
+    /** One sample of a series, taken at {@code elapsedSeconds} into it. */
+    @FunctionalInterface
+    interface Sampler {
+        void sample(long elapsedSeconds) throws Exception;
+    }
+
+    /**
+     * Pacing, not a synchronisation: takes a sample every {@code period}, on a fixed schedule
+     * (the first one period in), until {@code total} is covered.
+     */
+    static void sampleEvery(Duration period, Duration total, Sampler sampler) throws Exception {
+        long start = System.nanoTime();
+        long samples = (total.toNanos() + period.toNanos() - 1) / period.toNanos();
+        for (long n = 1; n <= samples; n++) {
+            TimeUnit.NANOSECONDS.sleep(start + n * period.toNanos() - System.nanoTime());
+            sampler.sample(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+        }
     }
 }
