@@ -3,6 +3,7 @@ package io.seatbooking.deadletter;
 import static io.restassured.RestAssured.given;
 import static io.seatbooking.support.Db.deadLetters;
 import static io.seatbooking.support.Db.value;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -31,7 +32,6 @@ import io.seatbooking.support.Tokens;
 class DeadLetterResourceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String PROBLEM = "https://seat-booking.dev/problems/";
 
     /** Publishes a body that is not JSON and waits until it is parked; answers its letter id. */
     private static String parkedPoison(String routingKey, String body) {
@@ -103,7 +103,7 @@ class DeadLetterResourceTest {
             given().auth().oauth2(admin).queryParams(query)
                     .when().get("/api/admin/dead-letters")
                     .then().statusCode(400).contentType("application/problem+json")
-                    .body("type", equalTo(PROBLEM + "malformed-request"));
+                    .body("type", equalTo(PROBLEMS + "malformed-request"));
         }
     }
 
@@ -134,7 +134,7 @@ class DeadLetterResourceTest {
         given().auth().oauth2(admin)
                 .when().post("/api/admin/dead-letters/{id}/replay", id)
                 .then().statusCode(409).contentType("application/problem+json")
-                .body("type", equalTo(PROBLEM + "dead-letter-already-resolved"))
+                .body("type", equalTo(PROBLEMS + "dead-letter-already-resolved"))
                 .body("status", equalTo(409))
                 .body("letterStatus", equalTo("REPLAYED"))
                 .body("resolvedBy", equalTo(operator));
@@ -155,7 +155,7 @@ class DeadLetterResourceTest {
                 .body("resolvedAt", notNullValue());
 
         given().auth().oauth2(admin).when().post("/api/admin/dead-letters/{id}/replay", id)
-                .then().statusCode(409).body("type", equalTo(PROBLEM + "dead-letter-already-resolved"))
+                .then().statusCode(409).body("type", equalTo(PROBLEMS + "dead-letter-already-resolved"))
                 .body("letterStatus", equalTo("DISCARDED"));
         given().auth().oauth2(admin).when().delete("/api/admin/dead-letters/{id}", id)
                 .then().statusCode(409);
@@ -196,11 +196,11 @@ class DeadLetterResourceTest {
         UUID unknown = UUID.randomUUID();
         given().auth().oauth2(admin).when().get("/api/admin/dead-letters/{id}", unknown)
                 .then().statusCode(404).contentType("application/problem+json")
-                .body("type", equalTo(PROBLEM + "dead-letter-not-found"));
+                .body("type", equalTo(PROBLEMS + "dead-letter-not-found"));
         given().auth().oauth2(admin).when().post("/api/admin/dead-letters/{id}/replay", unknown)
-                .then().statusCode(404).body("type", equalTo(PROBLEM + "dead-letter-not-found"));
+                .then().statusCode(404).body("type", equalTo(PROBLEMS + "dead-letter-not-found"));
         given().auth().oauth2(admin).when().delete("/api/admin/dead-letters/{id}", unknown)
-                .then().statusCode(404).body("type", equalTo(PROBLEM + "dead-letter-not-found"));
+                .then().statusCode(404).body("type", equalTo(PROBLEMS + "dead-letter-not-found"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -85,19 +86,7 @@ class PaymentsConsumerTest {
 
     @Test
     void theSamePaymentUnderANewMessageIdIsAlreadyApplied() {
-        String booking = heldBooking();
-        String paymentId = "pay-" + UUID.randomUUID();
-        publish(SUCCEEDED, booking, paymentId);
-        await().atMost(WAIT).until(() -> "CONFIRMED".equals(bookingStatus(booking)));
-        long version = bookingVersion(booking);
-
-        String again = publish(SUCCEEDED, booking, paymentId);
-
-        await().atMost(WAIT).until(() -> inboxOutcome(again) != null);
-        assertThat(inboxOutcome(again)).isEqualTo("already-applied");
-        assertThat(bookingVersion(booking)).isEqualTo(version);
-        assertThat(eventCount(booking, EventTypes.BOOKING_CONFIRMED)).isEqualTo(1);
-        assertThat(eventCount(booking, EventTypes.BOOKING_REFUND_REQUESTED)).isZero();
+        aSecondMessageOfTheSamePaymentChangesNothing(SUCCEEDED, "already-applied");
     }
 
     @Test
@@ -126,8 +115,7 @@ class PaymentsConsumerTest {
         // itself) or already EXPIRED by the sweeper. Either way: expired once, refund requested once.
         String messageId = publish(SUCCEEDED, booking, "pay-" + UUID.randomUUID());
 
-        await().atMost(WAIT).until(() -> inboxOutcome(messageId) != null);
-        assertThat(inboxOutcome(messageId)).isEqualTo("refund-requested");
+        assertThat(outcomeOf(messageId)).isEqualTo("refund-requested");
         assertThat(Db.eventTypesAndSequences(booking)).containsExactly(EventTypes.BOOKING_HELD + "@1", EventTypes.BOOKING_EXPIRED + "@2",
                 EventTypes.BOOKING_REFUND_REQUESTED + "@3");
         assertThat(bookingStatus(booking)).isEqualTo("EXPIRED");
@@ -156,8 +144,7 @@ class PaymentsConsumerTest {
     @Test
     void aPaymentForABookingConfirmedByAnotherPaymentRequestsARefund() {
         String booking = heldBooking();
-        publish(SUCCEEDED, booking, "pay-first-" + UUID.randomUUID());
-        await().atMost(WAIT).until(() -> "CONFIRMED".equals(bookingStatus(booking)));
+        applied(SUCCEEDED, booking, "pay-first-" + UUID.randomUUID(), "CONFIRMED");
 
         publish(SUCCEEDED, booking, "pay-second-" + UUID.randomUUID());
 
@@ -181,26 +168,13 @@ class PaymentsConsumerTest {
 
     @Test
     void paymentFailedAfterPaymentSucceededChangesNothing() {
-        String booking = heldBooking();
-        String paymentId = "pay-" + UUID.randomUUID();
-        publish(SUCCEEDED, booking, paymentId);
-        await().atMost(WAIT).until(() -> "CONFIRMED".equals(bookingStatus(booking)));
-        long version = bookingVersion(booking);
-
-        String failed = publish(FAILED, booking, paymentId);
-
-        await().atMost(WAIT).until(() -> inboxOutcome(failed) != null);
-        assertThat(inboxOutcome(failed)).isEqualTo("no-change");
-        assertThat(bookingStatus(booking)).isEqualTo("CONFIRMED");
-        assertThat(bookingVersion(booking)).isEqualTo(version);
-        assertThat(Db.eventTypesAndSequences(booking)).containsExactly(EventTypes.BOOKING_HELD + "@1", EventTypes.BOOKING_CONFIRMED + "@2");
+        aSecondMessageOfTheSamePaymentChangesNothing(FAILED, "no-change");
     }
 
     @Test
     void paymentSucceededAfterPaymentFailedRequestsARefund() {
         String booking = heldBooking();
-        publish(FAILED, booking, "pay-" + UUID.randomUUID());
-        await().atMost(WAIT).until(() -> "CANCELLED".equals(bookingStatus(booking)));
+        applied(FAILED, booking, "pay-" + UUID.randomUUID(), "CANCELLED");
 
         publish(SUCCEEDED, booking, "pay-" + UUID.randomUUID());
 
@@ -219,5 +193,38 @@ class PaymentsConsumerTest {
                 .extracting(Db.ParkedLetter::reason, Db.ParkedLetter::attempts, Db.ParkedLetter::status)
                 .containsExactly("unknown-booking", 1, "PARKED");
         assertThat(count(registry, "payments.retries")).isEqualTo(retriesBefore);
+    }
+
+    /**
+     * A booking confirmed by a payment; then a message of {@code type} about the same payment,
+     * under a new message id. Its inbox outcome is {@code outcome}, and it changes nothing: the
+     * booking stays CONFIRMED at its version, with its two events and no refund request.
+     */
+    private static void aSecondMessageOfTheSamePaymentChangesNothing(String type, String outcome) {
+        String booking = heldBooking();
+        String paymentId = "pay-" + UUID.randomUUID();
+        applied(SUCCEEDED, booking, paymentId, "CONFIRMED");
+        long version = bookingVersion(booking);
+
+        String second = publish(type, booking, paymentId);
+
+        assertThat(outcomeOf(second)).isEqualTo(outcome);
+        assertThat(bookingStatus(booking)).isEqualTo("CONFIRMED");
+        assertThat(bookingVersion(booking)).isEqualTo(version);
+        assertThat(eventCount(booking, EventTypes.BOOKING_CONFIRMED)).isEqualTo(1);
+        assertThat(eventCount(booking, EventTypes.BOOKING_REFUND_REQUESTED)).isZero();
+        assertThat(Db.eventTypesAndSequences(booking)).containsExactly(EventTypes.BOOKING_HELD + "@1",
+                EventTypes.BOOKING_CONFIRMED + "@2");
+    }
+
+    /** Publishes a payment for the booking and waits until the consumer moved the booking to {@code status}. */
+    private static void applied(String type, String booking, String paymentId, String status) {
+        publish(type, booking, paymentId);
+        await().atMost(WAIT).until(() -> status.equals(bookingStatus(booking)));
+    }
+
+    /** The inbox's outcome for a message, once the consumer has processed it. */
+    private static String outcomeOf(String messageId) {
+        return await().atMost(WAIT).until(() -> inboxOutcome(messageId), Objects::nonNull);
     }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import io.seatbooking.reliability.ScenarioEnvironment.Wiring;
+
 /**
  * Scenario 3: PostgreSQL goes away under a booking burst. While it is away the API may answer
  * 503 (problem+json, the service's mapping of "database out of reach"), never another 5xx and
@@ -19,34 +21,16 @@ class DatabaseFaultIT {
 
     @Test
     void databaseConnectionCutAndRestoredKeepsEveryInvariant() throws Exception {
-        Duration outage = Duration.ofSeconds(Scenarios.size(6, 30));
-        try (ScenarioEnvironment env = ScenarioEnvironment.create("db_cut")) {
-            FaultProxy database = env.proxyToDatabase();
-            ServiceProcess service = env.startService(ScenarioEnvironment.Wiring.direct().database(database));
-            env.startCollector();
-            BookingWorkload workload = BookingWorkload.burst(service);
-            Scenarios.FaultRun<Void> cut = Scenarios.underLoad(env, workload, Duration.ofSeconds(60),
-                    Scenarios.cut(database, outage));
-            new ScenarioReport("db-connection-cut",
-                    "every service connection to PostgreSQL cut (proxy closed, new connections refused) for "
-                            + outage.toSeconds() + " s, then restored",
-                    BookingWorkload.BURST)
-                    .checked(env, workload.ledger(), List.of(graceWindow(cut)), cut.probe())
-                    .writeAndAssert();
-        }
+        Scenarios.connectionCut("db-connection-cut", Scenarios.Dependency.DATABASE,
+                Duration.ofSeconds(Scenarios.size(6, 30)), cut -> List.of(graceWindow(cut)));
     }
 
     @Test
     void databaseRestartedKeepsEveryInvariant() throws Exception {
-        String noRights = Infrastructure.whyNoRestartRights();
-        Assumptions.assumeTrue(noRights == null, () -> "database restart skipped: " + noRights);
-        Assumptions.assumeTrue(Infrastructure.awaitNoBenchmark(10), "database restart skipped: a benchmark is running");
+        Infrastructure.assumeRestartAllowed("database restart");
         try (ScenarioEnvironment env = ScenarioEnvironment.create("db_restart")) {
-            ServiceProcess service = env.startService(ScenarioEnvironment.Wiring.direct());
-            env.startCollector();
-            BookingWorkload workload = BookingWorkload.burst(service);
-            Scenarios.FaultRun<Infrastructure.Result> restart = Scenarios.underLoad(env, workload, Duration.ofSeconds(90),
-                    Infrastructure::restartPostgres);
+            Scenarios.FaultRun<Infrastructure.Result> restart = Scenarios.burstAround(env, Wiring.direct(),
+                    Duration.ofSeconds(90), Infrastructure::restartPostgres);
             if (restart.result().exit() != 0) {
                 System.out.println("[reliability] database restart refused (" + restart.result().output()
                         + "); the scenario ran without it");
@@ -57,7 +41,7 @@ class DatabaseFaultIT {
                     "PostgreSQL restarted (pg_ctlcluster restart, fast shutdown): took "
                             + (restart.probe().faultEndMillis() - restart.startedMillis()) + " ms",
                     BookingWorkload.BURST)
-                    .checked(env, workload.ledger(), List.of(graceWindow(restart)), restart.probe())
+                    .checked(env, restart, List.of(graceWindow(restart)))
                     .writeAndAssert();
         }
     }

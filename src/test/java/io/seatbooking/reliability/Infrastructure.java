@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
+
 /**
  * The local PostgreSQL and RabbitMQ as whole servers: rabbitmqctl, restarts, and the promise that
  * both run again when a scenario ends. Restarts disturb everyone on the machine, so they wait
@@ -53,6 +55,16 @@ final class Infrastructure {
         } catch (Exception e) {
             return "rabbitmqctl not runnable: " + e.getMessage();
         }
+    }
+
+    /**
+     * Skips the calling test unless it may restart the local servers and no benchmark runs (it
+     * waits up to ten minutes for one to end); {@code what} names the restart in the reason.
+     */
+    static void assumeRestartAllowed(String what) {
+        String noRights = whyNoRestartRights();
+        Assumptions.assumeTrue(noRights == null, () -> what + " skipped: " + noRights);
+        Assumptions.assumeTrue(awaitNoBenchmark(10), what + " skipped: a benchmark is running");
     }
 
     static boolean benchRunning() {

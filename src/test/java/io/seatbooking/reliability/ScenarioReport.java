@@ -49,6 +49,12 @@ final class ScenarioReport {
         return putAll(InvariantChecker.check(env, ledger, faultWindows)).putAll(probe.figures(ledger));
     }
 
+    /** As {@link #checked(ScenarioEnvironment, Ledger, List, RecoveryProbe)}, for a fault run under load. */
+    ScenarioReport checked(ScenarioEnvironment env, Scenarios.FaultRun<?> run, List<InvariantChecker.Window> faultWindows)
+            throws Exception {
+        return checked(env, run.ledger(), faultWindows, run.probe());
+    }
+
     Object get(String key) {
         return figures.get(key);
     }

@@ -3,8 +3,11 @@ package io.seatbooking.reliability;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -65,8 +68,22 @@ final class Scenarios {
         };
     }
 
-    /** When a fault began (epoch millis), what it answered, and the recovery probe started as it ended. */
-    record FaultRun<T>(long startedMillis, T result, RecoveryProbe probe) {
+    /**
+     * When a fault began (epoch millis), what it answered, the recovery probe started as it ended,
+     * and the workload's ledger.
+     */
+    record FaultRun<T>(long startedMillis, T result, RecoveryProbe probe, Ledger ledger) {
+    }
+
+    /**
+     * Starts the service (wired as given), the checker's consumer and the usual
+     * {@link BookingWorkload#burst}, then runs the fault {@link #underLoad}.
+     */
+    static <T> FaultRun<T> burstAround(ScenarioEnvironment env, ScenarioEnvironment.Wiring wiring, Duration recovery,
+            Fault<T> fault) throws Exception {
+        ServiceProcess service = env.startService(wiring);
+        env.startCollector();
+        return underLoad(env, BookingWorkload.burst(service), recovery, fault);
     }
 
     /**
@@ -82,9 +99,46 @@ final class Scenarios {
             T result = fault.inflict();
             RecoveryProbe probe = RecoveryProbe.faultEndedNow(env);
             awaitMoreHolds(workload.ledger(), 100, recovery);
-            return new FaultRun<>(started, result, probe);
+            return new FaultRun<>(started, result, probe, workload.ledger());
         } finally {
             workload.stop();
+        }
+    }
+
+    /** A dependency whose connections a scenario cuts: its name in reports, its proxy, the wiring through it. */
+    enum Dependency {
+        DATABASE("PostgreSQL", ScenarioEnvironment::proxyToDatabase, ScenarioEnvironment.Wiring::database),
+        BROKER("RabbitMQ", ScenarioEnvironment::proxyToBroker, ScenarioEnvironment.Wiring::broker);
+
+        private final String title;
+        private final Function<ScenarioEnvironment, FaultProxy> proxy;
+        private final BiFunction<ScenarioEnvironment.Wiring, FaultProxy, ScenarioEnvironment.Wiring> wiring;
+
+        Dependency(String title, Function<ScenarioEnvironment, FaultProxy> proxy,
+                BiFunction<ScenarioEnvironment.Wiring, FaultProxy, ScenarioEnvironment.Wiring> wiring) {
+            this.title = title;
+            this.proxy = proxy;
+            this.wiring = wiring;
+        }
+    }
+
+    /**
+     * The connection-cut scenario: every service connection to {@code dependency} goes through a
+     * proxy, which is cut (new connections refused) for {@code outage} under the usual burst and
+     * then restored. The report is checked with the windows in which {@code faultWindows} lets
+     * the API fail.
+     */
+    static void connectionCut(String scenario, Dependency dependency, Duration outage,
+            Function<FaultRun<Void>, List<InvariantChecker.Window>> faultWindows) throws Exception {
+        try (ScenarioEnvironment env = ScenarioEnvironment.create(scenario.replace('-', '_'))) {
+            FaultProxy proxy = dependency.proxy.apply(env);
+            ScenarioEnvironment.Wiring wiring = dependency.wiring.apply(ScenarioEnvironment.Wiring.direct(), proxy);
+            FaultRun<Void> run = burstAround(env, wiring, Duration.ofSeconds(60), cut(proxy, outage));
+            new ScenarioReport(scenario, "every service connection to " + dependency.title
+                    + " cut (proxy closed, new connections refused) for " + outage.toSeconds() + " s, then restored",
+                    BookingWorkload.BURST)
+                    .checked(env, run, faultWindows.apply(run))
+                    .writeAndAssert();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.seatbooking.security;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -44,7 +45,6 @@ import io.seatbooking.support.Tokens;
 @QuarkusTest
 class AuthorizationMatrixTest {
 
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
     private static int casesRun;
 
     /** Who calls, given the owner of the fixture's booking. */

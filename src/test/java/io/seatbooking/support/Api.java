@@ -49,6 +49,17 @@ public final class Api {
         return hold(token, showId, seats).then().statusCode(201).extract().path("id");
     }
 
+    /** A booking HELD by a new customer: the customer's token, the show and the booking's id. */
+    public record Held(String customer, String showId, String bookingId) {
+    }
+
+    /** Creates a show with exactly these seats, and a new customer holds all of them. */
+    public static Held newHold(String... seats) {
+        String showId = createShow(seats);
+        String customer = Tokens.customer(Tokens.newCustomerId("customer"));
+        return new Held(customer, showId, holdSeats(customer, showId, seats));
+    }
+
     /** A HELD booking of seat A1 of a new two-seat show, by a new customer; returns its id. */
     public static String heldBooking() {
         return holdSeats(Tokens.customer(Tokens.newCustomerId("customer")), createShow(2), "A1");

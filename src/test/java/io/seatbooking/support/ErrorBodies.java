@@ -27,6 +27,9 @@ import io.restassured.path.json.JsonPath;
  */
 public final class ErrorBodies implements Filter {
 
+    /** The prefix of every problem type URI the service uses. */
+    public static final String PROBLEMS = "https://seat-booking.dev/problems/";
+
     private static final JsonFactory STRICT = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -74,7 +77,7 @@ public final class ErrorBodies implements Filter {
         assertThat(contentType).as("content type of a %d response", status).startsWith("application/problem+json");
         assertNoDuplicateMembers(body);
         JsonPath problem = JsonPath.from(body);
-        assertThat(problem.getString("type")).as("problem type").startsWith("https://seat-booking.dev/problems/");
+        assertThat(problem.getString("type")).as("problem type").startsWith(PROBLEMS);
         assertThat(problem.getString("title")).as("problem title").isNotBlank();
         assertThat(problem.getInt("status")).as("problem status").isEqualTo(status);
         assertNoInternals(body);

@@ -1,6 +1,7 @@
 package io.seatbooking.booking.rest;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
@@ -19,8 +20,6 @@ import io.seatbooking.support.Tokens;
 /** Reading one booking and listing bookings. */
 @QuarkusTest
 class BookingQueryTest {
-
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
 
     @Test
     void ownerReadsBookingWithEtag() {

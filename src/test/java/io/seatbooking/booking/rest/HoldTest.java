@@ -1,6 +1,7 @@
 package io.seatbooking.booking.rest;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -38,8 +39,6 @@ import io.seatbooking.support.Tokens;
 /** {@code POST /api/bookings}: holding seats, all or none. */
 @QuarkusTest
 class HoldTest {
-
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
 
     @TestHTTPResource("/api/bookings")
     URI bookings;

@@ -1,6 +1,7 @@
 package io.seatbooking.booking.rest;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -28,8 +29,6 @@ import io.seatbooking.support.Tokens;
 /** Creating shows, reading them and their seat maps (ETag, 304), and every way to get creation wrong. */
 @QuarkusTest
 class ShowResourceTest {
-
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
 
     @Test
     void createShowFromSeatListReturns201WithLocationAndCounts() {

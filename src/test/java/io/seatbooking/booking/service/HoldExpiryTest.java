@@ -1,6 +1,7 @@
 package io.seatbooking.booking.service;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -30,7 +31,6 @@ import io.smallrye.mutiny.Uni;
 @QuarkusTest
 class HoldExpiryTest {
 
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
     private static final Duration SWEEP_DEADLINE = Duration.ofSeconds(15);
 
     @Inject

@@ -1,5 +1,7 @@
 package io.seatbooking.outbox.relay;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -72,6 +74,13 @@ final class RelayHarness implements AutoCloseable {
         notifications.start();
         relays.add(relay);
         cleanup.add(notifications::stop);
+        return relay;
+    }
+
+    /** Starts a relay as {@link #relay} does, and waits (up to 10 s) until it holds the lease. */
+    OutboxRelay leader(String name, RabbitConnections connections) {
+        OutboxRelay relay = relay(name, connections);
+        await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
         return relay;
     }
 

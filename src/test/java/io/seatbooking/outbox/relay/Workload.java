@@ -1,5 +1,8 @@
 package io.seatbooking.outbox.relay;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +45,16 @@ final class Workload {
 
     static Workload start(String showId, int bookings, int concurrency) {
         return new Workload(showId, bookings, concurrency);
+    }
+
+    /**
+     * Starts {@code bookings} lifecycles, one per seat of a new show of as many seats, and waits
+     * (up to 60 s) until {@code completed} of them are done: a burst well under way.
+     */
+    static Workload underway(int bookings, int concurrency, int completed) {
+        Workload burst = start(Api.createShow(bookings), bookings, concurrency);
+        await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= completed);
+        return burst;
     }
 
     int completed() {

@@ -1,6 +1,7 @@
 package io.seatbooking.reliability.hostile;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.hamcrest.Matchers.equalTo;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,6 @@ class FuzzFindingsTest {
     void aNulCharacterInADeadLetterFilterIs400(String filter) {
         given().auth().oauth2(Tokens.admin()).queryParam(filter, "a\u0000b")
                 .when().get("/api/admin/dead-letters")
-                .then().statusCode(400).body("type", equalTo("https://seat-booking.dev/problems/malformed-request"));
+                .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"));
     }
 }

@@ -1,6 +1,7 @@
 package io.seatbooking.web.idempotency;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -30,8 +31,6 @@ import io.seatbooking.support.Tokens;
 /** Idempotency-Key on hold, confirm and cancel. */
 @QuarkusTest
 class IdempotencyTest {
-
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
 
     @TestHTTPResource("/api/bookings")
     URI bookings;

@@ -1,6 +1,7 @@
 package io.seatbooking.web.problem;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -20,8 +21,6 @@ import io.seatbooking.support.Api;
 /** Errors that belong to no single endpoint: routing, content negotiation, unexpected failures. */
 @QuarkusTest
 class ErrorResponsesTest {
-
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
 
     @Test
     void unknownPathReturns404Problem() {
