@@ -42,7 +42,7 @@ final class RecoveryProbe {
     }
 
     private void poll(ScenarioEnvironment env) {
-        // Exceptions are ignored: the database may be away (restarting), the next poll tries again.
+        // While the database is away (restarting) a poll fails with an SQLException: the next one tries again.
         boolean drained = Scenarios.waitUpTo(Duration.ofMinutes(3), Duration.ofMillis(100), () -> {
             try {
                 return backlog(env) == 0;

@@ -12,8 +12,9 @@ import java.util.function.Function;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Small helpers the scenarios share: suite size, waiting for a condition (Awaitility), and the
- * pacing of a scenario (how long a fault or a phase lasts), which waits for nothing.
+ * What the scenarios share: the suite size, waiting for a condition (Awaitility), a fault run
+ * under the usual burst (and the connection-cut scenario built on it), and the pacing of a
+ * scenario (how long a fault or a phase lasts, when a sample is taken), which waits for nothing.
  */
 final class Scenarios {
 
@@ -130,7 +131,7 @@ final class Scenarios {
      */
     static void connectionCut(String scenario, Dependency dependency, Duration outage,
             Function<FaultRun<Void>, List<InvariantChecker.Window>> faultWindows) throws Exception {
-        try (ScenarioEnvironment env = ScenarioEnvironment.create(scenario.replace('-', '_'))) {
+        try (ScenarioEnvironment env = ScenarioEnvironment.create(scenario)) {
             FaultProxy proxy = dependency.proxy.apply(env);
             ScenarioEnvironment.Wiring wiring = dependency.wiring.apply(ScenarioEnvironment.Wiring.direct(), proxy);
             FaultRun<Void> run = burstAround(env, wiring, Duration.ofSeconds(60), cut(proxy, outage));

@@ -190,7 +190,8 @@ class BookingLifecycleTest {
                 .body("version", equalTo(2));
 
         assertThat(Api.seatStatuses(held.showId())).containsEntry("A1", "AVAILABLE").containsEntry("A2", "AVAILABLE");
-        assertThat(Db.count("SELECT count(*) FROM booking_seat WHERE booking_id = ?::uuid AND live", held.bookingId())).isZero();
+        assertThat(Db.count("SELECT count(*) FROM booking_seat WHERE booking_id = ?::uuid AND live", held.bookingId()))
+                .isZero();
         assertThat(Db.eventTypes(held.bookingId())).containsExactly("booking.held", "booking.cancelled");
         assertThat(Db.events(held.bookingId()).get(1).path("sequence").asText()).isEqualTo("0000000000000000002");
     }
@@ -200,10 +201,12 @@ class BookingLifecycleTest {
         Api.Held held = Api.newHold("A1");
         Api.confirm(held.customer(), held.bookingId()).then().statusCode(200);
 
-        Api.cancel(held.customer(), held.bookingId()).then().statusCode(200).body("status", equalTo("CANCELLED")).body("version", equalTo(3));
+        Api.cancel(held.customer(), held.bookingId()).then().statusCode(200)
+                .body("status", equalTo("CANCELLED")).body("version", equalTo(3));
 
         assertThat(Api.seatStatuses(held.showId())).containsEntry("A1", "AVAILABLE");
-        assertThat(Db.eventTypes(held.bookingId())).containsExactly("booking.held", "booking.confirmed", "booking.cancelled");
+        assertThat(Db.eventTypes(held.bookingId()))
+                .containsExactly("booking.held", "booking.confirmed", "booking.cancelled");
     }
 
     @Test
