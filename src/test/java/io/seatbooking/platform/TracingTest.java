@@ -10,15 +10,15 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
-import io.seatbooking.outbox.relay.EventCollector;
-import io.seatbooking.payments.PaymentsTestSupport;
+import io.seatbooking.support.Api;
+import io.seatbooking.support.EventCollector;
+import io.seatbooking.support.PaymentMessages;
 
 /**
  * One trace from the HTTP request that holds seats, through the outbox and the broker, into the
@@ -32,24 +32,21 @@ class TracingTest {
     @Inject
     InMemorySpanExporter spans;
 
-    @ConfigProperty(name = "rabbitmq-virtual-host")
-    String vhost;
-
     @Test
     void aBookingIsOneTraceFromTheRequestThroughTheBrokerIntoTheConsumerAndOut() throws Exception {
-        try (EventCollector events = EventCollector.start("127.0.0.1", 5672, vhost, "booking.*")) {
-            UUID booking = PaymentsTestSupport.heldBooking();
-            await().atMost(Duration.ofSeconds(20)).until(() -> !events.about(booking.toString()).isEmpty());
-            EventCollector.Received held = events.about(booking.toString()).get(0);
+        try (EventCollector events = EventCollector.bookingEvents("booking.*")) {
+            String booking = Api.heldBooking();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !events.about(booking).isEmpty());
+            EventCollector.Received held = events.about(booking).get(0);
             String traceparent = String.valueOf(held.properties().getHeaders().get("traceparent"));
             String traceId = traceparent.split("-")[1];
 
             // The payments service answers within the same trace.
             String messageId = UUID.randomUUID().toString();
-            PaymentsTestSupport.publish("payment.succeeded",
-                    PaymentsTestSupport.props(messageId, Map.of("traceparent", traceparent)),
-                    PaymentsTestSupport.paymentEvent("payment.succeeded", messageId, booking, "pay-traced", 4200));
-            await().atMost(Duration.ofSeconds(20)).until(() -> events.about(booking.toString()).size() >= 2);
+            PaymentMessages.publish("payment.succeeded",
+                    PaymentMessages.properties(messageId, Map.of("traceparent", traceparent)),
+                    PaymentMessages.event("payment.succeeded", messageId, booking, "pay-traced", PaymentMessages.AMOUNT_CENTS));
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.about(booking).size() >= 2);
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 List<SpanData> trace = spans.getFinishedSpanItems().stream()

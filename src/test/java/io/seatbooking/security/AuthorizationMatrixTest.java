@@ -1,12 +1,10 @@
 package io.seatbooking.security;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +14,6 @@ import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,12 +24,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.seatbooking.payments.PaymentsTestSupport;
 import io.seatbooking.payments.PaymentsTopology;
 import io.seatbooking.reliability.hostile.Figures;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
 import io.seatbooking.support.ErrorBodies;
+import io.seatbooking.support.PaymentMessages;
 import io.seatbooking.support.Tokens;
 
 /**
@@ -48,7 +45,6 @@ import io.seatbooking.support.Tokens;
 @QuarkusTest
 class AuthorizationMatrixTest {
 
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
     private static int casesRun;
 
     /** Who calls, given the owner of the fixture's booking. */
@@ -148,11 +144,6 @@ class AuthorizationMatrixTest {
             Map.entry(Endpoint.GET_DEAD_LETTER, new int[] { 401, 403, 403, 200, 403 }),
             Map.entry(Endpoint.REPLAY_DEAD_LETTER, new int[] { 401, 403, 403, 202, 403 }),
             Map.entry(Endpoint.DISCARD_DEAD_LETTER, new int[] { 401, 403, 403, 200, 403 }));
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @AfterAll
     static void printFigures() {
@@ -342,11 +333,8 @@ class AuthorizationMatrixTest {
     /** Publishes a body that is not JSON and waits until it is parked; answers the letter id. */
     private static String parkedLetter() {
         String messageId = "matrix-" + UUID.randomUUID();
-        PaymentsTestSupport.publish(PaymentsTopology.PAYMENT_SUCCEEDED, PaymentsTestSupport.props(messageId, Map.of()),
-                ("not json " + messageId).getBytes(StandardCharsets.UTF_8));
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                .until(() -> !PaymentsTestSupport.deadLetters(messageId).isEmpty());
-        return PaymentsTestSupport.deadLetters(messageId).get(0).split("\\|")[3];
+        return PaymentMessages.parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, messageId, "not json " + messageId,
+                Map.of());
     }
 
     /**

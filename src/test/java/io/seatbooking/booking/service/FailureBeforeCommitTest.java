@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,7 +20,6 @@ import io.seatbooking.db.BeforeCommit;
 import io.seatbooking.security.Caller;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
-import io.seatbooking.support.ErrorBodies;
 import io.seatbooking.support.Tokens;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -41,11 +39,6 @@ class FailureBeforeCommitTest {
 
     @Inject
     BookingLifecycleService lifecycle;
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void failedHoldLeavesNoSeatChangeNoBookingAndNoOutboxRow() {

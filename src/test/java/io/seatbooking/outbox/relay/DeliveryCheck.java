@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.seatbooking.support.EventCollector;
+
 /**
  * The checker for delivery guarantees, Jepsen style: given what each subject committed (its last
  * sequence, all sequences from 1 being events) and what a consumer received in arrival order, it

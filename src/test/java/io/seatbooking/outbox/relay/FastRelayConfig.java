@@ -5,44 +5,11 @@ import java.time.Duration;
 import io.seatbooking.outbox.OutboxConfig;
 
 /** Short timings, so that faults are detected and retried within a test's patience. */
-final class FastRelayConfig implements OutboxConfig.Relay {
-    @Override
-    public boolean enabled() {
-        return true;
-    }
+record FastRelayConfig(boolean enabled, int batchSize, int maxInFlight, Duration confirmTimeout, Duration pollInterval,
+        Duration backoffInitial, Duration backoffMax, Duration drainTimeout) implements OutboxConfig.Relay {
 
-    @Override
-    public int batchSize() {
-        return 500;
-    }
-
-    @Override
-    public int maxInFlight() {
-        return 1000;
-    }
-
-    @Override
-    public Duration confirmTimeout() {
-        return Duration.ofSeconds(3);
-    }
-
-    @Override
-    public Duration pollInterval() {
-        return Duration.ofMillis(300);
-    }
-
-    @Override
-    public Duration backoffInitial() {
-        return Duration.ofMillis(100);
-    }
-
-    @Override
-    public Duration backoffMax() {
-        return Duration.ofSeconds(2);
-    }
-
-    @Override
-    public Duration drainTimeout() {
-        return Duration.ofSeconds(5);
+    FastRelayConfig() {
+        this(true, 500, 1000, Duration.ofSeconds(3), Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(2),
+                Duration.ofSeconds(5));
     }
 }

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +29,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.seatbooking.booking.service.HoldService;
 import io.seatbooking.security.Caller;
+import io.seatbooking.support.Api;
+import io.seatbooking.support.Db;
+import io.seatbooking.support.EventCollector;
+import io.seatbooking.support.Tokens;
 import io.smallrye.mutiny.Uni;
 
 /** Every committed change reaches booking.events exactly once, in order; rolled back ones never. */
@@ -39,14 +42,11 @@ class RelayDeliveryTest {
     @Inject
     HoldService holds;
 
-    @ConfigProperty(name = "rabbitmq-virtual-host")
-    String vhost;
-
     private EventCollector events;
 
     @BeforeEach
     void collect() throws Exception {
-        events = EventCollector.start("127.0.0.1", 5672, vhost, "#");
+        events = EventCollector.bookingEvents("#");
     }
 
     @AfterEach
@@ -56,12 +56,12 @@ class RelayDeliveryTest {
 
     @Test
     void everyBookingChangeArrivesOnceWithItsEnvelopeAndRoutingKey() {
-        String customer = OutboxTestSupport.token("relay-" + UUID.randomUUID(), "customer");
-        String show = OutboxTestSupport.createShow(4);
-        String first = OutboxTestSupport.hold(customer, show, "A1", "A2");
-        OutboxTestSupport.confirm(customer, first);
-        String second = OutboxTestSupport.hold(customer, show, "A3");
-        OutboxTestSupport.cancel(customer, second);
+        String customer = Tokens.customer("relay-" + UUID.randomUUID());
+        String show = Api.createShow(4);
+        String first = Api.holdSeats(customer, show, "A1", "A2");
+        Api.confirm(customer, first).then().statusCode(200);
+        String second = Api.holdSeats(customer, show, "A3");
+        Api.cancel(customer, second).then().statusCode(200);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> events.about(first).size() >= 2
                 && events.about(second).size() >= 2 && !events.about(show).isEmpty());
@@ -103,7 +103,7 @@ class RelayDeliveryTest {
 
     @Test
     void aRolledBackHoldIsNeverPublished() throws Throwable {
-        String show = OutboxTestSupport.createShow(2);
+        String show = Api.createShow(2);
         AtomicReference<UUID> rolledBack = new AtomicReference<>();
         Uni<?> failing = holds.hold(new Caller("relay-rollback", false), UUID.fromString(show), List.of("A1"),
                 (tx, booking) -> {
@@ -119,7 +119,7 @@ class RelayDeliveryTest {
 
         // A later change of the same show is the marker: once it arrived, the rolled back one
         // would have arrived before it, since the relay publishes in commit order.
-        String marker = OutboxTestSupport.hold(OutboxTestSupport.token("relay-marker", "customer"), show, "A1");
+        String marker = Api.holdSeats(Tokens.customer("relay-marker"), show, "A1");
         await().atMost(Duration.ofSeconds(20)).until(() -> !events.about(marker).isEmpty());
         assertThat(events.about(rolledBack.get().toString())).isEmpty();
     }
@@ -127,17 +127,17 @@ class RelayDeliveryTest {
     @Test
     void perSubjectOrderHoldsUnderConcurrentChangesToManyBookings() throws Exception {
         int bookings = 60;
-        String show = OutboxTestSupport.createShow(bookings);
+        String show = Api.createShow(bookings);
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<CompletableFuture<String>> lifecycles = new ArrayList<>();
             for (int i = 1; i <= bookings; i++) {
                 String seat = "A" + i;
                 lifecycles.add(CompletableFuture.supplyAsync(() -> {
-                    String customer = OutboxTestSupport.token("order-" + UUID.randomUUID(), "customer");
-                    String id = OutboxTestSupport.hold(customer, show, seat);
-                    OutboxTestSupport.confirm(customer, id);
-                    OutboxTestSupport.cancel(customer, id);
+                    String customer = Tokens.customer("order-" + UUID.randomUUID());
+                    String id = Api.holdSeats(customer, show, seat);
+                    Api.confirm(customer, id).then().statusCode(200);
+                    Api.cancel(customer, id).then().statusCode(200);
                     return id;
                 }, pool));
             }
@@ -166,10 +166,7 @@ class RelayDeliveryTest {
     void aRowCommittedAfterARowWithAHigherIdIsStillPublished() throws Exception {
         String early = "late-commit-" + UUID.randomUUID();
         String later = "early-commit-" + UUID.randomUUID();
-        String url = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getValue("quarkus.datasource.jdbc.url", String.class);
-        try (java.sql.Connection slow = java.sql.DriverManager.getConnection(url, "postgres", "");
-                java.sql.Connection fast = java.sql.DriverManager.getConnection(url, "postgres", "")) {
+        try (java.sql.Connection slow = Db.connection(); java.sql.Connection fast = Db.connection()) {
             slow.setAutoCommit(false);
             long lowId = insertOutboxRow(slow, early);
             long highId = insertOutboxRow(fast, later);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,10 +19,8 @@ import org.netcrusher.tcp.TcpCrusher;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.seatbooking.outbox.relay.OutboxRelay;
-import io.seatbooking.outbox.relay.OutboxRelayRunner;
-import io.seatbooking.outbox.relay.OutboxRepository;
-import io.vertx.core.Vertx;
+import io.seatbooking.support.Api;
+import io.seatbooking.support.EventCollector;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -37,23 +33,15 @@ import io.vertx.mutiny.sqlclient.Pool;
 class RelayFaultTest {
 
     @Inject
-    Vertx vertx;
+    RelayHarnesses relays;
     @Inject
     Pool pool;
-    @Inject
-    OutboxRepository outbox;
-    @Inject
-    OutboxRelayRunner runner;
-    @Inject
-    InstantSource clock;
-    @ConfigProperty(name = "rabbitmq-virtual-host")
-    String vhost;
 
     private RelayHarness harness;
 
     @BeforeEach
     void harness() {
-        harness = new RelayHarness(vertx, pool, outbox, runner, clock, vhost);
+        harness = relays.open();
     }
 
     @AfterEach
@@ -65,54 +53,36 @@ class RelayFaultTest {
     void aBrokerConnectionCutMidBurstLosesNoCommittedEvent() throws Exception {
         TcpCrusher proxy = harness.proxyToBroker();
         EventCollector events = collect("booking.*");
-        OutboxRelay relay = harness.relay("cut", harness.brokerAt(proxy.getBindAddress().getPort()));
-        await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
+        harness.leader("cut", harness.brokerAt(proxy.getBindAddress().getPort()));
 
-        Workload burst = Workload.start(OutboxTestSupport.createShow(240), 240, 12);
-        await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 80);
+        Workload burst = Workload.underway(240, 12, 80);
         proxy.close();
         long cutAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 160);
         proxy.open();
-        burst.awaitDone();
-
-        DeliveryCheck check = awaitDelivery(events, burst.lastSequences());
-        report("broker connection cut", check, System.nanoTime() - cutAt);
-        assertThat(check.lost()).isZero();
-        assertThat(check.unexpected()).isZero();
-        assertThat(check.orderViolations()).isEmpty();
+        assertBurstDelivered("broker connection cut", events, burst, cutAt);
     }
 
     @Test
     void aBrokerRestartMidBurstLosesNoCommittedEvent() throws Exception {
         Assumptions.assumeTrue(rabbitmqctl("status") == 0, "needs rabbitmqctl rights on the local broker");
         EventCollector events = collect("booking.*");
-        OutboxRelay relay = harness.relay("restart", harness.brokerAt(5672));
-        await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
+        harness.leader("restart", harness.brokerAt(5672));
 
-        Workload burst = Workload.start(OutboxTestSupport.createShow(200), 200, 12);
-        await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 60);
+        Workload burst = Workload.underway(200, 12, 60);
         long restartAt = System.nanoTime();
         assertThat(rabbitmqctl("stop_app")).isZero();
         assertThat(rabbitmqctl("start_app")).isZero();
-        burst.awaitDone();
-
-        DeliveryCheck check = awaitDelivery(events, burst.lastSequences());
-        report("broker restart", check, System.nanoTime() - restartAt);
-        assertThat(check.lost()).isZero();
-        assertThat(check.unexpected()).isZero();
-        assertThat(check.orderViolations()).isEmpty();
+        assertBurstDelivered("broker restart", events, burst, restartAt);
     }
 
     @Test
     void killingTheActiveRelayHandsOverWithinTheLeaseTimeAndLosesNothing() throws Exception {
         EventCollector events = collect("booking.*");
-        OutboxRelay first = harness.relay("first", harness.brokerAt(5672));
-        await().atMost(Duration.ofSeconds(10)).until(first::isLeader);
+        OutboxRelay first = harness.leader("first", harness.brokerAt(5672));
         OutboxRelay second = harness.relay("second", harness.brokerAt(5672));
 
-        Workload burst = Workload.start(OutboxTestSupport.createShow(200), 200, 12);
-        await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 70);
+        Workload burst = Workload.underway(200, 12, 70);
         assertThat(second.isLeader()).isFalse();
         long killedAt = System.nanoTime();
         first.kill().get(10, TimeUnit.SECONDS);
@@ -132,7 +102,7 @@ class RelayFaultTest {
         EventCollector events = collect("booking.*");
         OutboxRelay one = harness.relay("one", harness.brokerAt(5672));
         OutboxRelay two = harness.relay("two", harness.brokerAt(5672));
-        Workload burst = Workload.start(OutboxTestSupport.createShow(120), 120, 12);
+        Workload burst = Workload.start(Api.createShow(120), 120, 12);
         burst.awaitDone();
 
         DeliveryCheck check = awaitDelivery(events, burst.lastSequences());
@@ -189,6 +159,21 @@ class RelayFaultTest {
         // A short quiet period, so that late duplicates are counted too.
         await().pollDelay(Duration.ofMillis(500)).until(() -> true);
         return DeliveryCheck.of(expected, events.all());
+    }
+
+    /**
+     * Once the burst is done and its events have arrived, reports them (timed from the fault) and
+     * asserts: every committed event arrived, nothing arrived that was not committed, each
+     * subject in order.
+     */
+    private static void assertBurstDelivered(String scenario, EventCollector events, Workload burst, long faultAtNanos)
+            throws Exception {
+        burst.awaitDone();
+        DeliveryCheck check = awaitDelivery(events, burst.lastSequences());
+        report(scenario, check, System.nanoTime() - faultAtNanos);
+        assertThat(check.lost()).isZero();
+        assertThat(check.unexpected()).isZero();
+        assertThat(check.orderViolations()).isEmpty();
     }
 
     private static void report(String scenario, DeliveryCheck check, long sinceFaultNanos) {

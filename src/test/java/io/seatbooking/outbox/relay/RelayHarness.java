@@ -1,5 +1,7 @@
 package io.seatbooking.outbox.relay;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -24,6 +26,8 @@ import io.seatbooking.outbox.relay.OutboxRepository;
 import io.seatbooking.outbox.relay.PublishTracing;
 import io.seatbooking.outbox.relay.RelayLease;
 import io.seatbooking.outbox.relay.RelayMetrics;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.EventCollector;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -73,6 +77,13 @@ final class RelayHarness implements AutoCloseable {
         return relay;
     }
 
+    /** Starts a relay as {@link #relay} does, and waits (up to 10 s) until it holds the lease. */
+    OutboxRelay leader(String name, RabbitConnections connections) {
+        OutboxRelay relay = relay(name, connections);
+        await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
+        return relay;
+    }
+
     /** Forgets a relay the test stopped itself. */
     void stopped(OutboxRelay relay) {
         relays.remove(relay);
@@ -96,7 +107,7 @@ final class RelayHarness implements AutoCloseable {
 
     /** Collects what {@code exchange} routes with {@code bindingKey}, until the harness closes. */
     EventCollector collect(String exchange, String bindingKey) throws Exception {
-        EventCollector collector = EventCollector.start("127.0.0.1", 5672, vhost, exchange, bindingKey);
+        EventCollector collector = EventCollector.start(Broker.factory(vhost), exchange, bindingKey);
         cleanup.add(collector);
         return collector;
     }

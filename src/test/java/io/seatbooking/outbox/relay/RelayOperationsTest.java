@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,15 +17,12 @@ import org.netcrusher.tcp.TcpCrusher;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.EventCollector;
 import io.seatbooking.outbox.OutboxMaintenance;
-import io.seatbooking.outbox.relay.OutboxRelay;
-import io.seatbooking.outbox.relay.OutboxRelayRunner;
-import io.seatbooking.outbox.relay.OutboxRepository;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -43,26 +38,18 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 class RelayOperationsTest {
 
     @Inject
-    Vertx vertx;
+    RelayHarnesses relays;
     @Inject
     Pool pool;
     @Inject
-    OutboxRepository outbox;
-    @Inject
-    OutboxRelayRunner runner;
-    @Inject
     OutboxMaintenance maintenance;
-    @Inject
-    InstantSource clock;
-    @ConfigProperty(name = "rabbitmq-virtual-host")
-    String vhost;
 
     private RelayHarness harness;
     private String run;
 
     @BeforeEach
     void setUp() {
-        harness = new RelayHarness(vertx, pool, outbox, runner, clock, vhost);
+        harness = relays.open();
         run = UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -74,7 +61,7 @@ class RelayOperationsTest {
     @Test
     void aReturnedMessageIsRetriedWithBackoffUntilItCanBeRouted() throws Exception {
         String exchange = "test.unroutable." + run;
-        try (Connection c = broker(); Channel ch = c.createChannel()) {
+        try (Connection c = Broker.factory(harness.vhost()).newConnection(); Channel ch = c.createChannel()) {
             ch.exchangeDeclare(exchange, "topic", false, true, Map.of());
         }
         insertRow("unroutable-" + run, 1, exchange, "test.key");
@@ -95,11 +82,9 @@ class RelayOperationsTest {
     void aStalledBrokerConnectionTimesOutAndIsRetriedWithoutLoss() throws Exception {
         TcpCrusher proxy = harness.proxyToBroker();
         EventCollector events = harness.collect("booking.events", "booking.*");
-        OutboxRelay relay = harness.relay("stalled", harness.brokerAt(proxy.getBindAddress().getPort()));
-        await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
+        OutboxRelay relay = harness.leader("stalled", harness.brokerAt(proxy.getBindAddress().getPort()));
 
-        Workload burst = Workload.start(OutboxTestSupport.createShow(120), 120, 8);
-        await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 30);
+        Workload burst = Workload.underway(120, 8, 30);
         proxy.freeze();
         await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
         proxy.unfreeze();
@@ -117,12 +102,10 @@ class RelayOperationsTest {
     @Test
     void aGracefulStopFinishesInFlightWorkAndHandsTheRoleOverAtOnce() throws Exception {
         EventCollector events = harness.collect("booking.events", "booking.*");
-        OutboxRelay first = harness.relay("graceful-1", harness.brokerAt(5672));
-        await().atMost(Duration.ofSeconds(10)).until(first::isLeader);
+        OutboxRelay first = harness.leader("graceful-1", harness.brokerAt(5672));
         OutboxRelay second = harness.relay("graceful-2", harness.brokerAt(5672));
 
-        Workload burst = Workload.start(OutboxTestSupport.createShow(100), 100, 8);
-        await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= 40);
+        Workload burst = Workload.underway(100, 8, 40);
         long stoppedAt = System.nanoTime();
         first.stop().get(20, TimeUnit.SECONDS);
         harness.stopped(first);
@@ -259,13 +242,6 @@ class RelayOperationsTest {
 
     private void execute(String sql) {
         pool.query(sql).execute().await().atMost(Duration.ofMinutes(2));
-    }
-
-    private Connection broker() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        factory.setVirtualHost(vhost);
-        return factory.newConnection();
     }
 
 }

@@ -1,5 +1,8 @@
 package io.seatbooking.outbox.relay;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.seatbooking.support.Api;
+import io.seatbooking.support.Tokens;
 
 /**
  * A burst of booking lifecycles through the API (hold, then confirm), one seat each, on a
@@ -26,10 +32,10 @@ final class Workload {
         for (int i = 0; i < bookings; i++) {
             String seat = "A" + (i + 1);
             lifecycles[i] = CompletableFuture.runAsync(() -> {
-                String customer = OutboxTestSupport.token("burst-" + UUID.randomUUID(), "customer");
-                String id = OutboxTestSupport.hold(customer, showId, seat);
+                String customer = Tokens.customer("burst-" + UUID.randomUUID());
+                String id = Api.holdSeats(customer, showId, seat);
                 lastSequences.put(id, 1L);
-                OutboxTestSupport.confirm(customer, id);
+                Api.confirm(customer, id).then().statusCode(200);
                 lastSequences.put(id, 2L);
                 completed.incrementAndGet();
             }, threads);
@@ -39,6 +45,16 @@ final class Workload {
 
     static Workload start(String showId, int bookings, int concurrency) {
         return new Workload(showId, bookings, concurrency);
+    }
+
+    /**
+     * Starts {@code bookings} lifecycles, one per seat of a new show of as many seats, and waits
+     * (up to 60 s) until {@code completed} of them are done: a burst well under way.
+     */
+    static Workload underway(int bookings, int concurrency, int completed) {
+        Workload burst = start(Api.createShow(bookings), bookings, concurrency);
+        await().atMost(Duration.ofSeconds(60)).until(() -> burst.completed() >= completed);
+        return burst;
     }
 
     int completed() {

@@ -1,11 +1,13 @@
-package io.seatbooking.outbox.relay;
+package io.seatbooking.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,12 +19,16 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 
 /**
- * A test consumer on {@code booking.events}: a durable queue of its own (so that it survives a
- * broker restart and a lost connection), bound with a routing key pattern, recording every
- * delivery in arrival order.
+ * A test consumer, on {@code booking.events} unless a test names another exchange: a durable
+ * queue of its own (so that it survives a broker restart and a lost connection), bound with a
+ * routing key pattern, recording every delivery in arrival order. What the relay really put on
+ * the wire. Close it at the end of the test (the queue is deleted; x-expires removes it if the
+ * run dies first).
  */
 public final class EventCollector implements AutoCloseable {
 
+    /** The exchange the service publishes its booking and show events to. */
+    public static final String BOOKING_EVENTS = "booking.events";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One delivery as it arrived. */
@@ -41,21 +47,26 @@ public final class EventCollector implements AutoCloseable {
         this.queue = queue;
     }
 
-    /** Starts collecting what {@code booking.events} routes with {@code bindingKey}. */
-    public static EventCollector start(String host, int port, String vhost, String bindingKey) throws Exception {
-        return start(host, port, vhost, "booking.events", bindingKey);
+    /** Starts collecting what {@code booking.events} routes with {@code bindingKey}, in the test suite's virtual host. */
+    public static EventCollector bookingEvents(String bindingKey) {
+        return start(Broker.factory(), BOOKING_EVENTS, bindingKey);
     }
 
-    /** Starts collecting what {@code exchange} routes with {@code bindingKey}. */
-    public static EventCollector start(String host, int port, String vhost, String exchange, String bindingKey)
-            throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(host);
-        factory.setPort(port);
-        factory.setVirtualHost(vhost);
-        factory.setAutomaticRecoveryEnabled(true);
-        factory.setNetworkRecoveryInterval(500);
-        Connection connection = factory.newConnection("test event collector");
+    /**
+     * Starts collecting what {@code exchange} routes with {@code bindingKey}, over a connection
+     * of {@code broker} (which it sets to recover automatically).
+     */
+    public static EventCollector start(ConnectionFactory broker, String exchange, String bindingKey) {
+        broker.setAutomaticRecoveryEnabled(true);
+        broker.setNetworkRecoveryInterval(500);
+        try {
+            return start(broker.newConnection("test event collector"), exchange, bindingKey);
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("Cannot collect what " + exchange + " routes with " + bindingKey, e);
+        }
+    }
+
+    private static EventCollector start(Connection connection, String exchange, String bindingKey) throws IOException {
         Channel channel = connection.createChannel();
         String queue = "test.events." + UUID.randomUUID();
         // x-expires removes the queue if a test run dies before close().
@@ -99,12 +110,21 @@ public final class EventCollector implements AutoCloseable {
         return received.stream().filter(r -> subject.equals(r.subject())).toList();
     }
 
+    /** How many deliveries about {@code subject} arrived with this routing key (an event type). */
+    public long count(String subject, String routingKey) {
+        return about(subject).stream().filter(r -> routingKey.equals(r.routingKey())).count();
+    }
+
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
-            channel.queueDelete(queue);
-        } finally {
-            connection.close();
+            try {
+                channel.queueDelete(queue);
+            } finally {
+                connection.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
