@@ -1,5 +1,6 @@
 package io.seatbooking.booking;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -23,7 +24,7 @@ public record IfMatch(boolean any, Set<Long> versions) {
         if (header == null || header.isBlank() || header.trim().equals("*")) {
             return ANY;
         }
-        java.util.Set<Long> versions = new java.util.HashSet<>();
+        Set<Long> versions = new HashSet<>();
         for (String tag : header.split(",")) {
             String t = tag.trim();
             if (t.length() > 2 && t.startsWith("\"") && t.endsWith("\"")) {

@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Settings of the parking table and its admin API ({@code dead-letters.*}). */
+/** Settings of the parking table, its drain and its admin API ({@code dead-letters.*}). */
 @ConfigMapping(prefix = "dead-letters")
 public interface DeadLetterConfig {
 
@@ -22,13 +22,21 @@ public interface DeadLetterConfig {
     Duration metricsRefresh();
 
     /**
+     * How long the drain waits before handing a dead letter back to the broker (nack with
+     * requeue) when the parking table cannot take it, so that a database outage does not spin
+     * the dead letter queue.
+     */
+    @WithDefault("PT1S")
+    Duration requeueBackoff();
+
+    /**
      * Where a replay goes. false (the default, as the contract says): to the original exchange
      * and routing key, so that it takes the path it first took. true: when the letter failed in
-     * one of this service's queues, back to that queue only (through
-     * {@code booking.payments.retry}, routing key = the queue), so that other subscribers of the
-     * original exchange do not receive it a second time. Either way the original exchange and
-     * routing key travel on in the headers, and letters from an unknown queue go to the original
-     * exchange.
+     * a queue that the failure channel's retry exchange leads back to, back to that queue only
+     * (through {@code booking.payments.retry}, routing key = the queue), so that other subscribers
+     * of the original exchange do not receive it a second time. Either way the original exchange
+     * and routing key travel on in the headers, and letters from any other queue go to the
+     * original exchange.
      */
     @WithDefault("false")
     boolean replayToSourceQueue();

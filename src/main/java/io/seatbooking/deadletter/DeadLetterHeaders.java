@@ -35,12 +35,17 @@ public final class DeadLetterHeaders {
     public static final String REPLAY_OF = "x-replay-of";
     /** On a replayed message: who replayed it. */
     public static final String REPLAYED_BY = "x-replayed-by";
+    /**
+     * On a republished copy: its sequence number on the republishing channel, which matches a
+     * broker return to its publish (the copy's message id may repeat or be absent).
+     */
+    public static final String REPUBLISH_SEQUENCE = "x-republish-seq";
 
     /** Headers of a failure that a fresh attempt (a replay) must not carry on. */
     public static final Set<String> FAILURE_STATE = Set.of(ATTEMPTS, REASON, EXCEPTION, FAILED_AT, FAILED_QUEUE,
             FAILED_BY, DEAD_LETTER_ID, REPLAY_OF, REPLAYED_BY, "x-death", "x-first-death-exchange",
             "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
-            "x-last-death-reason", "x-delivery-count", "x-republish-seq");
+            "x-last-death-reason", "x-delivery-count", REPUBLISH_SEQUENCE);
 
     /** The broker's own dead-lettering history, which a republish must not carry on. */
     public static final Set<String> BROKER_DEATH = Set.of("x-death", "x-first-death-exchange", "x-first-death-queue",

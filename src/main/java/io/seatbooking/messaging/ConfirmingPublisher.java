@@ -1,40 +1,40 @@
 package io.seatbooking.messaging;
 
-import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.logging.Logger;
-
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
+
+import io.seatbooking.messaging.ConfirmChannel.Pending;
 
 /**
- * Publishes persistent messages with publisher confirms and the {@code mandatory} flag, many in
- * flight at once, and tells the outcome of each: the future completes when the broker confirmed
- * the message, and fails with a {@link PublishFailure} when it nacked it, returned it as
- * unroutable, did not confirm it in time, or the channel closed first. It never publishes a
- * message again by itself: the caller decides what a failure means.
+ * Publishes messages with publisher confirms and the {@code mandatory} flag, many in flight at
+ * once, and tells the outcome of each: the future completes when the broker confirmed the
+ * message (routed to at least one queue and stored there), and fails with a
+ * {@link PublishFailure} when it nacked it, returned it as unroutable, did not confirm it in time,
+ * or the channel closed first. It never publishes a message again by itself: the caller decides
+ * what a failure means. The one confirm-mode publisher of this service: the outbox relay and the
+ * retry path of the failure channel each own one.
+ *
+ * <p>A return names no publish, so it is matched to its message in one of two ways, chosen at
+ * construction: by message id (the message goes out exactly as given; the caller keeps message
+ * ids present and unique among the messages awaiting a confirm, and a publish that breaks this
+ * fails at once, unsent), or by the channel's sequence number, stamped in a header of the
+ * caller's naming (right whatever the message ids are).
  *
  * <p>Publishing happens on one dedicated thread (a socket write can block under broker flow
- * control); confirms arrive on the client's connection thread. All methods are thread-safe.
+ * control), never on the caller's; confirms arrive on the client's connection thread, and the
+ * futures complete there: a Vert.x caller hops back to its context itself. All methods are
+ * thread-safe and none blocks.
  */
 public final class ConfirmingPublisher {
 
-    private static final Logger LOG = Logger.getLogger(ConfirmingPublisher.class);
-
-    /** One message to publish. {@code properties} must carry the message id. */
+    /** One message to publish, with the properties it goes out with. */
     public record Outgoing(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
     }
 
@@ -57,28 +57,24 @@ public final class ConfirmingPublisher {
         }
     }
 
-    private static final class Pending {
-        final String messageId;
-        final CompletableFuture<Void> result = new CompletableFuture<>();
-        final long sentAtNanos = System.nanoTime();
-        volatile String returnedBecause;
-
-        Pending(String messageId) {
-            this.messageId = messageId;
-        }
-    }
-
     private final RabbitConnections connections;
     private final String purpose;
+    private final String sequenceHeader;
     private final ExecutorService io;
-    private final ConcurrentNavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
-    private final Map<String, Pending> byMessageId = new ConcurrentHashMap<>();
-    private volatile Connection connection;
-    private volatile Channel channel;
+    private volatile ConfirmChannel current;
 
+    /**
+     * A publisher that matches returns by message id, and sends every message exactly as given.
+     * {@code purpose} names its connection and thread.
+     */
     public ConfirmingPublisher(RabbitConnections connections, String purpose) {
+        this(connections, purpose, null);
+    }
+
+    private ConfirmingPublisher(RabbitConnections connections, String purpose, String sequenceHeader) {
         this.connections = connections;
         this.purpose = purpose;
+        this.sequenceHeader = sequenceHeader;
         this.io = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "publisher-" + purpose);
             t.setDaemon(true);
@@ -86,43 +82,27 @@ public final class ConfirmingPublisher {
         });
     }
 
+    /**
+     * A publisher that stamps each message's publish sequence number in the header
+     * {@code sequenceHeader} (replacing any value there) and matches returns by it, for messages
+     * whose ids may repeat or be absent.
+     */
+    public static ConfirmingPublisher stampingSequence(RabbitConnections connections, String purpose,
+            String sequenceHeader) {
+        return new ConfirmingPublisher(connections, purpose, sequenceHeader);
+    }
+
     /** Whether a channel is open for publishing. */
     public boolean isOpen() {
-        Channel c = channel;
+        ConfirmChannel c = current;
         return c != null && c.isOpen();
     }
 
     /** Opens the connection and a confirming channel unless open. */
     public CompletableFuture<Void> open() {
         return CompletableFuture.runAsync(() -> {
-            if (isOpen()) {
-                return;
-            }
-            closeQuietly();
             try {
-                Connection c = connections.open(purpose);
-                Channel ch = c.createChannel();
-                ch.confirmSelect();
-                ch.addConfirmListener(new ConfirmListener() {
-                    @Override
-                    public void handleAck(long tag, boolean multiple) {
-                        settle(tag, multiple, null);
-                    }
-
-                    @Override
-                    public void handleNack(long tag, boolean multiple) {
-                        settle(tag, multiple, new PublishFailure(FailureKind.NACKED, "the broker nacked it"));
-                    }
-                });
-                ch.addReturnListener(returned -> {
-                    Pending pending = byMessageId.get(String.valueOf(returned.getProperties().getMessageId()));
-                    if (pending != null) {
-                        pending.returnedBecause = returned.getReplyCode() + " " + returned.getReplyText();
-                    }
-                });
-                ch.addShutdownListener(cause -> failAll(cause));
-                connection = c;
-                channel = ch;
+                ensureOpen();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot open a publishing channel: " + e.getMessage(), e);
             }
@@ -130,58 +110,54 @@ public final class ConfirmingPublisher {
     }
 
     /**
-     * Publishes the messages in order, each persistent and mandatory. Answers one future per
-     * message, in the same order.
+     * Publishes the messages in order, each mandatory, on the channel {@link #open()} opened
+     * (without one, they fail with CONNECTION_LOST). Answers one future per message, in the same
+     * order; a message that waits too long fails only through {@link #failOlderThan}.
      */
     public List<CompletableFuture<Void>> publishAll(List<Outgoing> messages) {
         List<Pending> pendings = new ArrayList<>(messages.size());
-        List<CompletableFuture<Void>> results = new ArrayList<>(messages.size());
-        for (Outgoing m : messages) {
-            Pending p = new Pending(m.properties().getMessageId());
-            pendings.add(p);
-            results.add(p.result);
-        }
+        messages.forEach(m -> pendings.add(new Pending()));
         io.execute(() -> {
-            Channel ch = channel;
+            ConfirmChannel channel = current;
             for (int i = 0; i < messages.size(); i++) {
-                Outgoing m = messages.get(i);
-                Pending p = pendings.get(i);
-                if (ch == null || !ch.isOpen()) {
-                    p.result.completeExceptionally(new PublishFailure(FailureKind.CONNECTION_LOST, "no open channel"));
-                    continue;
-                }
-                long tag = ch.getNextPublishSeqNo();
-                unconfirmed.put(tag, p);
-                byMessageId.put(p.messageId, p);
-                try {
-                    ch.basicPublish(m.exchange(), m.routingKey(), true, m.properties(), m.body());
-                } catch (IOException | RuntimeException e) {
-                    forget(tag, p);
-                    p.result.completeExceptionally(new PublishFailure(FailureKind.CONNECTION_LOST, e.toString()));
+                if (channel == null || !channel.isOpen()) {
+                    pendings.get(i).fail(new PublishFailure(FailureKind.CONNECTION_LOST, "no open channel"));
+                } else {
+                    channel.publish(messages.get(i), pendings.get(i));
                 }
             }
         });
-        return results;
+        return pendings.stream().map(p -> p.result).toList();
+    }
+
+    /**
+     * Publishes one message, mandatory, opening the connection first when none is open (again
+     * after one was lost). Fails with TIMED_OUT when the broker has not confirmed it within
+     * {@code timeout} of this call, opening included; a message still waiting for the publishing
+     * thread then is not sent at all.
+     */
+    public CompletableFuture<Void> publish(Outgoing message, Duration timeout) {
+        Pending pending = new Pending();
+        io.execute(() -> {
+            ConfirmChannel channel;
+            try {
+                channel = ensureOpen();
+            } catch (Exception e) {
+                pending.fail(new PublishFailure(FailureKind.CONNECTION_LOST, "cannot open a publishing channel: " + e));
+                return;
+            }
+            channel.publish(message, pending);
+        });
+        // The timer runs the tiny fail step on its own thread: the publishing thread may be stuck in a write.
+        CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS, Runnable::run).execute(() -> pending
+                .fail(new PublishFailure(FailureKind.TIMED_OUT, "no confirm within " + timeout.toMillis() + " ms")));
+        return pending.result;
     }
 
     /** Fails every message unconfirmed for longer than {@code timeoutNanos}; answers how many. */
     public int failOlderThan(long timeoutNanos) {
-        long now = System.nanoTime();
-        int[] failed = { 0 };
-        unconfirmed.forEach((tag, p) -> {
-            if (now - p.sentAtNanos > timeoutNanos) {
-                forget(tag, p);
-                failed[0]++;
-                p.result.completeExceptionally(new PublishFailure(FailureKind.TIMED_OUT,
-                        "no confirm within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
-            }
-        });
-        return failed[0];
-    }
-
-    /** How many messages wait for their confirm. */
-    public int unconfirmedCount() {
-        return unconfirmed.size();
+        ConfirmChannel c = current;
+        return c == null ? 0 : c.failOlderThan(System.nanoTime(), timeoutNanos);
     }
 
     /**
@@ -189,15 +165,14 @@ public final class ConfirmingPublisher {
      * relay that lost its role calls this so that nothing more leaves it.
      */
     public CompletableFuture<Void> abort() {
-        Connection c = connection;
-        channel = null;
-        connection = null;
-        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
-            if (c != null) {
-                c.abort(2_000);
-            }
-        });
-        failAll(null);
+        ConfirmChannel c = current;
+        current = null;
+        if (c == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // Off the caller's thread: closing waits for the broker (up to 2 s).
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> c.close(2_000));
+        c.failAll("channel closed by the application");
         return done;
     }
 
@@ -206,51 +181,19 @@ public final class ConfirmingPublisher {
         return abort().whenComplete((ok, failure) -> io.shutdownNow());
     }
 
-    private void settle(long tag, boolean multiple, PublishFailure failure) {
-        if (multiple) {
-            ConcurrentNavigableMap<Long, Pending> settled = unconfirmed.headMap(tag, true);
-            settled.forEach((t, p) -> complete(t, p, failure));
-        } else {
-            Pending p = unconfirmed.get(tag);
-            if (p != null) {
-                complete(tag, p, failure);
-            }
+    // On the publishing thread only.
+    private ConfirmChannel ensureOpen() throws Exception {
+        ConfirmChannel c = current;
+        if (c != null && c.isOpen()) {
+            return c;
         }
-    }
-
-    private void complete(long tag, Pending p, PublishFailure failure) {
-        forget(tag, p);
-        if (failure != null) {
-            p.result.completeExceptionally(failure);
-        } else if (p.returnedBecause != null) {
-            p.result.completeExceptionally(new PublishFailure(FailureKind.RETURNED, p.returnedBecause));
-        } else {
-            p.result.complete(null);
-        }
-    }
-
-    private void forget(long tag, Pending p) {
-        unconfirmed.remove(tag);
-        byMessageId.remove(p.messageId, p);
-    }
-
-    private void failAll(ShutdownSignalException cause) {
-        if (cause != null && !cause.isInitiatedByApplication()) {
-            LOG.warnf("Publishing channel (%s) closed: %s", purpose, cause.getMessage());
-        }
-        String why = cause == null ? "channel closed by the application" : String.valueOf(cause.getMessage());
-        unconfirmed.forEach((tag, p) -> {
-            forget(tag, p);
-            p.result.completeExceptionally(new PublishFailure(FailureKind.CONNECTION_LOST, why));
-        });
-    }
-
-    private void closeQuietly() {
-        Connection c = connection;
-        connection = null;
-        channel = null;
+        current = null;
         if (c != null) {
-            c.abort(1_000);
+            c.failAll("the channel closed");
+            c.close(1_000);
         }
+        ConfirmChannel opened = ConfirmChannel.open(connections, purpose, sequenceHeader);
+        current = opened;
+        return opened;
     }
 }

@@ -1,5 +1,6 @@
 package io.seatbooking.messaging;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,19 @@ public record Topology(List<Exchange> exchanges, List<Queue> queues, List<Bindin
         exchanges = List.copyOf(exchanges);
         queues = List.copyOf(queues);
         bindings = List.copyOf(bindings);
+    }
+
+    /** The parts together, in the order given. */
+    public static Topology merge(Iterable<Topology> parts) {
+        List<Exchange> exchanges = new ArrayList<>();
+        List<Queue> queues = new ArrayList<>();
+        List<Binding> bindings = new ArrayList<>();
+        for (Topology part : parts) {
+            exchanges.addAll(part.exchanges());
+            queues.addAll(part.queues());
+            bindings.addAll(part.bindings());
+        }
+        return new Topology(exchanges, queues, bindings);
     }
 
     /** A durable exchange of {@code type} (topic, direct, fanout, headers). */

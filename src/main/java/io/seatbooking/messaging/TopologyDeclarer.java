@@ -1,8 +1,5 @@
 package io.seatbooking.messaging;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -61,15 +58,7 @@ public class TopologyDeclarer {
 
     /** Every contributed part, merged. */
     public Topology topology() {
-        List<Topology.Exchange> exchanges = new ArrayList<>();
-        List<Topology.Queue> queues = new ArrayList<>();
-        List<Topology.Binding> bindings = new ArrayList<>();
-        for (Topology part : parts) {
-            exchanges.addAll(part.exchanges());
-            queues.addAll(part.queues());
-            bindings.addAll(part.bindings());
-        }
-        return new Topology(exchanges, queues, bindings);
+        return Topology.merge(parts);
     }
 
     /** Declares everything now (blocking); answers whether it succeeded. */

@@ -11,7 +11,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.seatbooking.ops.RepeatingJob;
+import io.seatbooking.outbox.relay.OutboxRelay;
+import io.seatbooking.outbox.relay.OutboxRelayRunner;
+import io.seatbooking.outbox.relay.OutboxRepository;
+import io.seatbooking.platform.RepeatingJob;
 import io.vertx.mutiny.core.Vertx;
 
 /**

@@ -7,8 +7,8 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.seatbooking.ops.RepeatingJob;
 import io.seatbooking.payments.repository.InboxRepository;
+import io.seatbooking.platform.RepeatingJob;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 

@@ -2,7 +2,7 @@ package io.seatbooking.payments;
 
 import java.util.UUID;
 
-import io.seatbooking.messaging.PaymentsTopology;
+import io.seatbooking.payments.PaymentsTopology;
 
 /**
  * A payment event as this service understands it, parsed from a CloudEvent.

@@ -8,7 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.seatbooking.messaging.PaymentsTopology;
+import io.seatbooking.deadletter.Delivery;
+import io.seatbooking.deadletter.PoisonMessageException;
+import io.seatbooking.payments.PaymentsTopology;
 
 /**
  * Reads a payment event (a structured CloudEvent) from a delivery, or says why it never can.

@@ -10,8 +10,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
-import io.seatbooking.payments.retry.FailureSummary;
-import io.seatbooking.payments.retry.RetryRouter;
+import io.seatbooking.deadletter.Delivery;
+import io.seatbooking.deadletter.FailureSummary;
+import io.seatbooking.deadletter.PoisonMessageException;
+import io.seatbooking.deadletter.retry.RetryPolicy;
+import io.seatbooking.deadletter.retry.RetryRouter;
 import io.seatbooking.payments.service.PaymentService;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
@@ -44,6 +47,7 @@ public class PaymentsConsumer {
     private final RetryRouter router;
     private final PaymentsMetrics metrics;
     private final PaymentsConfig config;
+    private final RetryPolicy retry;
 
     public PaymentsConsumer(PaymentEventParser parser, PaymentService payments, RetryRouter router,
             PaymentsMetrics metrics, PaymentsConfig config) {
@@ -52,6 +56,8 @@ public class PaymentsConsumer {
         this.router = router;
         this.metrics = metrics;
         this.config = config;
+        this.retry = new RetryPolicy(PaymentsTopology.WORK_QUEUE, config.retry().delays(),
+                config.publishConfirmTimeout());
     }
 
     @Incoming(CHANNEL)
@@ -76,11 +82,11 @@ public class PaymentsConsumer {
         Uni<RetryRouter.Route> route;
         if (failure instanceof PoisonMessageException poison) {
             LOG.warnf("Parking payment message %s: %s (%s)", id(delivery), poison.reason(), poison.getMessage());
-            route = router.park(delivery, poison.reason(), poison.getMessage(), delivery.previousAttempts() + 1);
+            route = router.park(retry, delivery, poison.reason(), poison.getMessage(), delivery.previousAttempts() + 1);
         } else {
             LOG.warnf("Payment message %s failed on attempt %d: %s", id(delivery), delivery.previousAttempts() + 1,
                     FailureSummary.of(failure));
-            route = router.retryOrPark(delivery, failure);
+            route = router.retryOrPark(retry, delivery, failure);
         }
         return route.chain(routed -> {
             if (routed.parked()) {

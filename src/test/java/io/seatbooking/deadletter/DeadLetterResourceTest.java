@@ -1,12 +1,9 @@
 package io.seatbooking.deadletter;
 
 import static io.restassured.RestAssured.given;
-import static io.seatbooking.payments.PaymentsTestSupport.adminToken;
-import static io.seatbooking.payments.PaymentsTestSupport.deadLetters;
-import static io.seatbooking.payments.PaymentsTestSupport.props;
-import static io.seatbooking.payments.PaymentsTestSupport.publish;
-import static io.seatbooking.payments.PaymentsTestSupport.single;
-import static io.seatbooking.payments.PaymentsTestSupport.token;
+import static io.seatbooking.support.Db.deadLetters;
+import static io.seatbooking.support.Db.value;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -25,30 +22,29 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.seatbooking.messaging.PaymentsTopology;
+import io.seatbooking.payments.PaymentsTopology;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.PaymentMessages;
+import io.seatbooking.support.Tokens;
 
 /** The admin API of the dead letter channel, on letters parked through the real broker. */
 @QuarkusTest
 class DeadLetterResourceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String PROBLEM = "https://seat-booking.dev/problems/";
 
     /** Publishes a body that is not JSON and waits until it is parked; answers its letter id. */
-    private static UUID parkedPoison(String routingKey, String body) {
-        String messageId = "poison-" + UUID.randomUUID();
-        publish(routingKey, props(messageId, Map.of("test-marker", "dead-letter-api")),
-                body.getBytes(StandardCharsets.UTF_8));
-        await().atMost(WAIT).until(() -> !deadLetters(messageId).isEmpty());
-        return UUID.fromString(deadLetters(messageId).get(0).split("\\|")[3]);
+    private static String parkedPoison(String routingKey, String body) {
+        return PaymentMessages.parkedPoison(routingKey, "poison-" + UUID.randomUUID(), body,
+                Map.of("test-marker", "dead-letter-api"));
     }
 
     @Test
     void aPoisonMessageIsParkedAtOnceWithWhatAnOperatorNeeds() {
         String body = "this is not JSON " + UUID.randomUUID();
-        UUID id = parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, body);
+        String id = parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, body);
 
-        given().auth().oauth2(adminToken())
+        given().auth().oauth2(Tokens.admin())
                 .when().get("/api/admin/dead-letters/{id}", id)
                 .then().statusCode(200)
                 .body("status", equalTo("PARKED"))
@@ -70,18 +66,18 @@ class DeadLetterResourceTest {
     @Test
     void theListingFiltersByReasonRoutingKeyAndTimeAndPaginatesNewestFirst() {
         Instant from = Instant.now().minusMillis(1);
-        UUID first = parkedPoison(PaymentsTopology.PAYMENT_FAILED, "{not json");
-        UUID second = parkedPoison(PaymentsTopology.PAYMENT_FAILED, "{not json either");
-        UUID other = parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, "{nor this");
-        String admin = adminToken();
+        String first = parkedPoison(PaymentsTopology.PAYMENT_FAILED, "{not json");
+        String second = parkedPoison(PaymentsTopology.PAYMENT_FAILED, "{not json either");
+        String other = parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, "{nor this");
+        String admin = Tokens.admin();
 
         List<String> failedIds = given().auth().oauth2(admin)
                 .queryParam("reason", "unparseable").queryParam("routingKey", "payment.failed")
                 .queryParam("from", from.toString()).queryParam("size", 100)
                 .when().get("/api/admin/dead-letters")
                 .then().statusCode(200).extract().jsonPath().getList("items.id");
-        assertThat(failedIds).contains(second.toString(), first.toString()).doesNotContain(other.toString());
-        assertThat(failedIds.indexOf(second.toString())).isLessThan(failedIds.indexOf(first.toString()));
+        assertThat(failedIds).contains(second, first).doesNotContain(other);
+        assertThat(failedIds.indexOf(second)).isLessThan(failedIds.indexOf(first));
 
         given().auth().oauth2(admin)
                 .queryParam("from", from.toString()).queryParam("size", 1).queryParam("page", 0)
@@ -96,27 +92,27 @@ class DeadLetterResourceTest {
                 .queryParam("to", from.toString()).queryParam("status", "PARKED").queryParam("size", 100)
                 .when().get("/api/admin/dead-letters")
                 .then().statusCode(200)
-                .body("items.id", org.hamcrest.Matchers.not(hasItem(first.toString())));
+                .body("items.id", org.hamcrest.Matchers.not(hasItem(first)));
     }
 
     @Test
     void badListingParametersAreProblems() {
-        String admin = adminToken();
+        String admin = Tokens.admin();
         for (Map<String, Object> query : List.<Map<String, Object>> of(Map.of("size", 1000), Map.of("size", 0),
                 Map.of("page", -1), Map.of("status", "LOST"), Map.of("from", "yesterday"), Map.of("page", "x"))) {
             given().auth().oauth2(admin).queryParams(query)
                     .when().get("/api/admin/dead-letters")
                     .then().statusCode(400).contentType("application/problem+json")
-                    .body("type", equalTo(PROBLEM + "malformed-request"));
+                    .body("type", equalTo(PROBLEMS + "malformed-request"));
         }
     }
 
     @Test
     void replayGoesThroughTheOutboxOnceClosesTheLetterAndASecondReplayIs409() {
-        UUID id = parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, "still not json " + UUID.randomUUID());
-        String messageId = single("SELECT message_id FROM dead_letter WHERE id = ?", id);
+        String id = parkedPoison(PaymentsTopology.PAYMENT_SUCCEEDED, "still not json " + UUID.randomUUID());
+        String messageId = value("SELECT message_id FROM dead_letter WHERE id = ?::uuid", id);
         String operator = "ops-" + UUID.randomUUID();
-        String admin = token(operator, "admin");
+        String admin = Tokens.withGroups(operator, "admin");
 
         given().auth().oauth2(admin)
                 .when().post("/api/admin/dead-letters/{id}/replay", id)
@@ -127,29 +123,29 @@ class DeadLetterResourceTest {
 
         // One outbox row, to the original exchange and routing key, with the original message id in a
         // header (the id is not a UUID, so the wire id is derived from it).
-        assertThat(single("SELECT exchange || ' ' || routing_key || ' ' || (headers ->> 'x-original-message-id')"
+        assertThat(value("SELECT exchange || ' ' || routing_key || ' ' || (headers ->> 'x-original-message-id')"
                 + " || ' ' || (headers ->> 'x-replay-of') FROM outbox_event WHERE subject = ?", "dead-letter/" + id))
                 .isEqualTo("payments payment.succeeded " + messageId + " " + id);
         // It really went out: it came back through the consumer and, still poison, was parked anew.
-        await().atMost(WAIT).until(() -> single("SELECT count(*) FROM dead_letter WHERE replay_of = ?", id).equals("1"));
-        assertThat(single("SELECT attempts || ' ' || reason FROM dead_letter WHERE replay_of = ?", id))
+        await().atMost(WAIT).until(() -> value("SELECT count(*) FROM dead_letter WHERE replay_of = ?::uuid", id).equals("1"));
+        assertThat(value("SELECT attempts || ' ' || reason FROM dead_letter WHERE replay_of = ?::uuid", id))
                 .isEqualTo("1 unparseable");
 
         given().auth().oauth2(admin)
                 .when().post("/api/admin/dead-letters/{id}/replay", id)
                 .then().statusCode(409).contentType("application/problem+json")
-                .body("type", equalTo(PROBLEM + "dead-letter-already-resolved"))
+                .body("type", equalTo(PROBLEMS + "dead-letter-already-resolved"))
                 .body("status", equalTo(409))
                 .body("letterStatus", equalTo("REPLAYED"))
                 .body("resolvedBy", equalTo(operator));
-        assertThat(single("SELECT count(*) FROM outbox_event WHERE subject = ?", "dead-letter/" + id)).isEqualTo("1");
+        assertThat(value("SELECT count(*) FROM outbox_event WHERE subject = ?", "dead-letter/" + id)).isEqualTo("1");
     }
 
     @Test
     void discardRecordsWhoAndWhenAndThenReplayAndDiscardAre409() {
-        UUID id = parkedPoison(PaymentsTopology.PAYMENT_FAILED, "discard me");
+        String id = parkedPoison(PaymentsTopology.PAYMENT_FAILED, "discard me");
         String operator = "ops-" + UUID.randomUUID();
-        String admin = token(operator, "admin");
+        String admin = Tokens.withGroups(operator, "admin");
 
         given().auth().oauth2(admin)
                 .when().delete("/api/admin/dead-letters/{id}", id)
@@ -159,11 +155,11 @@ class DeadLetterResourceTest {
                 .body("resolvedAt", notNullValue());
 
         given().auth().oauth2(admin).when().post("/api/admin/dead-letters/{id}/replay", id)
-                .then().statusCode(409).body("type", equalTo(PROBLEM + "dead-letter-already-resolved"))
+                .then().statusCode(409).body("type", equalTo(PROBLEMS + "dead-letter-already-resolved"))
                 .body("letterStatus", equalTo("DISCARDED"));
         given().auth().oauth2(admin).when().delete("/api/admin/dead-letters/{id}", id)
                 .then().statusCode(409);
-        assertThat(single("SELECT count(*) FROM outbox_event WHERE subject = ?", "dead-letter/" + id)).isEqualTo("0");
+        assertThat(value("SELECT count(*) FROM outbox_event WHERE subject = ?", "dead-letter/" + id)).isEqualTo("0");
     }
 
     @Test
@@ -177,14 +173,14 @@ class DeadLetterResourceTest {
         death.put("exchange", "payments");
         death.put("routing-keys", List.of("payment.succeeded"));
         death.put("time", new java.util.Date());
-        io.seatbooking.payments.PaymentsTestSupport.publishAll(List.of(new io.seatbooking.payments.PaymentsTestSupport.Outgoing(
-                PaymentsTopology.DEAD_LETTER_EXCHANGE, "payment.succeeded",
-                props(messageId, Map.of("x-death", List.of(death), "x-first-death-reason", "delivery_limit")),
+        Broker.publish(List.of(new Broker.Outgoing(
+                FailureChannelTopology.DEAD_LETTER_EXCHANGE, "payment.succeeded",
+                PaymentMessages.properties(messageId, Map.of("x-death", List.of(death), "x-first-death-reason", "delivery_limit")),
                 "{}".getBytes(StandardCharsets.UTF_8))));
 
         await().atMost(WAIT).until(() -> !deadLetters(messageId).isEmpty());
-        String id = deadLetters(messageId).get(0).split("\\|")[3];
-        given().auth().oauth2(adminToken())
+        String id = deadLetters(messageId).get(0).id();
+        given().auth().oauth2(Tokens.admin())
                 .when().get("/api/admin/dead-letters/{id}", id)
                 .then().statusCode(200)
                 .body("reason", equalTo("delivery-limit"))
@@ -196,25 +192,25 @@ class DeadLetterResourceTest {
 
     @Test
     void anUnknownLetterIs404() {
-        String admin = adminToken();
+        String admin = Tokens.admin();
         UUID unknown = UUID.randomUUID();
         given().auth().oauth2(admin).when().get("/api/admin/dead-letters/{id}", unknown)
                 .then().statusCode(404).contentType("application/problem+json")
-                .body("type", equalTo(PROBLEM + "dead-letter-not-found"));
+                .body("type", equalTo(PROBLEMS + "dead-letter-not-found"));
         given().auth().oauth2(admin).when().post("/api/admin/dead-letters/{id}/replay", unknown)
-                .then().statusCode(404).body("type", equalTo(PROBLEM + "dead-letter-not-found"));
+                .then().statusCode(404).body("type", equalTo(PROBLEMS + "dead-letter-not-found"));
         given().auth().oauth2(admin).when().delete("/api/admin/dead-letters/{id}", unknown)
-                .then().statusCode(404).body("type", equalTo(PROBLEM + "dead-letter-not-found"));
+                .then().statusCode(404).body("type", equalTo(PROBLEMS + "dead-letter-not-found"));
     }
 
     @Test
     void onlyAdminsMayOperateOnDeadLetters() {
         given().when().get("/api/admin/dead-letters").then().statusCode(401)
                 .contentType("application/problem+json");
-        given().auth().oauth2(token("customer-" + UUID.randomUUID(), "customer"))
+        given().auth().oauth2(Tokens.customer("customer-" + UUID.randomUUID()))
                 .when().get("/api/admin/dead-letters").then().statusCode(403)
                 .contentType("application/problem+json");
-        given().auth().oauth2(token("customer-" + UUID.randomUUID(), "customer"))
+        given().auth().oauth2(Tokens.customer("customer-" + UUID.randomUUID()))
                 .when().post("/api/admin/dead-letters/{id}/replay", UUID.randomUUID()).then().statusCode(403);
     }
 }

@@ -21,9 +21,9 @@ import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,10 +40,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.quarkus.test.junit.QuarkusTest;
-import io.seatbooking.messaging.PaymentsTopology;
 import io.seatbooking.messaging.Topology;
-import io.seatbooking.payments.PaymentsConfig;
 import io.seatbooking.messaging.TopologyDeclarer;
+import io.seatbooking.payments.PaymentsConfig;
+import io.seatbooking.payments.PaymentsTopology;
 
 /**
  * Checks every manifest under k8s/ for what a cluster would reject or what would fail at run

@@ -31,8 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
+import io.seatbooking.support.Tokens;
 
 /**
  * The packaged service in its production profile, started with nothing but the environment
@@ -85,7 +84,7 @@ class ProductionProfileIT {
         assertThat(ready.path("status").asText()).isEqualTo("UP");
 
         String issuer = env.get("MP_JWT_VERIFY_ISSUER");
-        String admin = token(issuer, "prod-it-admin", "admin");
+        String admin = Tokens.fromIssuer(issuer, "prod-it-admin", "admin");
         HttpResponse<String> show = http.send(HttpRequest.newBuilder(URI.create(base + "/api/shows"))
                 .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
@@ -94,14 +93,14 @@ class ProductionProfileIT {
         assertThat(show.statusCode()).as(show.body()).isEqualTo(201);
         String showId = JSON.readTree(show.body()).path("id").asText();
         HttpResponse<String> hold = http.send(HttpRequest.newBuilder(URI.create(base + "/api/bookings"))
-                .header("Authorization", "Bearer " + token(issuer, "prod-it-customer", "customer"))
+                .header("Authorization", "Bearer " + Tokens.fromIssuer(issuer, "prod-it-customer", "customer"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"showId\":\"" + showId + "\",\"seats\":[\"A1\"]}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(hold.statusCode()).as(hold.body()).isEqualTo(201);
         // A token of the development issuer is refused: production checks its own issuer.
         HttpResponse<String> foreign = http.send(HttpRequest.newBuilder(URI.create(base + "/api/bookings"))
-                .header("Authorization", "Bearer " + token("seat-booking-dev", "dev-user", "customer"))
+                .header("Authorization", "Bearer " + Tokens.customer("dev-user"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"showId\":\"" + showId + "\",\"seats\":[\"A2\"]}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -150,11 +149,6 @@ class ProductionProfileIT {
         env.put("RABBITMQ_USERNAME", "guest");
         env.put("RABBITMQ_PASSWORD", "guest");
         return env;
-    }
-
-    private static String token(String issuer, String subject, String group) throws Exception {
-        return Jwt.issuer(issuer).subject(subject).groups(Set.of(group)).expiresIn(600)
-                .sign(KeyUtils.decodePrivateKey(Files.readString(Path.of("dev/keys/dev-only-private-key.pem"))));
     }
 
     private static void createDatabase() throws Exception {

@@ -1,11 +1,11 @@
 package io.seatbooking.payments;
 
-import static io.seatbooking.payments.PaymentsTestSupport.bookingStatus;
-import static io.seatbooking.payments.PaymentsTestSupport.heldBooking;
-import static io.seatbooking.payments.PaymentsTestSupport.list;
-import static io.seatbooking.payments.PaymentsTestSupport.props;
-import static io.seatbooking.payments.PaymentsTestSupport.publishPayment;
-import static io.seatbooking.payments.PaymentsTestSupport.single;
+import static io.seatbooking.support.Api.heldBooking;
+import static io.seatbooking.support.Db.bookingStatus;
+import static io.seatbooking.support.Db.value;
+import static io.seatbooking.support.Db.values;
+import static io.seatbooking.support.PaymentMessages.properties;
+import static io.seatbooking.support.PaymentMessages.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import com.rabbitmq.client.AMQP;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.seatbooking.messaging.PaymentsTopology;
-import io.seatbooking.payments.PaymentsTestSupport.Outgoing;
+import io.seatbooking.payments.PaymentsTopology;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.Broker.Outgoing;
 
 /** A flood of malformed messages: each is parked once, and the consumer keeps consuming. */
 @QuarkusTest
@@ -84,7 +85,7 @@ class MalformedMessagesTest {
                 Kind kind = KINDS.get(k);
                 String marker = run + "-" + round + "-" + k;
                 // Missing headers: no properties at all (no message-id, content type or headers).
-                AMQP.BasicProperties properties = kind.withMessageId() ? props(marker, Map.of("run", run)) : null;
+                AMQP.BasicProperties properties = kind.withMessageId() ? properties(marker, Map.of("run", run)) : null;
                 String routingKey = round % 2 == 0 ? PaymentsTopology.PAYMENT_SUCCEEDED : PaymentsTopology.PAYMENT_FAILED;
                 messages.add(new Outgoing(PaymentsTopology.PAYMENTS_EXCHANGE, routingKey, properties,
                         kind.body().apply(marker)));
@@ -93,23 +94,23 @@ class MalformedMessagesTest {
         }
         assertThat(messages).hasSizeGreaterThanOrEqualTo(300);
 
-        PaymentsTestSupport.publishAll(messages);
+        Broker.publish(messages);
         // A good payment behind the flood is still applied.
-        UUID booking = heldBooking();
-        publishPayment(PaymentsTopology.PAYMENT_SUCCEEDED, booking, "pay-" + UUID.randomUUID());
+        String booking = heldBooking();
+        publish(PaymentsTopology.PAYMENT_SUCCEEDED, booking, "pay-" + UUID.randomUUID());
 
         String parkedOfRun = "FROM dead_letter WHERE position(convert_to(?, 'UTF8') in payload) > 0";
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> Long.parseLong(single("SELECT count(*) " + parkedOfRun, run)) >= messages.size());
+                .until(() -> Long.parseLong(value("SELECT count(*) " + parkedOfRun, run)) >= messages.size());
         await().atMost(Duration.ofSeconds(20)).until(() -> "CONFIRMED".equals(bookingStatus(booking)));
 
         // Each one parked exactly once, with the reason its defect calls for, at its first attempt.
-        assertThat(single("SELECT count(*) " + parkedOfRun, run)).isEqualTo(String.valueOf(messages.size()));
+        assertThat(value("SELECT count(*) " + parkedOfRun, run)).isEqualTo(String.valueOf(messages.size()));
         Map<String, Long> byReason = new java.util.TreeMap<>();
-        list("SELECT reason || '=' || count(*) " + parkedOfRun + " GROUP BY reason", run)
+        values("SELECT reason || '=' || count(*) " + parkedOfRun + " GROUP BY reason", run)
                 .forEach(row -> byReason.put(row.split("=")[0], Long.parseLong(row.split("=")[1])));
         assertThat(byReason).isEqualTo(expected);
-        assertThat(list("SELECT DISTINCT attempts::text || ' ' || status " + parkedOfRun, run))
+        assertThat(values("SELECT DISTINCT attempts::text || ' ' || status " + parkedOfRun, run))
                 .containsExactly("1 PARKED");
     }
 }

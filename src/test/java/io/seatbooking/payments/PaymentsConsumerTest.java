@@ -1,23 +1,20 @@
 package io.seatbooking.payments;
 
-import static io.seatbooking.payments.PaymentsTestSupport.bookingStatus;
-import static io.seatbooking.payments.PaymentsTestSupport.bookingVersion;
-import static io.seatbooking.payments.PaymentsTestSupport.count;
-import static io.seatbooking.payments.PaymentsTestSupport.deadLetters;
-import static io.seatbooking.payments.PaymentsTestSupport.eventCount;
-import static io.seatbooking.payments.PaymentsTestSupport.events;
-import static io.seatbooking.payments.PaymentsTestSupport.heldBooking;
-import static io.seatbooking.payments.PaymentsTestSupport.inboxOutcome;
-import static io.seatbooking.payments.PaymentsTestSupport.paymentEvent;
-import static io.seatbooking.payments.PaymentsTestSupport.props;
-import static io.seatbooking.payments.PaymentsTestSupport.publishAll;
-import static io.seatbooking.payments.PaymentsTestSupport.publishPayment;
+import static io.seatbooking.support.Api.heldBooking;
+import static io.seatbooking.support.Db.bookingStatus;
+import static io.seatbooking.support.Db.bookingVersion;
+import static io.seatbooking.support.Db.deadLetters;
+import static io.seatbooking.support.Db.eventCount;
+import static io.seatbooking.support.Db.eventTypesAndSequences;
+import static io.seatbooking.support.Db.inboxOutcome;
+import static io.seatbooking.support.Meters.count;
+import static io.seatbooking.support.PaymentMessages.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -28,8 +25,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.seatbooking.messaging.EventTypes;
-import io.seatbooking.messaging.PaymentsTopology;
-import io.seatbooking.payments.PaymentsTestSupport.Outgoing;
+import io.seatbooking.payments.PaymentsTopology;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.Db;
+import io.seatbooking.support.EventCollector;
+import io.seatbooking.support.PaymentMessages;
 
 /** The payments consumer against the real broker and database: effects, duplicates, late events. */
 @QuarkusTest
@@ -47,33 +47,33 @@ class PaymentsConsumerTest {
 
     @Test
     void paymentForHeldBookingConfirmsItAndPublishesBookingConfirmed() {
-        UUID booking = heldBooking();
+        String booking = heldBooking();
         String paymentId = "pay-" + UUID.randomUUID();
-        try (EventTap tap = new EventTap()) {
+        try (EventCollector tap = EventCollector.bookingEvents("booking.#")) {
 
-            String messageId = publishPayment(SUCCEEDED, booking, paymentId);
+            String messageId = publish(SUCCEEDED, booking, paymentId);
 
             await().atMost(WAIT).until(() -> tap.count(booking, EventTypes.BOOKING_CONFIRMED) == 1);
             assertThat(inboxOutcome(messageId)).isEqualTo("confirmed");
         }
         assertThat(bookingStatus(booking)).isEqualTo("CONFIRMED");
-        assertThat(PaymentsTestSupport.single("SELECT payment_reference FROM booking WHERE id = ?", booking))
+        assertThat(Db.value("SELECT payment_reference FROM booking WHERE id = ?::uuid", booking))
                 .isEqualTo(paymentId);
-        assertThat(events(booking)).containsExactly(EventTypes.BOOKING_HELD + "@1", EventTypes.BOOKING_CONFIRMED + "@2");
+        assertThat(eventTypesAndSequences(booking))
+                .containsExactly(EventTypes.BOOKING_HELD + "@1", EventTypes.BOOKING_CONFIRMED + "@2");
     }
 
     @Test
     void theSameMessageDeliveredTwiceConfirmsOnceAndPublishesOnce() {
-        UUID booking = heldBooking();
+        String booking = heldBooking();
         String messageId = UUID.randomUUID().toString();
-        byte[] body = paymentEvent(SUCCEEDED, messageId, booking, "pay-" + UUID.randomUUID(), 4200);
         double duplicatesBefore = count(registry, "payments.inbox.duplicates");
 
         // Back to back on one channel: the second may well be processed while the first commits.
-        Outgoing message = new Outgoing(PaymentsTopology.PAYMENTS_EXCHANGE, SUCCEEDED, props(messageId, Map.of()), body);
-        try (EventTap tap = new EventTap()) {
+        Broker.Outgoing message = PaymentMessages.payment(SUCCEEDED, messageId, booking, "pay-" + UUID.randomUUID());
+        try (EventCollector tap = EventCollector.bookingEvents("booking.#")) {
 
-            publishAll(List.of(message, message));
+            Broker.publish(List.of(message, message));
 
             await().atMost(WAIT).until(() -> count(registry, "payments.inbox.duplicates") >= duplicatesBefore + 1
                     && tap.count(booking, EventTypes.BOOKING_CONFIRMED) >= 1);
@@ -88,64 +88,51 @@ class PaymentsConsumerTest {
 
     @Test
     void theSamePaymentUnderANewMessageIdIsAlreadyApplied() {
-        UUID booking = heldBooking();
-        String paymentId = "pay-" + UUID.randomUUID();
-        publishPayment(SUCCEEDED, booking, paymentId);
-        await().atMost(WAIT).until(() -> "CONFIRMED".equals(bookingStatus(booking)));
-        long version = bookingVersion(booking);
-
-        String again = publishPayment(SUCCEEDED, booking, paymentId);
-
-        await().atMost(WAIT).until(() -> inboxOutcome(again) != null);
-        assertThat(inboxOutcome(again)).isEqualTo("already-applied");
-        assertThat(bookingVersion(booking)).isEqualTo(version);
-        assertThat(eventCount(booking, EventTypes.BOOKING_CONFIRMED)).isEqualTo(1);
-        assertThat(eventCount(booking, EventTypes.BOOKING_REFUND_REQUESTED)).isZero();
+        aSecondMessageOfTheSamePaymentChangesNothing(SUCCEEDED, "already-applied");
     }
 
     @Test
     void aPaymentForAnExpiredBookingRequestsARefund() {
-        UUID booking = heldBooking();
-        PaymentsTestSupport.execute("UPDATE booking SET expires_at = now() - interval '1 second' WHERE id = ?", booking);
+        String booking = heldBooking();
+        Db.expireHold(booking);
         await().atMost(WAIT).until(() -> "EXPIRED".equals(bookingStatus(booking)));
 
-        String messageId = publishPayment(SUCCEEDED, booking, "pay-" + UUID.randomUUID());
+        String messageId = publish(SUCCEEDED, booking, "pay-" + UUID.randomUUID());
 
         await().atMost(WAIT).until(() -> eventCount(booking, EventTypes.BOOKING_REFUND_REQUESTED) == 1);
         assertThat(bookingStatus(booking)).isEqualTo("EXPIRED");
         // The refund request orders after the expiry: the booking's version moved on for it.
-        assertThat(events(booking)).containsExactly(EventTypes.BOOKING_HELD + "@1", EventTypes.BOOKING_EXPIRED + "@2",
-                EventTypes.BOOKING_REFUND_REQUESTED + "@3");
+        assertThat(eventTypesAndSequences(booking)).containsExactly(EventTypes.BOOKING_HELD + "@1",
+                EventTypes.BOOKING_EXPIRED + "@2", EventTypes.BOOKING_REFUND_REQUESTED + "@3");
         assertThat(bookingVersion(booking)).isEqualTo(3);
         assertThat(inboxOutcome(messageId)).isEqualTo("refund-requested");
     }
 
     @Test
     void aPaymentAfterTheHoldRanOutRequestsARefundWhetherOrNotTheSweeperCameFirst() {
-        UUID booking = heldBooking();
-        PaymentsTestSupport.execute("UPDATE booking SET expires_at = now() - interval '1 second' WHERE id = ?", booking);
+        String booking = heldBooking();
+        Db.expireHold(booking);
 
         // Published at once: the consumer may find the booking still HELD (it then expires it
         // itself) or already EXPIRED by the sweeper. Either way: expired once, refund requested once.
-        String messageId = publishPayment(SUCCEEDED, booking, "pay-" + UUID.randomUUID());
+        String messageId = publish(SUCCEEDED, booking, "pay-" + UUID.randomUUID());
 
-        await().atMost(WAIT).until(() -> inboxOutcome(messageId) != null);
-        assertThat(inboxOutcome(messageId)).isEqualTo("refund-requested");
-        assertThat(events(booking)).containsExactly(EventTypes.BOOKING_HELD + "@1", EventTypes.BOOKING_EXPIRED + "@2",
-                EventTypes.BOOKING_REFUND_REQUESTED + "@3");
+        assertThat(outcomeOf(messageId)).isEqualTo("refund-requested");
+        assertThat(eventTypesAndSequences(booking)).containsExactly(EventTypes.BOOKING_HELD + "@1",
+                EventTypes.BOOKING_EXPIRED + "@2", EventTypes.BOOKING_REFUND_REQUESTED + "@3");
         assertThat(bookingStatus(booking)).isEqualTo("EXPIRED");
     }
 
     @Test
     void theInboxForgetsMessageIdsOlderThanItsRetention() throws Throwable {
-        UUID booking = heldBooking();
+        String booking = heldBooking();
         String old = "old-" + UUID.randomUUID();
         String recent = "recent-" + UUID.randomUUID();
-        PaymentsTestSupport.execute("INSERT INTO payment_inbox (message_id, event_type, booking_id, payment_id, outcome,"
-                + " processed_at) VALUES (?, 'payment.succeeded', ?, 'p', 'confirmed', now() - interval '31 days')",
+        Db.update("INSERT INTO payment_inbox (message_id, event_type, booking_id, payment_id, outcome,"
+                + " processed_at) VALUES (?, 'payment.succeeded', ?::uuid, 'p', 'confirmed', now() - interval '31 days')",
                 old, booking);
-        PaymentsTestSupport.execute("INSERT INTO payment_inbox (message_id, event_type, booking_id, payment_id, outcome,"
-                + " processed_at) VALUES (?, 'payment.succeeded', ?, 'p', 'confirmed', now() - interval '29 days')",
+        Db.update("INSERT INTO payment_inbox (message_id, event_type, booking_id, payment_id, outcome,"
+                + " processed_at) VALUES (?, 'payment.succeeded', ?::uuid, 'p', 'confirmed', now() - interval '29 days')",
                 recent, booking);
 
         while (VertxContextSupport.subscribeAndAwait(() -> purger.purgeOnce()) > 0) {
@@ -158,24 +145,23 @@ class PaymentsConsumerTest {
 
     @Test
     void aPaymentForABookingConfirmedByAnotherPaymentRequestsARefund() {
-        UUID booking = heldBooking();
-        publishPayment(SUCCEEDED, booking, "pay-first-" + UUID.randomUUID());
-        await().atMost(WAIT).until(() -> "CONFIRMED".equals(bookingStatus(booking)));
+        String booking = heldBooking();
+        applied(SUCCEEDED, booking, "pay-first-" + UUID.randomUUID(), "CONFIRMED");
 
-        publishPayment(SUCCEEDED, booking, "pay-second-" + UUID.randomUUID());
+        publish(SUCCEEDED, booking, "pay-second-" + UUID.randomUUID());
 
         await().atMost(WAIT).until(() -> eventCount(booking, EventTypes.BOOKING_REFUND_REQUESTED) == 1);
         assertThat(bookingStatus(booking)).isEqualTo("CONFIRMED");
-        String refund = PaymentsTestSupport.single("SELECT convert_from(payload, 'UTF8') FROM outbox_event"
-                + " WHERE subject = ? AND event_type = 'booking.refund-requested'", booking.toString());
+        String refund = Db.value("SELECT convert_from(payload, 'UTF8') FROM outbox_event"
+                + " WHERE subject = ? AND event_type = 'booking.refund-requested'", booking);
         assertThat(refund).contains("pay-second-").contains("\"reason\":\"booking-paid-by-another-payment\"");
     }
 
     @Test
     void paymentFailedCancelsAHeldBooking() {
-        UUID booking = heldBooking();
+        String booking = heldBooking();
 
-        String messageId = publishPayment(FAILED, booking, "pay-" + UUID.randomUUID());
+        String messageId = publish(FAILED, booking, "pay-" + UUID.randomUUID());
 
         await().atMost(WAIT).until(() -> "CANCELLED".equals(bookingStatus(booking)));
         assertThat(eventCount(booking, EventTypes.BOOKING_CANCELLED)).isEqualTo(1);
@@ -184,28 +170,15 @@ class PaymentsConsumerTest {
 
     @Test
     void paymentFailedAfterPaymentSucceededChangesNothing() {
-        UUID booking = heldBooking();
-        String paymentId = "pay-" + UUID.randomUUID();
-        publishPayment(SUCCEEDED, booking, paymentId);
-        await().atMost(WAIT).until(() -> "CONFIRMED".equals(bookingStatus(booking)));
-        long version = bookingVersion(booking);
-
-        String failed = publishPayment(FAILED, booking, paymentId);
-
-        await().atMost(WAIT).until(() -> inboxOutcome(failed) != null);
-        assertThat(inboxOutcome(failed)).isEqualTo("no-change");
-        assertThat(bookingStatus(booking)).isEqualTo("CONFIRMED");
-        assertThat(bookingVersion(booking)).isEqualTo(version);
-        assertThat(events(booking)).containsExactly(EventTypes.BOOKING_HELD + "@1", EventTypes.BOOKING_CONFIRMED + "@2");
+        aSecondMessageOfTheSamePaymentChangesNothing(FAILED, "no-change");
     }
 
     @Test
     void paymentSucceededAfterPaymentFailedRequestsARefund() {
-        UUID booking = heldBooking();
-        publishPayment(FAILED, booking, "pay-" + UUID.randomUUID());
-        await().atMost(WAIT).until(() -> "CANCELLED".equals(bookingStatus(booking)));
+        String booking = heldBooking();
+        applied(FAILED, booking, "pay-" + UUID.randomUUID(), "CANCELLED");
 
-        publishPayment(SUCCEEDED, booking, "pay-" + UUID.randomUUID());
+        publish(SUCCEEDED, booking, "pay-" + UUID.randomUUID());
 
         await().atMost(WAIT).until(() -> eventCount(booking, EventTypes.BOOKING_REFUND_REQUESTED) == 1);
         assertThat(bookingStatus(booking)).isEqualTo("CANCELLED");
@@ -215,10 +188,45 @@ class PaymentsConsumerTest {
     void aPaymentForAnUnknownBookingIsParkedAtOnce() {
         double retriesBefore = count(registry, "payments.retries");
 
-        String messageId = publishPayment(SUCCEEDED, UUID.randomUUID(), "pay-" + UUID.randomUUID());
+        String messageId = publish(SUCCEEDED, UUID.randomUUID().toString(), "pay-" + UUID.randomUUID());
 
         await().atMost(WAIT).until(() -> !deadLetters(messageId).isEmpty());
-        assertThat(deadLetters(messageId)).singleElement().asString().startsWith("unknown-booking|1|PARKED|");
+        assertThat(deadLetters(messageId)).singleElement()
+                .extracting(Db.ParkedLetter::reason, Db.ParkedLetter::attempts, Db.ParkedLetter::status)
+                .containsExactly("unknown-booking", 1, "PARKED");
         assertThat(count(registry, "payments.retries")).isEqualTo(retriesBefore);
+    }
+
+    /**
+     * A booking confirmed by a payment; then a message of {@code type} about the same payment,
+     * under a new message id. Its inbox outcome is {@code outcome}, and it changes nothing: the
+     * booking stays CONFIRMED at its version, with its two events and no refund request.
+     */
+    private static void aSecondMessageOfTheSamePaymentChangesNothing(String type, String outcome) {
+        String booking = heldBooking();
+        String paymentId = "pay-" + UUID.randomUUID();
+        applied(SUCCEEDED, booking, paymentId, "CONFIRMED");
+        long version = bookingVersion(booking);
+
+        String second = publish(type, booking, paymentId);
+
+        assertThat(outcomeOf(second)).isEqualTo(outcome);
+        assertThat(bookingStatus(booking)).isEqualTo("CONFIRMED");
+        assertThat(bookingVersion(booking)).isEqualTo(version);
+        assertThat(eventCount(booking, EventTypes.BOOKING_CONFIRMED)).isEqualTo(1);
+        assertThat(eventCount(booking, EventTypes.BOOKING_REFUND_REQUESTED)).isZero();
+        assertThat(eventTypesAndSequences(booking)).containsExactly(EventTypes.BOOKING_HELD + "@1",
+                EventTypes.BOOKING_CONFIRMED + "@2");
+    }
+
+    /** Publishes a payment for the booking and waits until the consumer moved the booking to {@code status}. */
+    private static void applied(String type, String booking, String paymentId, String status) {
+        publish(type, booking, paymentId);
+        await().atMost(WAIT).until(() -> status.equals(bookingStatus(booking)));
+    }
+
+    /** The inbox's outcome for a message, once the consumer has processed it. */
+    private static String outcomeOf(String messageId) {
+        return await().atMost(WAIT).until(() -> inboxOutcome(messageId), Objects::nonNull);
     }
 }

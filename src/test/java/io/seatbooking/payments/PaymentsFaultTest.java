@@ -1,14 +1,13 @@
 package io.seatbooking.payments;
 
 import static io.restassured.RestAssured.given;
-import static io.seatbooking.payments.PaymentsTestSupport.adminToken;
-import static io.seatbooking.payments.PaymentsTestSupport.bookingStatus;
-import static io.seatbooking.payments.PaymentsTestSupport.count;
-import static io.seatbooking.payments.PaymentsTestSupport.deadLetters;
-import static io.seatbooking.payments.PaymentsTestSupport.eventCount;
-import static io.seatbooking.payments.PaymentsTestSupport.heldBooking;
-import static io.seatbooking.payments.PaymentsTestSupport.inboxOutcome;
-import static io.seatbooking.payments.PaymentsTestSupport.publishPayment;
+import static io.seatbooking.support.Api.heldBooking;
+import static io.seatbooking.support.Db.bookingStatus;
+import static io.seatbooking.support.Db.deadLetters;
+import static io.seatbooking.support.Db.eventCount;
+import static io.seatbooking.support.Db.inboxOutcome;
+import static io.seatbooking.support.Meters.count;
+import static io.seatbooking.support.PaymentMessages.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -29,7 +28,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.seatbooking.messaging.EventTypes;
-import io.seatbooking.messaging.PaymentsTopology;
+import io.seatbooking.payments.PaymentsTopology;
+import io.seatbooking.support.Db;
+import io.seatbooking.support.EventCollector;
+import io.seatbooking.support.Tokens;
 
 /**
  * Transient failures for real: the database becomes unreachable (a TCP proxy closes) while
@@ -62,15 +64,15 @@ class PaymentsFaultTest {
 
     @Test
     void aTransientFailureRetriesWithTheConfiguredDelaysAndThenSucceedsWithoutBlockingTheConsumer() {
-        List<UUID> bookings = List.of(heldBooking(), heldBooking(), heldBooking());
+        List<String> bookings = List.of(heldBooking(), heldBooking(), heldBooking());
         double firstRetries = count(registry, "payments.retries", "step", "1");
         double secondRetries = count(registry, "payments.retries", "step", "2");
 
         unreachable();
         long published = System.nanoTime();
         List<String> messageIds = new ArrayList<>();
-        try (EventTap tap = new EventTap()) {
-            bookings.forEach(b -> messageIds.add(publishPayment(SUCCEEDED, b, "pay-" + UUID.randomUUID())));
+        try (EventCollector tap = EventCollector.bookingEvents("booking.#")) {
+            bookings.forEach(b -> messageIds.add(publish(SUCCEEDED, b, "pay-" + UUID.randomUUID())));
 
             // Every message fails, goes to the 200 ms delay queue, comes back, fails again and goes to
             // the 500 ms one: the consumer moves on from each failure instead of waiting it out.
@@ -84,7 +86,7 @@ class PaymentsFaultTest {
             assertThat(elapsedMillis).as("two retries wait at least 200 + 500 ms").isGreaterThanOrEqualTo(700);
         }
         for (int i = 0; i < bookings.size(); i++) {
-            UUID booking = bookings.get(i);
+            String booking = bookings.get(i);
             assertThat(bookingStatus(booking)).isEqualTo("CONFIRMED");
             assertThat(eventCount(booking, EventTypes.BOOKING_CONFIRMED)).isEqualTo(1);
             assertThat(inboxOutcome(messageIds.get(i))).isEqualTo("confirmed");
@@ -94,11 +96,11 @@ class PaymentsFaultTest {
 
     @Test
     void aMessageThatKeepsFailingIsParkedAfterTheLastRetryAndAReplayAfterTheFixAppliesItOnce() {
-        UUID booking = heldBooking();
+        String booking = heldBooking();
         double exhausted = count(registry, "payments.parked", "reason", "retries-exhausted");
 
         unreachable();
-        String messageId = publishPayment(SUCCEEDED, booking, "pay-" + UUID.randomUUID());
+        String messageId = publish(SUCCEEDED, booking, "pay-" + UUID.randomUUID());
         // 1 + 3 attempts, 200 + 500 + 1000 ms apart, then to the dead letter exchange. Its drain
         // cannot store it while the database is away, so it stays in the dead letter queue.
         await().atMost(Duration.ofSeconds(15))
@@ -106,18 +108,18 @@ class PaymentsFaultTest {
         reachable();
 
         await().atMost(Duration.ofSeconds(15)).until(() -> deadLetters(messageId).size() == 1);
-        String[] letter = deadLetters(messageId).get(0).split("\\|");
-        assertThat(letter[0]).isEqualTo("retries-exhausted");
-        assertThat(letter[1]).isEqualTo("4");
-        assertThat(letter[2]).isEqualTo("PARKED");
+        Db.ParkedLetter letter = deadLetters(messageId).get(0);
+        assertThat(letter.reason()).isEqualTo("retries-exhausted");
+        assertThat(letter.attempts()).isEqualTo(4);
+        assertThat(letter.status()).isEqualTo("PARKED");
         assertThat(bookingStatus(booking)).isEqualTo("HELD");
-        String admin = adminToken();
+        String admin = Tokens.admin();
         given().auth().oauth2(admin)
                 .queryParam("reason", "retries-exhausted").queryParam("routingKey", SUCCEEDED).queryParam("size", 100)
                 .when().get("/api/admin/dead-letters")
-                .then().statusCode(200).body("items.id", org.hamcrest.Matchers.hasItem(letter[3]));
+                .then().statusCode(200).body("items.id", org.hamcrest.Matchers.hasItem(letter.id()));
         given().auth().oauth2(admin)
-                .when().get("/api/admin/dead-letters/{id}", letter[3])
+                .when().get("/api/admin/dead-letters/{id}", letter.id())
                 .then().statusCode(200)
                 .body("attempts", equalTo(4))
                 .body("messageId", equalTo(messageId))
@@ -125,15 +127,15 @@ class PaymentsFaultTest {
                 .body("headers.'x-original-exchange'", equalTo("payments"))
                 .body("exceptionSummary", containsString("Exception"));
 
-        try (EventTap tap = new EventTap()) {
+        try (EventCollector tap = EventCollector.bookingEvents("booking.#")) {
             given().auth().oauth2(admin)
-                    .when().post("/api/admin/dead-letters/{id}/replay", letter[3])
+                    .when().post("/api/admin/dead-letters/{id}/replay", letter.id())
                     .then().statusCode(202);
 
             await().atMost(Duration.ofSeconds(15)).until(() -> tap.count(booking, EventTypes.BOOKING_CONFIRMED) == 1);
             // The same message arriving once more (the payments service sending it again) is a duplicate.
             double duplicates = count(registry, "payments.inbox.duplicates");
-            PaymentsTestSupport.publishPayment(SUCCEEDED, messageId, booking, "pay-other");
+            publish(SUCCEEDED, messageId, booking, "pay-other");
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> count(registry, "payments.inbox.duplicates") >= duplicates + 1);
         }
@@ -141,7 +143,7 @@ class PaymentsFaultTest {
         assertThat(eventCount(booking, EventTypes.BOOKING_CONFIRMED)).isEqualTo(1);
         assertThat(inboxOutcome(messageId)).isEqualTo("confirmed");
         given().auth().oauth2(admin)
-                .when().post("/api/admin/dead-letters/{id}/replay", letter[3])
+                .when().post("/api/admin/dead-letters/{id}/replay", letter.id())
                 .then().statusCode(409);
     }
 }

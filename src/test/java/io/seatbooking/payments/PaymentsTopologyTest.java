@@ -9,24 +9,30 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.seatbooking.messaging.PaymentsTopology;
+import io.seatbooking.deadletter.FailureChannelTopology;
 import io.seatbooking.messaging.Topology;
+import io.seatbooking.payments.PaymentsTopology;
 
-/** The payments topology as declared: what keeps a message from being dropped between queues. */
+/**
+ * The payments topology as declared, with the part of the failure channel it uses: what keeps a
+ * message from being dropped between queues.
+ */
 class PaymentsTopologyTest {
 
-    private final Topology topology = PaymentsTopology.of(
-            List.of(Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    private final Topology topology = Topology.merge(List.of(PaymentsTopology.of(
+            List.of(Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1))),
+            FailureChannelTopology.shared()));
 
     @Test
     void eachRetryDelayHasOneQueueNamedForIt() {
-        assertThat(PaymentsTopology.retryQueue(Duration.ofSeconds(30))).isEqualTo("booking.payments.retry.30s");
-        assertThat(PaymentsTopology.retryQueue(Duration.ofMillis(200))).isEqualTo("booking.payments.retry.200ms");
-        assertThat(PaymentsTopology.retryQueue(Duration.ofMinutes(2))).isEqualTo("booking.payments.retry.2m");
+        assertThat(retryQueue(Duration.ofSeconds(30))).isEqualTo("booking.payments.retry.30s");
+        assertThat(retryQueue(Duration.ofMillis(200))).isEqualTo("booking.payments.retry.200ms");
+        assertThat(retryQueue(Duration.ofMinutes(2))).isEqualTo("booking.payments.retry.2m");
+        // The parts are merged (payments first, then the failure channel's shared part), hence this order.
         assertThat(topology.queues()).extracting(Topology.Queue::name).containsExactly("booking.payments",
-                "booking.dead-letters", "booking.payments.retry.200ms", "booking.payments.retry.500ms",
-                "booking.payments.retry.1s");
-        assertThatThrownBy(() -> PaymentsTopology.retryQueue(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+                "booking.payments.retry.200ms", "booking.payments.retry.500ms", "booking.payments.retry.1s",
+                "booking.dead-letters");
+        assertThatThrownBy(() -> retryQueue(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -53,6 +59,10 @@ class PaymentsTopologyTest {
                 new Topology.Binding("booking.payments.retry", "booking.payments.retry.500ms", false,
                         "booking.payments.retry.500ms"),
                 new Topology.Binding("booking.payments.retry", "booking.payments", false, "booking.payments"));
+    }
+
+    private static String retryQueue(Duration delay) {
+        return FailureChannelTopology.delayQueue(PaymentsTopology.WORK_QUEUE, delay);
     }
 
     private Map<String, Object> queue(String name) {

@@ -1,5 +1,7 @@
 package io.seatbooking.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +34,9 @@ final class BookingWorkload implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+    /** What {@link #burst} runs, as a report says it. */
+    static final String BURST = "8 clients, no pacing: hold 1-3 random seats of 60-seat shows, confirm 65%, cancel 15% "
+            + "(+10% of confirmed)";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3)).build();
@@ -66,6 +71,11 @@ final class BookingWorkload implements AutoCloseable {
             w.clients.add(Thread.ofPlatform().name("booking-client-" + i).daemon().start(w::runClient));
         }
         return w;
+    }
+
+    /** The usual burst against one service: 8 clients, unpaced, on 30 shows of 60 seats. */
+    static BookingWorkload burst(ServiceProcess service) throws Exception {
+        return start(List.of(service.base()), 8, 30, 60, 0);
     }
 
     Ledger ledger() {
@@ -103,16 +113,12 @@ final class BookingWorkload implements AutoCloseable {
         }
         String body = "{\"title\":\"Reliability " + UUID.randomUUID() + "\",\"startsAt\":\""
                 + Instant.now().plus(Duration.ofDays(30)) + "\",\"rows\":[" + rows + "],\"seatsPerRow\":10}";
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Response r = send(Ledger.Kind.SHOW, "/api/shows", Tokens.admin(), body, null);
-            if (r.status() == 201) {
-                String id = r.json().path("id").asText();
-                ledger.show(id);
-                return id;
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-        throw new IllegalStateException("Could not create a show");
+        Response created = await("a show created").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> send(Ledger.Kind.SHOW, "/api/shows", Tokens.admin(), body, null), r -> r.status() == 201);
+        String id = created.json().path("id").asText();
+        ledger.show(id);
+        return id;
     }
 
     /** One hold by a new customer, outside the clients' loop; answers the booking, recorded in the ledger. */
@@ -127,23 +133,31 @@ final class BookingWorkload implements AutoCloseable {
     }
 
     private void runClient() {
-        while (running) {
-            long started = System.nanoTime();
-            try {
-                oneBooking();
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                // recorded in the ledger as an unknown outcome; go on
-            }
-            long pause = (long) perClientIntervalMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            if (pause > 0) {
+        try {
+            while (running) {
+                long started = System.nanoTime();
                 try {
-                    TimeUnit.MILLISECONDS.sleep(pause);
+                    oneBooking();
                 } catch (InterruptedException e) {
-                    return;
+                    throw e;
+                } catch (Exception e) {
+                    // recorded in the ledger as an unknown outcome; go on
                 }
+                paceRound(started);
             }
+        } catch (InterruptedException e) {
+            // stopped
+        }
+    }
+
+    /**
+     * Pacing, not a synchronisation: with a rate set, sleeps what is left of the client's
+     * interval since the round started, so that the clients together keep to the rate.
+     */
+    private void paceRound(long startedNanos) throws InterruptedException {
+        long rest = (long) perClientIntervalMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        if (rest > 0) {
+            TimeUnit.MILLISECONDS.sleep(rest);
         }
     }
 
@@ -220,6 +234,7 @@ final class BookingWorkload implements AutoCloseable {
         return seats;
     }
 
+    /** Backs off a little after a failed call, as a real client would: pacing, not a synchronisation. */
     private static void pauseAfterFailure() throws InterruptedException {
         TimeUnit.MILLISECONDS.sleep(100);
     }

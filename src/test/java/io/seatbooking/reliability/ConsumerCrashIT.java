@@ -2,20 +2,16 @@ package io.seatbooking.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConnectionFactory;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.PaymentMessages;
 
 /**
  * Scenario 5: the payments consumer crashes after its effect committed and before its ack
@@ -53,10 +49,8 @@ class ConsumerCrashIT {
                 publishPayments(env, paid);
                 // Effects commit while acks are held; the consumer's prefetch (16) bounds how many.
                 long expected = Math.min(payments, 16);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (inboxRows(env) < expected && System.nanoTime() < deadline) {
-                    TimeUnit.MILLISECONDS.sleep(100);
-                }
+                // Up to 60 s, then on with what committed: the assertion below needs at least one.
+                Scenarios.waitUpTo(Duration.ofSeconds(60), Duration.ofMillis(100), () -> inboxRows(env) >= expected);
                 effectsBeforeCrash = inboxRows(env);
                 assertThat(effectsBeforeCrash).as("effects committed while the acks were held (if 0, the proxy "
                         + "held the deliveries instead of the acks)").isPositive();
@@ -69,21 +63,12 @@ class ConsumerCrashIT {
                 consumerLink.resetConnections();
                 consumerLink.dropClientToServer(false);
                 probe = RecoveryProbe.faultEndedNow(env);
-                service = env.startService(wiring);
+                ServiceProcess restarted = env.startService(wiring);
                 windows.add(new InvariantChecker.Window(killedAt, System.currentTimeMillis() + 1_000, true));
-                workload.target(List.of(service.base()));
-                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (confirmed(env, paid) < payments && System.nanoTime() < deadline) {
-                    TimeUnit.MILLISECONDS.sleep(200);
-                }
-                // Redeliveries may come after the messages never delivered before (quorum queue
-                // returns are not put back at the head): wait until the broker has nothing left.
-                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (service.metric("payments_inbox_duplicates_total") < effectsBeforeCrash
-                        && System.nanoTime() < deadline) {
-                    TimeUnit.MILLISECONDS.sleep(250);
-                }
-                redeliveredDuplicates = service.metric("payments_inbox_duplicates_total");
+                workload.target(List.of(restarted.base()));
+                // Each wait goes on after its limit: the assertions after the report judge the counts.
+                Scenarios.waitUpTo(Duration.ofSeconds(90), Duration.ofMillis(200), () -> confirmed(env, paid) >= payments);
+                redeliveredDuplicates = redeliveriesRecognised(restarted, effectsBeforeCrash);
                 Scenarios.awaitMoreHolds(workload.ledger(), 50, Duration.ofSeconds(60));
             } finally {
                 workload.stop();
@@ -121,27 +106,25 @@ class ConsumerCrashIT {
         }
     }
 
-    private static void publishPayments(ScenarioEnvironment env, List<Ledger.Known> bookings) throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(ScenarioEnvironment.BROKER_HOST);
-        factory.setPort(ScenarioEnvironment.BROKER_PORT);
-        factory.setVirtualHost(env.vhost());
-        try (com.rabbitmq.client.Connection connection = factory.newConnection("reliability-payments");
-                Channel channel = connection.createChannel()) {
-            channel.confirmSelect();
-            for (Ledger.Known b : bookings) {
-                String id = UUID.randomUUID().toString();
-                String body = """
-                        {"specversion":"1.0","id":"%s","source":"/payments","type":"payment.succeeded","time":"%s",
-                         "datacontenttype":"application/json",
-                         "data":{"bookingId":"%s","paymentId":"pay-%s","amountCents":4200}}
-                        """.formatted(id, Instant.now(), b.id, id);
-                AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId(id)
-                        .contentType("application/cloudevents+json").deliveryMode(2).build();
-                channel.basicPublish("payments", "payment.succeeded", true, props, body.getBytes(StandardCharsets.UTF_8));
-            }
-            channel.waitForConfirmsOrDie(30_000);
+    private static void publishPayments(ScenarioEnvironment env, List<Ledger.Known> bookings) {
+        List<Broker.Outgoing> payments = new ArrayList<>();
+        for (Ledger.Known b : bookings) {
+            String id = UUID.randomUUID().toString();
+            payments.add(PaymentMessages.payment("payment.succeeded", id, b.id, "pay-" + id));
         }
+        Broker.publish(Broker.factory(env.vhost()), payments);
+    }
+
+    /**
+     * Waits (up to 60 s, then on) until the inbox recognised {@code expected} redeliveries, and
+     * answers how many it did. Redeliveries may come after the messages never delivered before
+     * (quorum queue returns are not put back at the head): this waits until the broker has
+     * nothing left.
+     */
+    private static double redeliveriesRecognised(ServiceProcess service, long expected) {
+        Scenarios.waitUpTo(Duration.ofSeconds(60), Duration.ofMillis(250),
+                () -> service.metric("payments_inbox_duplicates_total") >= expected);
+        return service.metric("payments_inbox_duplicates_total");
     }
 
     private static long unacked(ScenarioEnvironment env) throws Exception {

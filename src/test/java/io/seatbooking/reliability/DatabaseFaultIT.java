@@ -6,6 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import io.seatbooking.reliability.ScenarioEnvironment.Wiring;
+
 /**
  * Scenario 3: PostgreSQL goes away under a booking burst. While it is away the API may answer
  * 503 (problem+json, the service's mapping of "database out of reach"), never another 5xx and
@@ -14,77 +16,38 @@ import org.junit.jupiter.api.Test;
  */
 class DatabaseFaultIT {
 
-    private static final String WORKLOAD = "8 clients, no pacing: hold 1-3 random seats of 60-seat shows, "
-            + "confirm 65%, cancel 15% (+10% of confirmed)";
     /** After the database is back, the pool may still hand out a dead connection or two. */
     private static final long GRACE_MILLIS = 10_000;
 
     @Test
     void databaseConnectionCutAndRestoredKeepsEveryInvariant() throws Exception {
-        Duration outage = Duration.ofSeconds(Scenarios.size(6, 30));
-        try (ScenarioEnvironment env = ScenarioEnvironment.create("db_cut")) {
-            FaultProxy database = env.proxyToDatabase();
-            ServiceProcess service = env.startService(ScenarioEnvironment.Wiring.direct().database(database));
-            env.startCollector();
-            RecoveryProbe probe;
-            long cutAt;
-            BookingWorkload workload = BookingWorkload.start(List.of(service.base()), 8, 30, 60, 0);
-            try {
-                Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
-                cutAt = System.currentTimeMillis();
-                database.cut();
-                Scenarios.hold(outage);
-                database.restore();
-                probe = RecoveryProbe.faultEndedNow(env);
-                Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
-            } finally {
-                workload.stop();
-            }
-            new ScenarioReport("db-connection-cut",
-                    "every service connection to PostgreSQL cut (proxy closed, new connections refused) for "
-                            + outage.toSeconds() + " s, then restored",
-                    WORKLOAD)
-                    .putAll(InvariantChecker.check(env, workload.ledger(), List.of(
-                            new InvariantChecker.Window(cutAt, probe.faultEndMillis() + GRACE_MILLIS, false))))
-                    .putAll(probe.figures(workload.ledger()))
-                    .writeAndAssert();
-        }
+        Scenarios.connectionCut("db-connection-cut", Scenarios.Dependency.DATABASE,
+                Duration.ofSeconds(Scenarios.size(6, 30)), cut -> List.of(graceWindow(cut)));
     }
 
     @Test
     void databaseRestartedKeepsEveryInvariant() throws Exception {
-        String noRights = Infrastructure.whyNoRestartRights();
-        Assumptions.assumeTrue(noRights == null, () -> "database restart skipped: " + noRights);
-        Assumptions.assumeTrue(Infrastructure.awaitNoBenchmark(10), "database restart skipped: a benchmark is running");
+        Infrastructure.assumeRestartAllowed("database restart");
         try (ScenarioEnvironment env = ScenarioEnvironment.create("db_restart")) {
-            ServiceProcess service = env.startService(ScenarioEnvironment.Wiring.direct());
-            env.startCollector();
-            RecoveryProbe probe;
-            long restartAt;
-            Infrastructure.Result restart;
-            BookingWorkload workload = BookingWorkload.start(List.of(service.base()), 8, 30, 60, 0);
-            try {
-                Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
-                restartAt = System.currentTimeMillis();
-                restart = Infrastructure.restartPostgres();
-                probe = RecoveryProbe.faultEndedNow(env);
-                if (restart.exit() != 0) {
-                    System.out.println("[reliability] database restart refused (" + restart.output()
-                            + "); the scenario ran without it");
-                }
-                Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(90));
-            } finally {
-                workload.stop();
+            Scenarios.FaultRun<Infrastructure.Result> restart = Scenarios.burstAround(env, Wiring.direct(),
+                    Duration.ofSeconds(90), Infrastructure::restartPostgres);
+            if (restart.result().exit() != 0) {
+                System.out.println("[reliability] database restart refused (" + restart.result().output()
+                        + "); the scenario ran without it");
             }
-            Assumptions.assumeTrue(restart.exit() == 0, () -> "database restart skipped: " + restart.output());
+            Assumptions.assumeTrue(restart.result().exit() == 0,
+                    () -> "database restart skipped: " + restart.result().output());
             new ScenarioReport("db-restart",
                     "PostgreSQL restarted (pg_ctlcluster restart, fast shutdown): took "
-                            + (probe.faultEndMillis() - restartAt) + " ms",
-                    WORKLOAD)
-                    .putAll(InvariantChecker.check(env, workload.ledger(), List.of(
-                            new InvariantChecker.Window(restartAt, probe.faultEndMillis() + GRACE_MILLIS, false))))
-                    .putAll(probe.figures(workload.ledger()))
+                            + (restart.probe().faultEndMillis() - restart.startedMillis()) + " ms",
+                    BookingWorkload.BURST)
+                    .checked(env, restart, List.of(graceWindow(restart)))
                     .writeAndAssert();
         }
+    }
+
+    /** From the fault's start until {@link #GRACE_MILLIS} after it ended, the API may answer 503. */
+    private static InvariantChecker.Window graceWindow(Scenarios.FaultRun<?> fault) {
+        return new InvariantChecker.Window(fault.startedMillis(), fault.probe().faultEndMillis() + GRACE_MILLIS, false);
     }
 }

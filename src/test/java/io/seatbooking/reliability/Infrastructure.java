@@ -5,10 +5,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The local PostgreSQL and RabbitMQ as whole servers: rabbitmqctl, restarts, and the promise that
@@ -54,18 +57,26 @@ final class Infrastructure {
         }
     }
 
+    /**
+     * Skips the calling test unless it may restart the local servers and no benchmark runs (it
+     * waits up to ten minutes for one to end); {@code what} names the restart in the reason.
+     */
+    static void assumeRestartAllowed(String what) {
+        String noRights = whyNoRestartRights();
+        Assumptions.assumeTrue(noRights == null, () -> what + " skipped: " + noRights);
+        Assumptions.assumeTrue(awaitNoBenchmark(10), what + " skipped: a benchmark is running");
+    }
+
     static boolean benchRunning() {
         return Files.exists(BENCH_MARKER);
     }
 
     /** Waits (up to {@code maxMinutes}) while a benchmark runs; answers whether it is over. */
-    static boolean awaitNoBenchmark(int maxMinutes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(maxMinutes);
-        while (benchRunning() && System.nanoTime() < deadline) {
+    static boolean awaitNoBenchmark(int maxMinutes) {
+        if (benchRunning()) {
             System.out.println("[reliability] /tmp/bench.running exists: waiting before restarting a server");
-            TimeUnit.SECONDS.sleep(30);
         }
-        return !benchRunning();
+        return Scenarios.waitUpTo(Duration.ofMinutes(maxMinutes), Duration.ofSeconds(30), () -> !benchRunning());
     }
 
     static void brokerStopApp() throws Exception {
@@ -98,9 +109,8 @@ final class Infrastructure {
                 } else {
                     run(List.of("rabbitmq-server", "-detached"), 60);
                 }
-                for (int i = 0; i < 60 && !reachable(ScenarioEnvironment.BROKER_PORT); i++) {
-                    TimeUnit.SECONDS.sleep(1);
-                }
+                Scenarios.waitUpTo(Duration.ofSeconds(60), Duration.ofSeconds(1),
+                        () -> reachable(ScenarioEnvironment.BROKER_PORT));
             }
         } catch (Exception e) {
             System.out.println("[reliability] could not bring the servers back: " + e);

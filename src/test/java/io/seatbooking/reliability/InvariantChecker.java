@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,9 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
-import io.seatbooking.outbox.EventCollector;
+import io.seatbooking.support.EventCollector;
 
 /**
  * The checker every scenario ends with, after its workload stopped and its faults were undone.
@@ -48,24 +49,44 @@ final class InvariantChecker {
     }
 
     static Map<String, Object> check(ScenarioEnvironment env, Ledger ledger, List<Window> faultWindows) throws Exception {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        List<String> violations = new ArrayList<>();
+        Findings findings = new Findings();
         awaitOutboxDrained(env, Duration.ofSeconds(120));
-        events(env, figures, violations);
-        bookings(env, ledger, figures, violations);
-        http(ledger, faultWindows, figures, violations);
-        figures.put("violations", violations);
-        return figures;
+        events(env, findings);
+        bookings(env, ledger, findings);
+        http(ledger, faultWindows, findings);
+        return findings.figuresWithViolations();
     }
 
-    static void awaitOutboxDrained(ScenarioEnvironment env, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (pending(env) > 0) {
-            if (System.nanoTime() > deadline) {
-                return; // reported as lost events below
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
+    /** The checker's result as it is built: figures in report order, and the violations found. */
+    private static final class Findings {
+        private final Map<String, Object> figures = new LinkedHashMap<>();
+        private final List<String> violations = new ArrayList<>();
+
+        void put(String name, Object value) {
+            figures.put(name, value);
         }
+
+        /** A count that must be zero: a figure, and the violation "{count} {what}" unless it is zero. */
+        void zero(String name, long count, String what) {
+            figures.put(name, count);
+            if (count > 0) {
+                violations.add(count + " " + what);
+            }
+        }
+
+        void violation(String description) {
+            violations.add(description);
+        }
+
+        Map<String, Object> figuresWithViolations() {
+            figures.put("violations", violations);
+            return figures;
+        }
+    }
+
+    /** Waits up to {@code timeout} for the relay to publish everything; what it did not is reported as lost. */
+    static void awaitOutboxDrained(ScenarioEnvironment env, Duration timeout) {
+        Scenarios.waitUpTo(timeout, Duration.ofMillis(200), () -> pending(env) == 0);
     }
 
     static long pending(ScenarioEnvironment env) throws Exception {
@@ -75,8 +96,7 @@ final class InvariantChecker {
     private record Row(String eventId, String subject, long sequence) {
     }
 
-    private static void events(ScenarioEnvironment env, Map<String, Object> figures, List<String> violations)
-            throws Exception {
+    private static void events(ScenarioEnvironment env, Findings findings) throws Exception {
         Map<String, Row> outbox = new HashMap<>();
         try (Connection c = env.db(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT event_id, subject, sequence FROM outbox_event ORDER BY id")) {
@@ -85,11 +105,9 @@ final class InvariantChecker {
             }
         }
         EventCollector collector = env.collector();
-        // Published means confirmed by the broker, so in the consumer's queue: give it time to drain.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!receivedAll(collector, outbox.keySet()) && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
+        // Published means confirmed by the broker, so in the consumer's queue: give it time to
+        // drain (up to 30 s; what did not arrive is counted as lost).
+        Scenarios.waitUpTo(Duration.ofSeconds(30), Duration.ofMillis(200), () -> receivedAll(collector, outbox.keySet()));
         List<EventCollector.Received> arrivals = collector.all();
         Set<String> seen = new HashSet<>();
         Map<String, List<Long>> firstCopies = new HashMap<>();
@@ -136,25 +154,19 @@ final class InvariantChecker {
                 }
             }
         }
-        figures.put("eventsCommitted", outbox.size());
-        figures.put("eventsReceived", arrivals.size());
-        figures.put("eventsDelivered", seen.size() - unexpected);
-        figures.put("lost", lost);
-        figures.put("duplicates", duplicates);
-        figures.put("unexpected", unexpected);
-        figures.put("sequenceGaps", sequenceGaps);
-        figures.put("orderViolations", orderViolations);
-        figures.put("pendingAtCheck", pending(env));
-        if (lost > 0) {
-            violations.add(lost + " committed events never reached the consumer");
-        }
-        if (unexpected > 0) {
-            violations.add(unexpected + " events received without a committed outbox row");
-        }
+        findings.put("eventsCommitted", outbox.size());
+        findings.put("eventsReceived", arrivals.size());
+        findings.put("eventsDelivered", seen.size() - unexpected);
+        findings.zero("lost", lost, "committed events never reached the consumer");
+        findings.put("duplicates", duplicates);
+        findings.zero("unexpected", unexpected, "events received without a committed outbox row");
+        findings.put("sequenceGaps", sequenceGaps);
+        findings.put("orderViolations", orderViolations);
         if (sequenceGaps > 0 || orderViolations > 0) {
-            violations.add("sequence gaps " + sequenceGaps + ", order violations " + orderViolations + ": "
+            findings.violation("sequence gaps " + sequenceGaps + ", order violations " + orderViolations + ": "
                     + examples.stream().limit(3).toList());
         }
+        findings.put("pendingAtCheck", pending(env));
     }
 
     private static boolean receivedAll(EventCollector collector, Set<String> ids) {
@@ -166,8 +178,7 @@ final class InvariantChecker {
     private record DbBooking(String id, String customer, String showId, String status, Set<String> seats) {
     }
 
-    private static void bookings(ScenarioEnvironment env, Ledger ledger, Map<String, Object> figures,
-            List<String> violations) throws Exception {
+    private static void bookings(ScenarioEnvironment env, Ledger ledger, Findings findings) throws Exception {
         Map<String, DbBooking> db = new HashMap<>();
         Map<String, DbBooking> byCustomer = new HashMap<>();
         Map<String, Integer> byStatus = new TreeMap<>();
@@ -227,85 +238,69 @@ final class InvariantChecker {
                   LEFT JOIN (SELECT subject, count(*) AS n, max(sequence) AS m FROM outbox_event GROUP BY subject) o
                     ON o.subject = b.id::text
                  WHERE o.n IS DISTINCT FROM b.version OR o.m IS DISTINCT FROM b.version""");
-        figures.put("bookingsAnswered201", known.size());
-        figures.put("bookingsCommitted", db.size());
-        figures.put("bookingsByStatus", byStatus);
-        figures.put("holdsWithUnknownOutcome", uncertain.size());
-        figures.put("unknownOutcomeHoldsCommitted", uncertainCommitted);
-        figures.put("bookingsMissing", missing);
-        figures.put("bookingsInWrongStatus", wrongStatus);
-        figures.put("phantomBookings", phantom);
-        figures.put("oversoldSeats", oversold);
-        figures.put("seatRowMismatches", seatMismatches);
-        figures.put("bookingsWhoseVersionLacksEvents", versionWithoutEvents);
+        findings.put("bookingsAnswered201", known.size());
+        findings.put("bookingsCommitted", db.size());
+        findings.put("bookingsByStatus", byStatus);
+        findings.put("holdsWithUnknownOutcome", uncertain.size());
+        findings.put("unknownOutcomeHoldsCommitted", uncertainCommitted);
+        findings.put("bookingsMissing", missing);
+        findings.put("bookingsInWrongStatus", wrongStatus);
+        findings.put("phantomBookings", phantom);
         if (missing + wrongStatus + phantom > 0) {
-            violations.add("bookings: missing " + missing + ", wrong status " + wrongStatus + ", phantom " + phantom
+            findings.violation("bookings: missing " + missing + ", wrong status " + wrongStatus + ", phantom " + phantom
                     + ": " + examples.stream().limit(3).toList());
         }
-        if (oversold > 0) {
-            violations.add(oversold + " seats in two live bookings");
-        }
-        if (seatMismatches > 0) {
-            violations.add(seatMismatches + " seat rows disagree with the live bookings");
-        }
-        if (versionWithoutEvents > 0) {
-            violations.add(versionWithoutEvents + " bookings whose version differs from their events");
-        }
+        findings.zero("oversoldSeats", oversold, "seats in two live bookings");
+        findings.zero("seatRowMismatches", seatMismatches, "seat rows disagree with the live bookings");
+        findings.zero("bookingsWhoseVersionLacksEvents", versionWithoutEvents,
+                "bookings whose version differs from their events");
     }
 
-    private static void http(Ledger ledger, List<Window> windows, Map<String, Object> figures, List<String> violations) {
+    /** What one HTTP call counts as; a call may count twice (a 5xx, and one outside the fault windows). */
+    private enum Outcome {
+        TIMED_OUT, NO_ANSWER, NO_ANSWER_WHILE_UP, SERVER_ERROR, SERVER_ERROR_OUTSIDE_FAULTS, HOLD_CONFLICT, UNEXPECTED_4XX
+    }
+
+    private static Set<Outcome> outcomes(Ledger.Call c, List<Window> windows) {
+        if (c.status() == Ledger.TIMED_OUT) {
+            return EnumSet.of(Outcome.TIMED_OUT);
+        }
+        if (c.status() == Ledger.NO_ANSWER || c.status() == Ledger.REFUSED) {
+            boolean processDown = windows.stream().anyMatch(w -> w.processDown() && w.covers(c));
+            return processDown ? EnumSet.of(Outcome.NO_ANSWER) : EnumSet.of(Outcome.NO_ANSWER, Outcome.NO_ANSWER_WHILE_UP);
+        }
+        if (c.status() >= 500) {
+            boolean dependencyDown = c.status() == 503 && windows.stream().anyMatch(w -> w.covers(c));
+            return dependencyDown ? EnumSet.of(Outcome.SERVER_ERROR)
+                    : EnumSet.of(Outcome.SERVER_ERROR, Outcome.SERVER_ERROR_OUTSIDE_FAULTS);
+        }
+        if (c.kind() == Ledger.Kind.HOLD && c.status() == 409) {
+            return EnumSet.of(Outcome.HOLD_CONFLICT);
+        }
+        return c.status() >= 400 ? EnumSet.of(Outcome.UNEXPECTED_4XX) : EnumSet.noneOf(Outcome.class);
+    }
+
+    private static void http(Ledger ledger, List<Window> windows, Findings findings) {
         Map<String, Integer> statuses = new TreeMap<>();
-        int timedOut = 0;
-        int noAnswer = 0;
-        int noAnswerWhileUp = 0;
-        int serverErrors = 0;
-        int serverErrorsOutsideFaults = 0;
-        int unexpected4xx = 0;
-        int conflicts = 0;
+        Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
         long maxLatency = 0;
         for (Ledger.Call c : ledger.calls()) {
             statuses.merge(c.kind() + " " + c.status(), 1, Integer::sum);
             maxLatency = Math.max(maxLatency, c.endMillis() - c.startMillis());
-            if (c.status() == Ledger.TIMED_OUT) {
-                timedOut++;
-            } else if (c.status() == Ledger.NO_ANSWER || c.status() == Ledger.REFUSED) {
-                noAnswer++;
-                if (windows.stream().noneMatch(w -> w.processDown() && w.covers(c))) {
-                    noAnswerWhileUp++;
-                }
-            } else if (c.status() >= 500) {
-                serverErrors++;
-                boolean inWindow = windows.stream().anyMatch(w -> w.covers(c));
-                if (c.status() != 503 || !inWindow) {
-                    serverErrorsOutsideFaults++;
-                }
-            } else if (c.kind() == Ledger.Kind.HOLD && c.status() == 409) {
-                conflicts++;
-            } else if (c.status() >= 400) {
-                unexpected4xx++;
-            }
+            outcomes(c, windows).forEach(o -> counts.merge(o, 1, Integer::sum));
         }
-        figures.put("httpCalls", ledger.calls().size());
-        figures.put("httpStatuses", statuses);
-        figures.put("holdConflicts409", conflicts);
-        figures.put("http5xx", serverErrors);
-        figures.put("http5xxOutsideFaultWindows", serverErrorsOutsideFaults);
-        figures.put("httpNoAnswer", noAnswer);
-        figures.put("httpNoAnswerWhileServiceUp", noAnswerWhileUp);
-        figures.put("httpTimedOut", timedOut);
-        figures.put("httpUnexpected4xx", unexpected4xx);
-        figures.put("httpMaxLatencyMs", maxLatency);
-        if (timedOut > 0) {
-            violations.add(timedOut + " requests hung past " + BookingWorkload.REQUEST_TIMEOUT);
-        }
-        if (serverErrorsOutsideFaults > 0) {
-            violations.add(serverErrorsOutsideFaults + " 5xx that were not a 503 inside a fault window");
-        }
-        if (noAnswerWhileUp > 0) {
-            violations.add(noAnswerWhileUp + " requests got no answer (connection failed) while the service ran");
-        }
-        if (unexpected4xx > 0) {
-            violations.add(unexpected4xx + " unexpected 4xx answers");
-        }
+        findings.put("httpCalls", ledger.calls().size());
+        findings.put("httpStatuses", statuses);
+        findings.put("holdConflicts409", counts.getOrDefault(Outcome.HOLD_CONFLICT, 0));
+        findings.put("http5xx", counts.getOrDefault(Outcome.SERVER_ERROR, 0));
+        findings.zero("http5xxOutsideFaultWindows", counts.getOrDefault(Outcome.SERVER_ERROR_OUTSIDE_FAULTS, 0),
+                "5xx that were not a 503 inside a fault window");
+        findings.put("httpNoAnswer", counts.getOrDefault(Outcome.NO_ANSWER, 0));
+        findings.zero("httpNoAnswerWhileServiceUp", counts.getOrDefault(Outcome.NO_ANSWER_WHILE_UP, 0),
+                "requests got no answer (connection failed) while the service ran");
+        findings.zero("httpTimedOut", counts.getOrDefault(Outcome.TIMED_OUT, 0),
+                "requests hung past " + BookingWorkload.REQUEST_TIMEOUT);
+        findings.zero("httpUnexpected4xx", counts.getOrDefault(Outcome.UNEXPECTED_4XX, 0), "unexpected 4xx answers");
+        findings.put("httpMaxLatencyMs", maxLatency);
     }
 }

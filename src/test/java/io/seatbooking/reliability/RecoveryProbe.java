@@ -3,7 +3,9 @@ package io.seatbooking.reliability;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,30 +42,27 @@ final class RecoveryProbe {
     }
 
     private void poll(ScenarioEnvironment env) {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (System.nanoTime() < deadline) {
-            try (Connection c = env.db(); PreparedStatement s = c.prepareStatement(
-                    "SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND created_at <= ?")) {
-                s.setTimestamp(1, new Timestamp(faultEndMillis));
-                while (System.nanoTime() < deadline) {
-                    try (ResultSet rs = s.executeQuery()) {
-                        rs.next();
-                        if (rs.getLong(1) == 0) {
-                            drainedAtMillis = System.currentTimeMillis();
-                            return;
-                        }
-                    }
-                    TimeUnit.MILLISECONDS.sleep(100);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                // the database is away (restarting): try again
-                try {
-                    TimeUnit.MILLISECONDS.sleep(200);
-                } catch (InterruptedException ie) {
-                    return;
-                }
+        // While the database is away (restarting) a poll fails with an SQLException: the next one tries again.
+        boolean drained = Scenarios.waitUpTo(Duration.ofMinutes(3), Duration.ofMillis(100), () -> {
+            try {
+                return backlog(env) == 0;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        if (drained) {
+            drainedAtMillis = System.currentTimeMillis();
+        }
+    }
+
+    /** Outbox rows written up to the fault's end and not yet confirmed by the broker. */
+    private long backlog(ScenarioEnvironment env) throws SQLException {
+        try (Connection c = env.db(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND created_at <= ?")) {
+            s.setTimestamp(1, new Timestamp(faultEndMillis));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }

@@ -1,10 +1,11 @@
 package io.seatbooking.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,10 +41,8 @@ class RelayFailoverIT {
                 leader.kill();
                 probe = RecoveryProbe.faultEndedNow(env);
                 workload.target(List.of(survivor.base()));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!survivor.isRelayLeader() && System.nanoTime() < deadline) {
-                    TimeUnit.MILLISECONDS.sleep(50);
-                }
+                // Up to 30 s, then on: the handover time is asserted below, after the report.
+                Scenarios.waitUpTo(Duration.ofSeconds(30), Duration.ofMillis(50), survivor::isRelayLeader);
                 handoverMillis = System.currentTimeMillis() - killedAt;
                 Scenarios.awaitMoreHolds(workload.ledger(), 150, Duration.ofSeconds(60));
             } finally {
@@ -53,24 +52,23 @@ class RelayFailoverIT {
                     "two instances; the relay leader SIGKILLed mid-burst (after 150 holds), not restarted",
                     "12 clients spread over both instances (the survivor only after the kill); hold/confirm/cancel mix")
                     .put("handoverMs", handoverMillis)
-                    .putAll(InvariantChecker.check(env, workload.ledger(),
-                            List.of(new InvariantChecker.Window(killedAt, killedAt + 2_000, true))))
-                    .putAll(probe.figures(workload.ledger()));
+                    .checked(env, workload.ledger(), List.of(new InvariantChecker.Window(killedAt, killedAt + 2_000, true)),
+                            probe);
             report.writeAndAssert();
             assertThat(handoverMillis).as("handover time").isLessThanOrEqualTo(HANDOVER_BOUND.toMillis());
         }
     }
 
-    private static ServiceProcess awaitLeader(ServiceProcess one, ServiceProcess two) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            boolean first = one.isRelayLeader();
-            boolean second = two.isRelayLeader();
-            if (first != second) {
-                return first ? one : two;
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        throw new AssertionError("No single relay leader among the two instances");
+    private static ServiceProcess awaitLeader(ServiceProcess one, ServiceProcess two) {
+        return await("a single relay leader among the two instances").atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> soleLeader(one, two), Optional::isPresent).orElseThrow();
+    }
+
+    /** The one instance that reports itself as the relay leader, if exactly one does. */
+    private static Optional<ServiceProcess> soleLeader(ServiceProcess one, ServiceProcess two) {
+        boolean first = one.isRelayLeader();
+        boolean second = two.isRelayLeader();
+        return first == second ? Optional.empty() : Optional.of(first ? one : two);
     }
 }

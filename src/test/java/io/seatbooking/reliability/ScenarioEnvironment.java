@@ -13,9 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import io.seatbooking.outbox.EventCollector;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.EventCollector;
 
 /**
  * Everything one scenario run owns: a database {@code rel_<scenario>_<random>}, a RabbitMQ
@@ -124,7 +124,7 @@ final class ScenarioEnvironment implements AutoCloseable {
      * declares {@code booking.events}, so the first service must be ready first.
      */
     EventCollector startCollector() throws Exception {
-        collector = EventCollector.start(BROKER_HOST, BROKER_PORT, vhost, "#");
+        collector = EventCollector.start(Broker.factory(vhost), EventCollector.BOOKING_EVENTS, "#");
         return collector;
     }
 
@@ -212,13 +212,16 @@ final class ScenarioEnvironment implements AutoCloseable {
             System.out.println("[reliability] kept database " + database);
             return;
         }
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "")) {
-                c.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-                break;
-            } catch (SQLException e) {
-                TimeUnit.SECONDS.sleep(1);
-            }
+        // A database just restarted may refuse for a moment: a few tries, then leave it (best effort).
+        Scenarios.waitUpTo(Duration.ofSeconds(5), Duration.ofSeconds(1), this::dropDatabase);
+    }
+
+    private boolean dropDatabase() {
+        try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "")) {
+            c.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 }

@@ -40,6 +40,21 @@ final class ScenarioReport {
         return this;
     }
 
+    /**
+     * Adds the checker's figures (see {@link InvariantChecker#check}, with the windows in which the
+     * API may fail) and the probe's recovery times.
+     */
+    ScenarioReport checked(ScenarioEnvironment env, Ledger ledger, List<InvariantChecker.Window> faultWindows,
+            RecoveryProbe probe) throws Exception {
+        return putAll(InvariantChecker.check(env, ledger, faultWindows)).putAll(probe.figures(ledger));
+    }
+
+    /** As {@link #checked(ScenarioEnvironment, Ledger, List, RecoveryProbe)}, for a fault run under load. */
+    ScenarioReport checked(ScenarioEnvironment env, Scenarios.FaultRun<?> run, List<InvariantChecker.Window> faultWindows)
+            throws Exception {
+        return checked(env, run.ledger(), faultWindows, run.probe());
+    }
+
     Object get(String key) {
         return figures.get(key);
     }

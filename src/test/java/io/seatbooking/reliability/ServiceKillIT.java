@@ -39,8 +39,7 @@ class ServiceKillIT {
             new ScenarioReport("service-kill",
                     kills + "x SIGKILL of the service mid-burst (after 150 more holds each time), restarted at once",
                     "12 clients, no pacing: hold 1-3 random seats of 60-seat shows, confirm 65%, cancel 15% (+10% of confirmed)")
-                    .putAll(InvariantChecker.check(env, workload.ledger(), windows))
-                    .putAll(probe.figures(workload.ledger()))
+                    .checked(env, workload.ledger(), windows, probe)
                     .writeAndAssert();
         }
     }

@@ -1,5 +1,7 @@
 package io.seatbooking.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -17,6 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,20 +103,21 @@ final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Waits until {@code /q/health/ready} answers 200; fails early if the process died. */
-    ServiceProcess awaitReady(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
-            }
-            JsonNode ready = readiness();
-            if (ready != null && ready.path("status").asText().equals("UP")) {
-                return this;
-            }
-            Thread.sleep(200);
+    /** Waits until {@code /q/health/ready} answers UP; fails early if the process died. */
+    ServiceProcess awaitReady(Duration timeout) {
+        try {
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .failFast(() -> !process.isAlive())
+                    .until(() -> {
+                        JsonNode ready = readiness();
+                        return ready != null && ready.path("status").asText().equals("UP");
+                    });
+            return this;
+        } catch (TerminalFailureException e) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log, e);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log, e);
         }
-        throw new IllegalStateException(name + " not ready within " + timeout + "; see " + log);
     }
 
     /** The readiness document, or null when the service does not answer. */

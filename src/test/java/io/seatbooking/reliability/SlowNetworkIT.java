@@ -28,7 +28,7 @@ class SlowNetworkIT {
             List<InvariantChecker.Window> windows = new ArrayList<>();
             Map<String, long[]> phases = new LinkedHashMap<>();
             RecoveryProbe probe;
-            BookingWorkload workload = BookingWorkload.start(List.of(service.base()), 8, 30, 60, 0);
+            BookingWorkload workload = BookingWorkload.burst(service);
             try {
                 Scenarios.awaitMoreHolds(workload.ledger(), 50, Duration.ofSeconds(60));
                 long t = System.currentTimeMillis();
@@ -67,10 +67,9 @@ class SlowNetworkIT {
             new ScenarioReport("slow-network",
                     "proxies to both dependencies: +20 ms (PostgreSQL) and +50 ms (RabbitMQ) per chunk each way for "
                             + phase.toSeconds() + " s; PostgreSQL stalled 3 s; RabbitMQ stalled 5 s (bytes held, then delivered)",
-                    "8 clients, no pacing: hold 1-3 random seats of 60-seat shows, confirm 65%, cancel 15%")
+                    BookingWorkload.BURST)
                     .put("holdLatencyByPhase", latency)
-                    .putAll(InvariantChecker.check(env, workload.ledger(), windows))
-                    .putAll(probe.figures(workload.ledger()))
+                    .checked(env, workload.ledger(), windows, probe)
                     .writeAndAssert();
         }
     }

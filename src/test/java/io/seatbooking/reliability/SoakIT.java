@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,12 +33,10 @@ class SoakIT {
             List<Map<String, Object>> samples = new ArrayList<>();
             int showCount = (int) (rate * seconds * 1.6 / 100) + 5;
             BookingWorkload workload = BookingWorkload.start(List.of(service.base()), 6, showCount, 100, rate);
-            long start = System.nanoTime();
             try {
-                while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)) {
-                    TimeUnit.SECONDS.sleep(5);
+                Scenarios.sampleEvery(Duration.ofSeconds(5), Duration.ofSeconds(seconds), elapsed -> {
                     Map<String, Object> s = new LinkedHashMap<>();
-                    s.put("t", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+                    s.put("t", elapsed);
                     s.put("rssMb", service.rssKb() / 1024);
                     s.put("heapUsedMb", (long) (service.metric("jvm_memory_used_bytes{area=\"heap\"") / 1_048_576));
                     s.put("outboxPending", InvariantChecker.pending(env));
@@ -49,7 +46,7 @@ class SoakIT {
                     s.put("holds", workload.ledger().known().size());
                     samples.add(s);
                     System.out.println("[reliability] soak sample " + s);
-                }
+                });
             } finally {
                 workload.stop();
             }

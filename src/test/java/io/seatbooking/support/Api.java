@@ -33,6 +33,11 @@ public final class Api {
                 .then().statusCode(201).extract().path("id");
     }
 
+    /** Creates a show of one row of seats, A1..A{seats}, and returns its id. */
+    public static String createShow(int seats) {
+        return createShow(List.of("A"), seats);
+    }
+
     public static Response hold(String token, String showId, String... seats) {
         return given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body(Map.of("showId", showId, "seats", List.of(seats)))
@@ -42,6 +47,34 @@ public final class Api {
     /** Holds the seats, which must succeed, and returns the booking id. */
     public static String holdSeats(String token, String showId, String... seats) {
         return hold(token, showId, seats).then().statusCode(201).extract().path("id");
+    }
+
+    /** A booking HELD by a new customer: the customer's token, the show and the booking's id. */
+    public record Held(String customer, String showId, String bookingId) {
+    }
+
+    /** Creates a show with exactly these seats, and a new customer holds all of them. */
+    public static Held newHold(String... seats) {
+        String showId = createShow(seats);
+        String customer = Tokens.customer(Tokens.newCustomerId("customer"));
+        return new Held(customer, showId, holdSeats(customer, showId, seats));
+    }
+
+    /** A HELD booking of seat A1 of a new two-seat show, by a new customer; returns its id. */
+    public static String heldBooking() {
+        return holdSeats(Tokens.customer(Tokens.newCustomerId("customer")), createShow(2), "A1");
+    }
+
+    /** Confirms a booking, without a body. */
+    public static Response confirm(String token, String bookingId) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON)
+                .when().post("/api/bookings/{id}/confirm", bookingId);
+    }
+
+    /** Cancels a booking. */
+    public static Response cancel(String token, String bookingId) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON)
+                .when().post("/api/bookings/{id}/cancel", bookingId);
     }
 
     public static JsonPath booking(String token, String bookingId) {

@@ -19,8 +19,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Plain JDBC against the database the application under test uses, for what the API does not
- * show: seat claims, outbox rows, and setting a hold's expiry into the past.
+ * Plain JDBC against the database the application under test uses (straight to PostgreSQL,
+ * never through the service's pool or a test's fault-injecting proxy), for what the API does not
+ * show: seat claims, outbox rows, the payments inbox, parked letters, and setting a hold's
+ * expiry into the past.
  */
 public final class Db {
 
@@ -35,7 +37,7 @@ public final class Db {
     }
 
     public static int update(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement statement = prepare(c, sql, params)) {
+        try (Connection c = connection(); PreparedStatement statement = prepare(c, sql, params)) {
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
@@ -43,7 +45,7 @@ public final class Db {
     }
 
     public static List<Map<String, Object>> rows(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement statement = prepare(c, sql, params);
+        try (Connection c = connection(); PreparedStatement statement = prepare(c, sql, params);
                 ResultSet rs = statement.executeQuery()) {
             ResultSetMetaData meta = rs.getMetaData();
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -60,10 +62,49 @@ public final class Db {
         }
     }
 
+    /** The first column of the first row, as text; null when there is no row. */
+    public static String value(String sql, Object... params) {
+        List<String> values = values(sql, params);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The first column of every row, as text. */
+    public static List<String> values(String sql, Object... params) {
+        try (Connection c = connection(); PreparedStatement statement = prepare(c, sql, params);
+                ResultSet rs = statement.executeQuery()) {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** A booking's status (HELD, CONFIRMED, ...); null if there is no such booking. */
+    public static String bookingStatus(String bookingId) {
+        return value("SELECT status FROM booking WHERE id = ?::uuid", bookingId);
+    }
+
+    public static long bookingVersion(String bookingId) {
+        return count("SELECT version FROM booking WHERE id = ?::uuid", bookingId);
+    }
+
     /** Event types written to the outbox for one subject (a booking or show id), oldest first. */
     public static List<String> eventTypes(String subject) {
         return rows("SELECT event_type FROM outbox_event WHERE subject = ? ORDER BY id", subject).stream()
                 .map(row -> (String) row.get("event_type")).toList();
+    }
+
+    /** As {@link #eventTypes}, each with its sequence: {@code booking.held@1}. */
+    public static List<String> eventTypesAndSequences(String subject) {
+        return values("SELECT event_type || '@' || sequence FROM outbox_event WHERE subject = ? ORDER BY id", subject);
+    }
+
+    /** How many outbox rows of this type one subject has. */
+    public static long eventCount(String subject, String type) {
+        return count("SELECT count(*) FROM outbox_event WHERE subject = ? AND event_type = ?", subject, type);
     }
 
     /** The CloudEvents of one subject, oldest first, as the relay would publish them. */
@@ -87,6 +128,22 @@ public final class Db {
                 """, showId, showId);
     }
 
+    /** The payments inbox's outcome for a message id; null while the message is not processed. */
+    public static String inboxOutcome(String messageId) {
+        return value("SELECT outcome FROM payment_inbox WHERE message_id = ?", messageId);
+    }
+
+    /** A row of the parking table, as much of it as tests look at. */
+    public record ParkedLetter(String id, String reason, int attempts, String status) {
+    }
+
+    /** The parked letters of a message id, oldest first. */
+    public static List<ParkedLetter> deadLetters(String messageId) {
+        return rows("SELECT id::text, reason, attempts, status FROM dead_letter WHERE message_id = ? ORDER BY parked_at",
+                messageId).stream().map(row -> new ParkedLetter((String) row.get("id"), (String) row.get("reason"),
+                        ((Number) row.get("attempts")).intValue(), (String) row.get("status"))).toList();
+    }
+
     /** Moves a hold's expiry into the past, as if its time had run out. */
     public static void expireHold(String bookingId) {
         int updated = update(
@@ -105,7 +162,8 @@ public final class Db {
         }
     }
 
-    private static Connection connect() throws SQLException {
+    /** A connection of the test's own (close it), for what needs one: a transaction held open, say. */
+    public static Connection connection() throws SQLException {
         String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
         String user = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
         String password = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class).orElse("");

@@ -3,6 +3,7 @@ package io.seatbooking.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -20,9 +21,14 @@ import io.restassured.path.json.JsonPath;
 /**
  * Checks every error response a test receives, whatever the test itself asserts: it must be an
  * RFC 9457 problem whose status matches the HTTP status, and it must not carry internals (stack
- * traces, Java class names, SQL).
+ * traces, Java class names, SQL). As a REST Assured filter it fails the request that received
+ * such a body; {@link ErrorBodyGuard} installs it around every test class. Tests that send
+ * requests another way (java.net.http, raw sockets) call {@link #assertProblem} themselves.
  */
 public final class ErrorBodies implements Filter {
+
+    /** The prefix of every problem type URI the service uses. */
+    public static final String PROBLEMS = "https://seat-booking.dev/problems/";
 
     private static final JsonFactory STRICT = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -33,9 +39,27 @@ public final class ErrorBodies implements Filter {
             "org.postgresql", "com.fasterxml", "SQLSTATE", "SELECT ", "INSERT INTO", "UPDATE seat", "UPDATE booking",
             "DELETE FROM", " WHERE ", "violates", "constraint", "relation \"");
 
-    /** Installs the check for every REST Assured request of the calling test class. */
-    public static void guardEveryResponse() {
-        RestAssured.replaceFiltersWith(new ErrorBodies());
+    /**
+     * Adds the check to REST Assured's global filters, once, keeping any other filter. Called by
+     * {@link ErrorBodyGuard} in the test class's own class loader: that is the REST Assured the
+     * class's requests go through.
+     */
+    public static void install() {
+        if (!installed()) {
+            RestAssured.filters(new ErrorBodies());
+        }
+    }
+
+    /** Removes the check from REST Assured's global filters, keeping any other filter. */
+    public static void uninstall() {
+        List<Filter> others = new ArrayList<>(RestAssured.filters());
+        others.removeIf(ErrorBodies.class::isInstance);
+        RestAssured.replaceFiltersWith(others);
+    }
+
+    /** Whether the check is among REST Assured's global filters now. */
+    public static boolean installed() {
+        return RestAssured.filters().stream().anyMatch(ErrorBodies.class::isInstance);
     }
 
     @Override
@@ -53,7 +77,7 @@ public final class ErrorBodies implements Filter {
         assertThat(contentType).as("content type of a %d response", status).startsWith("application/problem+json");
         assertNoDuplicateMembers(body);
         JsonPath problem = JsonPath.from(body);
-        assertThat(problem.getString("type")).as("problem type").startsWith("https://seat-booking.dev/problems/");
+        assertThat(problem.getString("type")).as("problem type").startsWith(PROBLEMS);
         assertThat(problem.getString("title")).as("problem title").isNotBlank();
         assertThat(problem.getInt("status")).as("problem status").isEqualTo(status);
         assertNoInternals(body);

@@ -55,7 +55,15 @@ public final class Tokens {
 
     /** A valid token of this subject in these groups (an admin with a known subject, say). */
     public static String withGroups(String subject, String... groups) {
-        return sign(DEV_KEY, ISSUER, subject, Set.of(groups), Instant.now().plus(Duration.ofHours(1)));
+        return fromIssuer(ISSUER, subject, groups);
+    }
+
+    /**
+     * Signed with the development key and current, from {@code issuer}: a deployment configured
+     * with another issuer accepts it, the test profile refuses it.
+     */
+    public static String fromIssuer(String issuer, String subject, String... groups) {
+        return sign(DEV_KEY, issuer, subject, Set.of(groups), Instant.now().plus(Duration.ofHours(1)));
     }
 
     /** Valid signature, but it ran out an hour ago (well past the verifier's clock skew allowance). */

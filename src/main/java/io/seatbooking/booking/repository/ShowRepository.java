@@ -11,6 +11,7 @@ import io.seatbooking.booking.Seat;
 import io.seatbooking.booking.SeatCounts;
 import io.seatbooking.booking.SeatStatus;
 import io.seatbooking.booking.Show;
+import io.seatbooking.db.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -23,13 +23,13 @@ import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.service.BookingLifecycleService;
 import io.seatbooking.booking.service.BookingQueryService;
 import io.seatbooking.booking.service.HoldService;
+import io.seatbooking.security.Caller;
+import io.seatbooking.security.Roles;
 import io.seatbooking.web.OptionalJsonBody;
 import io.seatbooking.web.QueryParams;
 import io.seatbooking.web.idempotency.IdempotencyService;
 import io.seatbooking.web.idempotency.IdempotentRequest;
 import io.seatbooking.web.idempotency.StoredResponse;
-import io.seatbooking.web.security.Caller;
-import io.seatbooking.web.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** Holds, confirmations, cancellations and reads of bookings. */
@@ -64,7 +64,7 @@ public class BookingResource {
             @HeaderParam(IdempotencyService.HEADER) String key) {
         Caller caller = Caller.of(identity);
         IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings", "", null, request);
-        return idempotency.execute(repeatable, responses::created,
+        return idempotency.execute(repeatable, responses::created, BookingProblems::of,
                 hook -> holds.hold(caller, request.showId(), request.seats(), hook))
                 .map(StoredResponse::toResponse);
     }
@@ -84,7 +84,7 @@ public class BookingResource {
         String paymentReference = request == null ? null : request.paymentReference();
         IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings/{id}/confirm",
                 id.toString(), ifMatch.canonical(), request);
-        return idempotency.execute(repeatable, responses::ok,
+        return idempotency.execute(repeatable, responses::ok, BookingProblems::of,
                 hook -> lifecycle.confirm(caller, id, ifMatch, paymentReference, hook))
                 .map(StoredResponse::toResponse);
     }
@@ -100,7 +100,8 @@ public class BookingResource {
         IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
         IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings/{id}/cancel",
                 id.toString(), ifMatch.canonical(), null);
-        return idempotency.execute(repeatable, responses::ok, hook -> lifecycle.cancel(caller, id, ifMatch, hook))
+        return idempotency.execute(repeatable, responses::ok, BookingProblems::of,
+                hook -> lifecycle.cancel(caller, id, ifMatch, hook))
                 .map(StoredResponse::toResponse);
     }
 

@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.seatbooking.booking.service.SeatMapCache.SeatMap;
 import io.seatbooking.booking.service.ShowService;
-import io.seatbooking.web.security.Roles;
+import io.seatbooking.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** Shows and their seat maps. */

@@ -20,9 +20,9 @@ import io.seatbooking.booking.Show;
 import io.seatbooking.messaging.CloudEvent;
 import io.seatbooking.messaging.EventConfig;
 import io.seatbooking.messaging.EventTypes;
-import io.seatbooking.ops.Tracing;
 import io.seatbooking.outbox.OutboxMessage;
 import io.seatbooking.outbox.OutboxWriter;
+import io.seatbooking.platform.Tracing;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 

@@ -9,17 +9,21 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.seatbooking.booking.Booking;
+import io.seatbooking.booking.BookingMetrics;
+import io.seatbooking.booking.BookingOutcome;
+import io.seatbooking.booking.BookingOutcome.BookingNotFound;
+import io.seatbooking.booking.BookingOutcome.ConcurrentChange;
+import io.seatbooking.booking.BookingOutcome.HoldExpired;
+import io.seatbooking.booking.BookingOutcome.StateConflict;
+import io.seatbooking.booking.BookingOutcome.VersionMismatch;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.repository.BookingRepository;
 import io.seatbooking.booking.repository.BookingSnapshot;
+import io.seatbooking.db.BeforeCommit;
+import io.seatbooking.db.DatabaseFailures;
 import io.seatbooking.messaging.EventTypes;
-import io.seatbooking.ops.BookingMetrics;
-import io.seatbooking.web.problem.DatabaseFailures;
-import io.seatbooking.web.problem.Problem;
-import io.seatbooking.web.problem.ProblemException;
-import io.seatbooking.web.problem.ProblemType;
-import io.seatbooking.web.security.Caller;
+import io.seatbooking.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -56,8 +60,9 @@ public class BookingLifecycleService {
      * HELD to CONFIRMED, seats to BOOKED.
      *
      * @param ifMatch the versions the client accepts
-     * @throws ProblemException 404 unknown or not the caller's; 412 version mismatch; 409 not HELD
-     *         or hold expired
+     * @throws BookingOutcome {@link BookingNotFound} unknown or not the caller's;
+     *         {@link VersionMismatch}; {@link StateConflict} not HELD; {@link HoldExpired};
+     *         {@link ConcurrentChange} when it kept changing
      */
     public Uni<Booking> confirm(Caller caller, UUID bookingId, IfMatch ifMatch, String paymentReference,
             BeforeCommit<Booking> beforeCommit) {
@@ -66,10 +71,10 @@ public class BookingLifecycleService {
             Booking booking = snapshot.booking();
             Instant now = clock.instant();
             if (booking.status == BookingStatus.EXPIRED || booking.holdExpiredAt(now)) {
-                throw expired(booking);
+                throw new HoldExpired(booking.id, booking.expiresAt);
             }
             if (booking.status != BookingStatus.HELD) {
-                throw stateConflict(booking, "confirmed");
+                throw new StateConflict(booking.id, booking.status, "confirmed");
             }
             return pool.withTransaction(tx -> change(tx, snapshot, BookingStatus.CONFIRMED, now, paymentReference)
                     .call(confirmed -> requireAll(bookings.bookSeats(tx, snapshot), snapshot))
@@ -82,7 +87,9 @@ public class BookingLifecycleService {
     /**
      * HELD or CONFIRMED to CANCELLED, seats to AVAILABLE. A cancelled booking is returned unchanged.
      *
-     * @throws ProblemException 404 unknown or not the caller's; 412 version mismatch; 409 expired
+     * @throws BookingOutcome {@link BookingNotFound} unknown or not the caller's;
+     *         {@link VersionMismatch}; {@link HoldExpired}; {@link ConcurrentChange} when it kept
+     *         changing
      */
     public Uni<Booking> cancel(Caller caller, UUID bookingId, IfMatch ifMatch, BeforeCommit<Booking> beforeCommit) {
         return withRetries(() -> bookings.findWithSeats(bookingId).chain(found -> {
@@ -93,7 +100,7 @@ public class BookingLifecycleService {
                 return Uni.createFrom().item(booking);
             }
             if (booking.status == BookingStatus.EXPIRED || booking.holdExpiredAt(now)) {
-                throw expired(booking);
+                throw new HoldExpired(booking.id, booking.expiresAt);
             }
             return pool.withTransaction(tx -> release(tx, snapshot, BookingStatus.CANCELLED, now,
                     EventTypes.BOOKING_CANCELLED)
@@ -134,8 +141,8 @@ public class BookingLifecycleService {
      *
      * @param booking the booking as the caller read it and decided on
      * @param reason why the payment cannot be taken, e.g. {@code booking-expired}
-     * @throws ProblemException 409 concurrent-update if the booking changed since it was read
-     *         (nothing was written; decide again from a fresh read)
+     * @throws ConcurrentChange if the booking changed since it was read (nothing was written;
+     *         decide again from a fresh read)
      */
     public Uni<Booking> requestRefund(Booking booking, String paymentId, Long amountCents, String reason,
             BeforeCommit<Booking> beforeCommit) {
@@ -146,8 +153,8 @@ public class BookingLifecycleService {
                 .call(touched -> events.refundRequested(tx, touched, paymentId, amountCents, reason))
                 .call(touched -> beforeCommit.run(tx, touched)))
                 .invoke(() -> metrics.transition("refund-requested"))
-                .onFailure(StaleBookingException.class).transform(e -> ProblemException.of(
-                        ProblemType.CONCURRENT_UPDATE, "Booking " + booking.id + " changed since it was read."));
+                .onFailure(StaleBookingException.class).transform(e -> new ConcurrentChange(
+                        "Booking " + booking.id + " changed since it was read."));
     }
 
     private Uni<Booking> release(SqlConnection tx, BookingSnapshot snapshot, BookingStatus next, Instant now,
@@ -181,8 +188,8 @@ public class BookingLifecycleService {
                 .invoke(e -> metrics.conflict(e instanceof StaleBookingException ? "version-retry" : "database-retry"))
                 .onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
                 .retry().atMost(ATTEMPTS - 1)
-                .onFailure(StaleBookingException.class).transform(e -> ProblemException.of(
-                        ProblemType.CONCURRENT_UPDATE, "The booking kept changing while the request ran; retry."))
+                .onFailure(StaleBookingException.class).transform(e -> new ConcurrentChange(
+                        "The booking kept changing while the request ran; retry."))
                 .invoke(booking -> seatMaps.invalidate(booking.showId));
     }
 
@@ -190,26 +197,12 @@ public class BookingLifecycleService {
     private static BookingSnapshot visible(Caller caller, UUID bookingId, Optional<BookingSnapshot> found,
             IfMatch ifMatch) {
         if (found.isEmpty() || !caller.mayActFor(found.get().booking().customerId)) {
-            throw ProblemException.of(ProblemType.BOOKING_NOT_FOUND, "There is no booking " + bookingId + ".");
+            throw new BookingNotFound(bookingId);
         }
         Booking booking = found.get().booking();
         if (!ifMatch.matches(booking.version)) {
-            throw new ProblemException(Problem.of(ProblemType.PRECONDITION_FAILED,
-                    "The booking is at version " + booking.version + "; If-Match does not name it.")
-                    .with("currentVersion", booking.version));
+            throw new VersionMismatch(booking.version);
         }
         return found.get();
-    }
-
-    private static ProblemException expired(Booking booking) {
-        return new ProblemException(Problem.of(ProblemType.BOOKING_EXPIRED,
-                "The hold of booking " + booking.id + " expired at " + booking.expiresAt + ".")
-                .with("bookingStatus", BookingStatus.EXPIRED));
-    }
-
-    private static ProblemException stateConflict(Booking booking, String wanted) {
-        return new ProblemException(Problem.of(ProblemType.BOOKING_STATE_CONFLICT,
-                "Booking " + booking.id + " is " + booking.status + " and cannot be " + wanted + ".")
-                .with("bookingStatus", booking.status));
     }
 }

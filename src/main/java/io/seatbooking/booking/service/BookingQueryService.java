@@ -7,12 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.seatbooking.booking.Booking;
 import io.seatbooking.booking.BookingConfig;
+import io.seatbooking.booking.BookingOutcome.BookingNotFound;
+import io.seatbooking.booking.BookingOutcome.InvalidRequest;
 import io.seatbooking.booking.BookingPage;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.repository.BookingQueryRepository;
-import io.seatbooking.web.problem.ProblemException;
-import io.seatbooking.web.problem.ProblemType;
-import io.seatbooking.web.security.Caller;
+import io.seatbooking.security.Caller;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -30,11 +30,12 @@ public class BookingQueryService {
         this.config = config;
     }
 
+    /** The booking; {@link BookingNotFound} if there is none or the caller may not see it. */
     @WithSession
     public Uni<Booking> get(Caller caller, UUID bookingId) {
         return bookings.findById(bookingId).map(booking -> {
             if (booking == null || !caller.mayActFor(booking.customerId)) {
-                throw ProblemException.of(ProblemType.BOOKING_NOT_FOUND, "There is no booking " + bookingId + ".");
+                throw new BookingNotFound(bookingId);
             }
             return booking;
         });
@@ -45,14 +46,14 @@ public class BookingQueryService {
      *
      * @param page zero-based page number
      * @param size page size, or null for the default; at most booking.listing.max-page-size
+     * @throws InvalidRequest for a negative page or a size out of range
      */
     @WithSession
     public Uni<BookingPage> list(Caller caller, UUID showId, BookingStatus status, int page, Integer size) {
         int max = config.listing().maxPageSize();
         int pageSize = size == null ? config.listing().defaultPageSize() : size;
         if (page < 0 || pageSize < 1 || pageSize > max) {
-            throw ProblemException.of(ProblemType.INVALID_REQUEST,
-                    "page must be 0 or more and size between 1 and " + max + ".");
+            throw new InvalidRequest("page must be 0 or more and size between 1 and " + max + ".");
         }
         return bookings.page(caller.admin() ? null : caller.id(), showId, status, page, pageSize);
     }

@@ -15,7 +15,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.seatbooking.booking.BookingConfig;
 import io.seatbooking.booking.repository.BookingRepository;
-import io.seatbooking.ops.RepeatingJob;
+import io.seatbooking.platform.RepeatingJob;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;

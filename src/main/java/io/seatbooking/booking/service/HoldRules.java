@@ -1,20 +1,17 @@
 package io.seatbooking.booking.service;
 
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.seatbooking.booking.BookingConfig;
+import io.seatbooking.booking.BookingOutcome.InvalidRequest;
+import io.seatbooking.booking.BookingOutcome.ShowNotFound;
 import io.seatbooking.booking.Seat;
 import io.seatbooking.booking.SeatLabels;
 import io.seatbooking.booking.repository.ShowRepository;
-import io.seatbooking.web.problem.Problem;
-import io.seatbooking.web.problem.ProblemException;
-import io.seatbooking.web.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -36,10 +33,11 @@ public class HoldRules {
     /**
      * The asked seats as they are now.
      *
-     * @throws ProblemException 422 empty, too many, duplicate or unknown seats; 404 unknown show
+     * @throws InvalidRequest empty, too many, duplicate or unknown seats
+     * @throws ShowNotFound unknown show
      */
     public Uni<List<Seat>> readAskedSeats(UUID showId, List<String> labels) {
-        checkSeatList(labels);
+        SeatLabels.checkHold(labels, config.hold().maxSeats());
         return shows.findSeats(showId, labels).chain(found -> checkSeatsExist(showId, labels, found));
     }
 
@@ -48,39 +46,17 @@ public class HoldRules {
         return now.plus(config.hold().duration());
     }
 
-    private void checkSeatList(List<String> labels) {
-        if (labels.isEmpty()) {
-            throw invalid("seats must name at least one seat.");
-        }
-        int max = config.hold().maxSeats();
-        if (labels.size() > max) {
-            throw invalid("A hold may take at most " + max + " seats.");
-        }
-        List<String> duplicates = SeatLabels.duplicates(labels);
-        if (!duplicates.isEmpty()) {
-            throw new ProblemException(Problem.of(ProblemType.INVALID_REQUEST,
-                    "Each seat may appear only once: " + String.join(", ", duplicates) + ".")
-                    .with("duplicateSeats", duplicates));
-        }
-    }
-
     private Uni<List<Seat>> checkSeatsExist(UUID showId, List<String> labels, List<Seat> found) {
         if (found.size() == labels.size()) {
             return Uni.createFrom().item(found);
         }
-        Set<String> known = new HashSet<>();
-        found.forEach(s -> known.add(s.label()));
-        List<String> unknown = labels.stream().filter(l -> !known.contains(l)).toList();
+        List<String> unknown = SeatLabels.missing(labels, found.stream().map(Seat::label).toList());
         return shows.find(showId).map(show -> {
+            // Unknown seats of an unknown show: the show is what is missing.
             if (show.isEmpty()) {
-                throw ProblemException.of(ProblemType.SHOW_NOT_FOUND, "There is no show " + showId + ".");
+                throw new ShowNotFound(showId);
             }
-            throw new ProblemException(Problem.of(ProblemType.INVALID_REQUEST,
-                    "The show has no seats " + String.join(", ", unknown) + ".").with("unknownSeats", unknown));
+            throw InvalidRequest.unknownSeats("The show has no seats " + String.join(", ", unknown) + ".", unknown);
         });
-    }
-
-    private static ProblemException invalid(String detail) {
-        return ProblemException.of(ProblemType.INVALID_REQUEST, detail);
     }
 }

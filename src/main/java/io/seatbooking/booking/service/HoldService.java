@@ -14,17 +14,17 @@ import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 
 import io.seatbooking.booking.Booking;
+import io.seatbooking.booking.BookingMetrics;
+import io.seatbooking.booking.BookingOutcome;
+import io.seatbooking.booking.BookingOutcome.SeatsUnavailable;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.Seat;
 import io.seatbooking.booking.SeatStatus;
 import io.seatbooking.booking.repository.BookingRepository;
+import io.seatbooking.db.BeforeCommit;
+import io.seatbooking.db.DatabaseFailures;
 import io.seatbooking.messaging.EventTypes;
-import io.seatbooking.ops.BookingMetrics;
-import io.seatbooking.web.problem.DatabaseFailures;
-import io.seatbooking.web.problem.Problem;
-import io.seatbooking.web.problem.ProblemException;
-import io.seatbooking.web.problem.ProblemType;
-import io.seatbooking.web.security.Caller;
+import io.seatbooking.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -63,8 +63,9 @@ public class HoldService {
     /**
      * Holds {@code labels} of show {@code showId} for the caller.
      *
-     * @throws ProblemException 404 unknown show; 422 empty, duplicate, unknown or too many seats;
-     *         409 seat-unavailable naming the seats that were not available
+     * @throws BookingOutcome {@code ShowNotFound}; {@code InvalidRequest} for empty, duplicate,
+     *         unknown or too many seats; {@link SeatsUnavailable} naming the seats that were not
+     *         available
      */
     public Uni<Booking> hold(Caller caller, UUID showId, List<String> labels, BeforeCommit<Booking> beforeCommit) {
         UUID bookingId = BOOKING_IDS.generate();
@@ -81,8 +82,8 @@ public class HoldService {
                     seatMaps.invalidate(showId);
                     metrics.hold("held");
                 })
-                .onFailure(ProblemException.class).invoke(e -> metrics.hold(
-                        ((ProblemException) e).problem().getStatus() == 409 ? "seat-unavailable" : "rejected"));
+                .onFailure(BookingOutcome.class).invoke(e -> metrics.hold(
+                        e instanceof SeatsUnavailable ? "seat-unavailable" : "rejected"));
     }
 
     private Uni<Booking> claim(Booking booking, List<Seat> found, BeforeCommit<Booking> beforeCommit) {
@@ -109,10 +110,7 @@ public class HoldService {
                 }));
     }
 
-    private static ProblemException seatUnavailable(List<String> asked, List<String> unavailable) {
-        List<String> inAskedOrder = asked.stream().filter(unavailable::contains).toList();
-        return new ProblemException(Problem.of(ProblemType.SEAT_UNAVAILABLE,
-                "Not available: " + String.join(", ", inAskedOrder) + ". Nothing was held.")
-                .with("unavailableSeats", inAskedOrder));
+    private static SeatsUnavailable seatUnavailable(List<String> asked, List<String> unavailable) {
+        return new SeatsUnavailable(asked.stream().filter(unavailable::contains).toList());
     }
 }

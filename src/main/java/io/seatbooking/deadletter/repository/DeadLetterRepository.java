@@ -9,13 +9,14 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.seatbooking.booking.repository.Timestamps;
+import io.seatbooking.db.Timestamps;
 import io.seatbooking.deadletter.DeadLetter;
 import io.seatbooking.deadletter.DeadLetterStatus;
+import io.seatbooking.deadletter.FailedMessage;
 import io.seatbooking.deadletter.ParkedMessage;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -57,12 +58,13 @@ public class DeadLetterRepository {
     }
 
     /** Stores the message; answers false if this dead-lettering was stored before. */
-    public Uni<Boolean> park(ParkedMessage m) {
+    public Uni<Boolean> park(ParkedMessage parked) {
+        FailedMessage m = parked.message();
         // Arrays.asList, not List.of: most columns may be null.
-        return pool.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(m.id(), m.parkingKey(), m.messageId(),
-                m.sourceQueue(), m.originalExchange(), m.originalRoutingKey(), m.reason(), m.exceptionSummary(),
-                m.attempts(), m.contentType(), m.messageType(), new JsonObject(m.headers()),
-                Buffer.buffer(m.payload()), m.replayOf())))
+        return pool.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(parked.id(), parked.parkingKey(),
+                m.messageId(), m.sourceQueue(), m.originalExchange(), m.originalRoutingKey(), m.reason(),
+                m.exceptionSummary(), m.attempts(), m.contentType(), m.messageType(), new JsonObject(m.headers()),
+                Buffer.buffer(m.payload()), parked.replayOf())))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -148,8 +150,7 @@ public class DeadLetterRepository {
     }
 
     private static DeadLetter toLetter(Row row, boolean full) {
-        return new DeadLetter(
-                row.getUUID("id"),
+        FailedMessage message = new FailedMessage(
                 row.getString("message_id"),
                 row.getString("source_queue"),
                 row.getString("original_exchange"),
@@ -160,7 +161,10 @@ public class DeadLetterRepository {
                 row.getString("content_type"),
                 row.getString("message_type"),
                 full ? ((JsonObject) row.getJson("headers")).getMap() : null,
-                full ? row.getBuffer("payload").getBytes() : null,
+                full ? row.getBuffer("payload").getBytes() : null);
+        return new DeadLetter(
+                row.getUUID("id"),
+                message,
                 row.getInteger("payload_bytes"),
                 Timestamps.instant(row.getOffsetDateTime("parked_at")),
                 DeadLetterStatus.valueOf(row.getString("status")),

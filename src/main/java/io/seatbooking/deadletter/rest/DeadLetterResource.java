@@ -17,9 +17,9 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.seatbooking.deadletter.DeadLetterStatus;
 import io.seatbooking.deadletter.repository.DeadLetterRepository;
 import io.seatbooking.deadletter.service.DeadLetterService;
+import io.seatbooking.security.Caller;
+import io.seatbooking.security.Roles;
 import io.seatbooking.web.QueryParams;
-import io.seatbooking.web.security.Caller;
-import io.seatbooking.web.security.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** Dead letter operations for administrators: list, show, replay, discard. */

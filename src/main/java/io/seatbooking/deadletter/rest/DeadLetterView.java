@@ -14,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.seatbooking.deadletter.DeadLetter;
 import io.seatbooking.deadletter.DeadLetterStatus;
+import io.seatbooking.deadletter.FailedMessage;
 
 /**
  * A parked message as the admin API shows it. Listings leave out {@code headers} and the payload;
@@ -48,12 +49,14 @@ public record DeadLetterView(
     }
 
     public static DeadLetterView full(DeadLetter l) {
-        return of(l, l.headers(), Base64.getEncoder().encodeToString(l.payload()), utf8(l.payload()));
+        byte[] payload = l.message().payload();
+        return of(l, l.message().headers(), Base64.getEncoder().encodeToString(payload), utf8(payload));
     }
 
     private static DeadLetterView of(DeadLetter l, Map<String, Object> headers, String base64, String text) {
-        return new DeadLetterView(l.id(), l.status(), l.reason(), l.exceptionSummary(), l.attempts(), l.messageId(),
-                l.messageType(), l.contentType(), l.sourceQueue(), l.originalExchange(), l.originalRoutingKey(),
+        FailedMessage m = l.message();
+        return new DeadLetterView(l.id(), l.status(), m.reason(), m.exceptionSummary(), m.attempts(), m.messageId(),
+                m.messageType(), m.contentType(), m.sourceQueue(), m.originalExchange(), m.originalRoutingKey(),
                 l.parkedAt(), l.resolvedAt(), l.resolvedBy(), l.replayEventId(), l.replayOf(), l.payloadBytes(),
                 headers, base64, text);
     }

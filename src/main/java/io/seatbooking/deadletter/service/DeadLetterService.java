@@ -14,14 +14,16 @@ import io.seatbooking.deadletter.DeadLetterHeaders;
 import io.seatbooking.deadletter.DeadLetterMetrics;
 import io.seatbooking.deadletter.DeadLetterPage;
 import io.seatbooking.deadletter.DeadLetterStatus;
+import io.seatbooking.deadletter.FailedMessage;
+import io.seatbooking.deadletter.FailureChannelTopology;
 import io.seatbooking.deadletter.repository.DeadLetterRepository;
-import io.seatbooking.messaging.PaymentsTopology;
+import io.seatbooking.deadletter.service.DeadLetterOutcome.AlreadyResolved;
+import io.seatbooking.deadletter.service.DeadLetterOutcome.InvalidListing;
+import io.seatbooking.deadletter.service.DeadLetterOutcome.NotFound;
+import io.seatbooking.messaging.TopologyDeclarer;
 import io.seatbooking.outbox.OutboxMessage;
 import io.seatbooking.outbox.OutboxWriter;
-import io.seatbooking.web.problem.Problem;
-import io.seatbooking.web.problem.ProblemException;
-import io.seatbooking.web.problem.ProblemType;
-import io.seatbooking.web.security.Caller;
+import io.seatbooking.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -44,41 +46,51 @@ public class DeadLetterService {
     private final OutboxWriter outbox;
     private final DeadLetterConfig config;
     private final DeadLetterMetrics metrics;
+    private final TopologyDeclarer topology;
 
     public DeadLetterService(Pool pool, DeadLetterRepository letters, OutboxWriter outbox, DeadLetterConfig config,
-            DeadLetterMetrics metrics) {
+            DeadLetterMetrics metrics, TopologyDeclarer topology) {
         this.pool = pool;
         this.letters = letters;
         this.outbox = outbox;
         this.config = config;
         this.metrics = metrics;
+        this.topology = topology;
     }
 
-    /** One page, newest first. */
+    /**
+     * One page, newest first.
+     *
+     * @throws InvalidListing for a negative page, a size out of range, or {@code from} not before
+     *         {@code to}
+     */
     public Uni<DeadLetterPage> list(DeadLetterRepository.Filter filter, int page, Integer size) {
         int pageSize = size == null ? config.defaultPageSize() : size;
         if (page < 0 || pageSize < 1 || pageSize > config.maxPageSize()) {
-            throw ProblemException.of(ProblemType.MALFORMED_REQUEST,
-                    "page must be 0 or more and size between 1 and " + config.maxPageSize() + ".");
+            throw new InvalidListing("page must be 0 or more and size between 1 and " + config.maxPageSize() + ".");
         }
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
-            throw ProblemException.of(ProblemType.MALFORMED_REQUEST, "from must be before to.");
+            throw new InvalidListing("from must be before to.");
         }
         return letters.list(filter, page, pageSize)
                 .chain(items -> letters.count(filter).map(total -> new DeadLetterPage(items, page, pageSize, total)));
     }
 
-    /** The letter with headers and payload. */
+    /** The letter with headers and payload; {@link NotFound} if there is none. */
     public Uni<DeadLetter> get(UUID id) {
-        return letters.find(id).map(found -> found.orElseThrow(() -> notFound(id)));
+        return letters.find(id).map(found -> found.orElseThrow(() -> new NotFound(id)));
     }
 
-    /** Replays a PARKED letter through the outbox; 404 unknown, 409 already replayed or discarded. */
+    /**
+     * Replays a PARKED letter through the outbox.
+     *
+     * @throws DeadLetterOutcome {@link NotFound} unknown; {@link AlreadyResolved} replayed or discarded
+     */
     public Uni<DeadLetter> replay(Caller caller, UUID id) {
         // The message id is fixed when the letter is parked, so it can be worked out before the
         // transaction; the transaction's conditional update decides whether the replay happens.
         return get(id).chain(letter -> {
-            UUID eventId = replayMessageId(letter);
+            UUID eventId = replayMessageId(letter.message());
             return pool.withTransaction(tx -> letters.resolve(tx, id, DeadLetterStatus.REPLAYED, caller.id(), eventId)
                     .chain(closed -> closed.isPresent()
                             ? appendReplay(tx, closed.get(), eventId, caller).replaceWith(closed.get())
@@ -86,14 +98,19 @@ public class DeadLetterService {
         }).invoke(metrics::refresh);
     }
 
-    /** Discards a PARKED letter, recording who and when; 404 unknown, 409 already resolved. */
+    /**
+     * Discards a PARKED letter, recording who and when.
+     *
+     * @throws DeadLetterOutcome {@link NotFound} unknown; {@link AlreadyResolved} replayed or discarded
+     */
     public Uni<DeadLetter> discard(Caller caller, UUID id) {
         return pool.withTransaction(tx -> letters.resolve(tx, id, DeadLetterStatus.DISCARDED, caller.id(), null)
                 .chain(closed -> closed.isPresent() ? Uni.createFrom().item(closed.get()) : whyNotParked(id)))
                 .invoke(metrics::refresh);
     }
 
-    private Uni<Void> appendReplay(SqlConnection tx, DeadLetter letter, UUID messageId, Caller caller) {
+    private Uni<Void> appendReplay(SqlConnection tx, DeadLetter parked, UUID messageId, Caller caller) {
+        FailedMessage letter = parked.message();
         Map<String, String> headers = new LinkedHashMap<>();
         letter.headers().forEach((name, value) -> {
             String text = AmqpValues.text(value);
@@ -103,17 +120,19 @@ public class DeadLetterService {
         });
         headers.put(DeadLetterHeaders.ORIGINAL_EXCHANGE, letter.originalExchange());
         headers.put(DeadLetterHeaders.ORIGINAL_ROUTING_KEY, letter.originalRoutingKey());
-        headers.put(DeadLetterHeaders.REPLAY_OF, letter.id().toString());
+        headers.put(DeadLetterHeaders.REPLAY_OF, parked.id().toString());
         headers.put(DeadLetterHeaders.REPLAYED_BY, caller.id());
         if (letter.messageId() != null && uuid(letter.messageId()) == null) {
             headers.put(DeadLetterHeaders.ORIGINAL_MESSAGE_ID, letter.messageId());
         }
-        boolean toSourceQueue = config.replayToSourceQueue() && PaymentsTopology.WORK_QUEUE.equals(letter.sourceQueue());
-        String exchange = toSourceQueue ? PaymentsTopology.RETRY_EXCHANGE : letter.originalExchange();
-        String routingKey = toSourceQueue ? PaymentsTopology.WORK_QUEUE : letter.originalRoutingKey();
+        // Back to the failed queue alone only where the failure channel's retry exchange leads to it.
+        boolean toSourceQueue = config.replayToSourceQueue()
+                && FailureChannelTopology.routesBackTo(topology.topology(), letter.sourceQueue());
+        String exchange = toSourceQueue ? FailureChannelTopology.RETRY_EXCHANGE : letter.originalExchange();
+        String routingKey = toSourceQueue ? letter.sourceQueue() : letter.originalRoutingKey();
         String type = letter.messageType() != null ? letter.messageType() : letter.originalRoutingKey();
         String contentType = letter.contentType() != null ? letter.contentType() : "application/octet-stream";
-        return outbox.append(tx, new OutboxMessage(messageId, type, "dead-letter/" + letter.id(), 1, exchange,
+        return outbox.append(tx, new OutboxMessage(messageId, type, "dead-letter/" + parked.id(), 1, exchange,
                 routingKey, contentType, headers, letter.payload()));
     }
 
@@ -123,7 +142,7 @@ public class DeadLetterService {
      * travels in {@code x-original-message-id}, which the consumer deduplicates by), and a new one
      * when the message had none.
      */
-    static UUID replayMessageId(DeadLetter letter) {
+    static UUID replayMessageId(FailedMessage letter) {
         if (letter.messageId() == null) {
             return UUID.randomUUID();
         }
@@ -134,21 +153,8 @@ public class DeadLetterService {
 
     private Uni<DeadLetter> whyNotParked(UUID id) {
         return letters.find(id).map(found -> {
-            if (found.isEmpty()) {
-                throw notFound(id);
-            }
-            DeadLetter letter = found.get();
-            throw new ProblemException(Problem.of(ProblemType.DEAD_LETTER_ALREADY_RESOLVED,
-                    "Dead letter " + id + " was " + letter.status().name().toLowerCase() + " by " + letter.resolvedBy()
-                            + " at " + letter.resolvedAt() + ".")
-                    .with("letterStatus", letter.status())
-                    .with("resolvedAt", letter.resolvedAt())
-                    .with("resolvedBy", letter.resolvedBy()));
+            throw found.isEmpty() ? new NotFound(id) : new AlreadyResolved(found.get());
         });
-    }
-
-    private static ProblemException notFound(UUID id) {
-        return ProblemException.of(ProblemType.DEAD_LETTER_NOT_FOUND, "There is no dead letter " + id + ".");
     }
 
     private static UUID uuid(String value) {

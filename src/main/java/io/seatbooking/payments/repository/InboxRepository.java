@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.seatbooking.booking.repository.Timestamps;
+import io.seatbooking.db.Timestamps;
 import io.seatbooking.payments.PaymentEvent;
 import io.seatbooking.payments.PaymentOutcome;
 import io.smallrye.mutiny.Uni;

@@ -8,18 +8,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.seatbooking.booking.Booking;
-import io.seatbooking.booking.BookingStatus;
+import io.seatbooking.booking.BookingOutcome;
 import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.repository.BookingRepository;
-import io.seatbooking.booking.service.BeforeCommit;
 import io.seatbooking.booking.service.BookingLifecycleService;
+import io.seatbooking.db.BeforeCommit;
+import io.seatbooking.deadletter.PoisonMessageException;
 import io.seatbooking.payments.PaymentEvent;
 import io.seatbooking.payments.PaymentOutcome;
-import io.seatbooking.payments.PoisonMessageException;
 import io.seatbooking.payments.repository.InboxRepository;
-import io.seatbooking.web.problem.ProblemException;
-import io.seatbooking.web.problem.ProblemType;
-import io.seatbooking.web.security.Caller;
+import io.seatbooking.security.Caller;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -28,18 +26,9 @@ import io.smallrye.mutiny.Uni;
  * <p>It reads the booking, decides from that read, and applies the change through the booking
  * lifecycle with {@code If-Match} = the version read, so that the change happens only if the
  * booking is still as decided on; the inbox record commits in the same transaction. If anything
- * changed in between, it decides again from a fresh read. The rules (see docs/payments.md):
- * <ul>
- * <li>payment.succeeded, booking HELD: confirm it (payment reference = payment id).
- * <li>payment.succeeded, hold ran out but not yet swept: expire it, then as for EXPIRED.
- * <li>payment.succeeded, booking EXPIRED or CANCELLED, or CONFIRMED by another payment: write
- * {@code booking.refund-requested}.
- * <li>payment.succeeded whose payment the booking already carries: nothing (already applied).
- * <li>payment.succeeded, booking CONFIRMED without a payment reference (confirmed by hand):
- * nothing, logged; refunding could leave paid seats unpaid.
- * <li>payment.failed, booking HELD: cancel it; in any other state: nothing.
- * <li>unknown booking: poison (the payment names a booking that does not exist).
- * </ul>
+ * changed in between, it decides again from a fresh read. The rules are {@link PaymentDecision}'s
+ * (see docs/payments.md); an unknown booking makes the message poison (the payment names a booking
+ * that does not exist).
  */
 @ApplicationScoped
 public class PaymentService {
@@ -47,7 +36,7 @@ public class PaymentService {
     private static final Logger LOG = Logger.getLogger(PaymentService.class);
 
     /** The identity payment-driven changes are made as: a system caller that may act on any booking. */
-    public static final Caller SYSTEM = new Caller("payments", true);
+    public static final Caller SYSTEM = Caller.system("payments");
 
     private static final int DECISIONS = 5;
 
@@ -81,8 +70,7 @@ public class PaymentService {
                         throw new PoisonMessageException(PoisonMessageException.UNKNOWN_BOOKING,
                                 "There is no booking " + event.bookingId() + ".");
                     }
-                    Booking booking = found.get().booking();
-                    return event.succeeded() ? succeeded(event, booking) : failed(event, booking);
+                    return apply(event, found.get().booking());
                 })
                 .onFailure(Redecide.class).recoverWithUni(e -> {
                     if (round >= DECISIONS) {
@@ -93,52 +81,39 @@ public class PaymentService {
                 });
     }
 
-    private Uni<PaymentOutcome> succeeded(PaymentEvent event, Booking booking) {
-        if (event.paymentId().equals(booking.paymentReference)) {
-            return noEffect(event, PaymentOutcome.ALREADY_APPLIED);
-        }
-        return switch (booking.status) {
-            case HELD -> booking.holdExpiredAt(clock.instant())
-                    // The sweeper has not got to it yet: expire it as the sweeper would, then
-                    // decide again (it is then EXPIRED and the payment is refunded).
-                    ? lifecycle.expire(booking.id).chain(ignored -> Uni.createFrom().failure(Redecide.INSTANCE))
-                    : effect(lifecycle.confirm(SYSTEM, booking.id, exactly(booking), event.paymentId(),
-                            inboxRecord(event, PaymentOutcome.CONFIRMED)), PaymentOutcome.CONFIRMED);
-            case CONFIRMED -> {
-                if (booking.paymentReference == null) {
-                    LOG.warnf("Payment %s for booking %s, which was confirmed without a payment reference: "
-                            + "neither applied nor refunded", event.paymentId(), booking.id);
-                    yield noEffect(event, PaymentOutcome.NO_CHANGE);
-                }
-                yield refund(event, booking, "booking-paid-by-another-payment");
+    private Uni<PaymentOutcome> apply(PaymentEvent event, Booking booking) {
+        PaymentDecision decision = PaymentDecision.of(event.succeeded(), booking.status,
+                booking.holdExpiredAt(clock.instant()), booking.paymentReference, event.paymentId());
+        return switch (decision) {
+            case CONFIRM -> effect(lifecycle.confirm(SYSTEM, booking.id, exactly(booking), event.paymentId(),
+                    inboxRecord(event, PaymentOutcome.CONFIRMED)), PaymentOutcome.CONFIRMED);
+            case CANCEL -> effect(lifecycle.cancel(SYSTEM, booking.id, exactly(booking),
+                    inboxRecord(event, PaymentOutcome.CANCELLED)), PaymentOutcome.CANCELLED);
+            case EXPIRE_THEN_DECIDE_AGAIN ->
+                lifecycle.expire(booking.id).chain(ignored -> Uni.createFrom().failure(Redecide.INSTANCE));
+            case ALREADY_APPLIED -> noEffect(event, PaymentOutcome.ALREADY_APPLIED);
+            case KEEP_CONFIRMATION_WITHOUT_PAYMENT -> {
+                LOG.warnf("Payment %s for booking %s, which was confirmed without a payment reference: "
+                        + "neither applied nor refunded", event.paymentId(), booking.id);
+                yield noEffect(event, PaymentOutcome.NO_CHANGE);
             }
-            case EXPIRED -> refund(event, booking, "booking-expired");
-            case CANCELLED -> refund(event, booking, "booking-cancelled");
+            case NO_CHANGE -> noEffect(event, PaymentOutcome.NO_CHANGE);
+            case REFUND_EXPIRED, REFUND_CANCELLED, REFUND_PAID_BY_ANOTHER ->
+                effect(lifecycle.requestRefund(booking, event.paymentId(), event.amountCents(),
+                        decision.refundReason(), inboxRecord(event, PaymentOutcome.REFUND_REQUESTED)),
+                        PaymentOutcome.REFUND_REQUESTED);
         };
     }
 
-    private Uni<PaymentOutcome> failed(PaymentEvent event, Booking booking) {
-        if (booking.status == BookingStatus.HELD && !booking.holdExpiredAt(clock.instant())) {
-            return effect(lifecycle.cancel(SYSTEM, booking.id, exactly(booking),
-                    inboxRecord(event, PaymentOutcome.CANCELLED)), PaymentOutcome.CANCELLED);
-        }
-        return noEffect(event, PaymentOutcome.NO_CHANGE);
-    }
-
-    private Uni<PaymentOutcome> refund(PaymentEvent event, Booking booking, String reason) {
-        return effect(lifecycle.requestRefund(booking, event.paymentId(), event.amountCents(), reason,
-                inboxRecord(event, PaymentOutcome.REFUND_REQUESTED)), PaymentOutcome.REFUND_REQUESTED);
-    }
-
-    /** A booking change; a typed business answer means the booking moved on: decide again. */
+    /**
+     * A booking change. An outcome means the booking moved on since it was read: decide again; but
+     * a booking that is gone makes the message poison.
+     */
     private static Uni<PaymentOutcome> effect(Uni<Booking> change, PaymentOutcome outcome) {
         return change.replaceWith(outcome)
-                .onFailure(ProblemException.class).transform(e -> {
-                    if (ProblemType.BOOKING_NOT_FOUND.uri().equals(((ProblemException) e).problem().getType())) {
-                        return new PoisonMessageException(PoisonMessageException.UNKNOWN_BOOKING, e.getMessage());
-                    }
-                    return Redecide.INSTANCE;
-                });
+                .onFailure(BookingOutcome.class).transform(e -> e instanceof BookingOutcome.BookingNotFound
+                        ? new PoisonMessageException(PoisonMessageException.UNKNOWN_BOOKING, e.getMessage())
+                        : Redecide.INSTANCE);
     }
 
     private Uni<PaymentOutcome> noEffect(PaymentEvent event, PaymentOutcome outcome) {

@@ -5,7 +5,7 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.seatbooking.ops.RepeatingJob;
+import io.seatbooking.platform.RepeatingJob;
 import io.vertx.mutiny.core.Vertx;
 
 /** Deletes expired idempotency records in bounded batches, on a jittered schedule. */

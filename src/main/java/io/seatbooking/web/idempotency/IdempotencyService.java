@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -15,7 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.seatbooking.booking.service.BeforeCommit;
+import io.seatbooking.db.BeforeCommit;
 import io.seatbooking.web.problem.Problem;
 import io.seatbooking.web.problem.ProblemException;
 import io.seatbooking.web.problem.ProblemType;
@@ -32,9 +33,10 @@ import io.smallrye.mutiny.Uni;
  * <li>a repeat with another fingerprint is 422; a repeat while the first still runs is 409.</li>
  * </ul>
  *
- * Business outcomes (2xx, and 404, 409 and 412 problems) are stored. Requests that fail
- * validation, fail unexpectedly or meet a transient conflict release the key, so the client may
- * retry under it.
+ * Business outcomes (2xx, and 404, 409 and 412 problems other than {@code concurrent-update}) are
+ * stored. Requests that fail validation, fail unexpectedly or meet a transient conflict release the
+ * key, so the client may retry under it. Which failures are outcomes, and their problems, the
+ * caller says (see {@link #execute}): this class knows no feature.
  */
 @ApplicationScoped
 public class IdempotencyService {
@@ -90,24 +92,28 @@ public class IdempotencyService {
      *
      * @param request the request, or null to run without idempotency
      * @param render turns the action's result into the response
+     * @param problemOf the problem a failure of the action answers with, or empty when the failure
+     *        is not a domain outcome; an outcome that is a business answer is stored, any other
+     *        failure is passed on unchanged
      * @param action the operation; it must run the given hook inside its transaction
      */
     public <T> Uni<StoredResponse> execute(IdempotentRequest request, Function<T, StoredResponse> render,
-            Function<BeforeCommit<T>, Uni<T>> action) {
+            Function<Throwable, Optional<Problem>> problemOf, Function<BeforeCommit<T>, Uni<T>> action) {
         if (request == null) {
             return Uni.createFrom().deferred(() -> action.apply(BeforeCommit.<T> nothing())).map(render);
         }
         Instant now = clock.instant();
         return records.claim(request, now, now.plus(config.lockTimeout()), now.plus(config.ttl()))
-                .chain(claimed -> claimed ? run(request, render, action) : answerRepeat(request, render, action));
+                .chain(claimed -> claimed ? run(request, render, problemOf, action)
+                        : answerRepeat(request, render, problemOf, action));
     }
 
     private <T> Uni<StoredResponse> answerRepeat(IdempotentRequest request, Function<T, StoredResponse> render,
-            Function<BeforeCommit<T>, Uni<T>> action) {
+            Function<Throwable, Optional<Problem>> problemOf, Function<BeforeCommit<T>, Uni<T>> action) {
         return records.find(request).chain(existing -> {
             if (existing.isEmpty()) {
                 // The first request gave the key up between our claim and this read: claim again.
-                return execute(request, render, action);
+                return execute(request, render, problemOf, action);
             }
             if (!existing.get().fingerprint().equals(request.fingerprint())) {
                 throw ProblemException.of(ProblemType.IDEMPOTENCY_KEY_REUSED,
@@ -123,7 +129,7 @@ public class IdempotencyService {
     }
 
     private <T> Uni<StoredResponse> run(IdempotentRequest request, Function<T, StoredResponse> render,
-            Function<BeforeCommit<T>, Uni<T>> action) {
+            Function<Throwable, Optional<Problem>> problemOf, Function<BeforeCommit<T>, Uni<T>> action) {
         AtomicReference<StoredResponse> storedInTransaction = new AtomicReference<>();
         BeforeCommit<T> storeWithEffect = (tx, result) -> {
             StoredResponse response = render.apply(result);
@@ -141,8 +147,9 @@ public class IdempotencyService {
                     return records.complete(request, unchanged).replaceWith(unchanged);
                 })
                 .onFailure().recoverWithUni(failure -> {
-                    if (failure instanceof ProblemException problem && isBusinessOutcome(problem.problem())) {
-                        StoredResponse answer = problemResponse(problem);
+                    Optional<Problem> outcome = problemOf.apply(failure).filter(IdempotencyService::isBusinessOutcome);
+                    if (outcome.isPresent()) {
+                        StoredResponse answer = problemResponse(outcome.get());
                         return records.complete(request, answer).replaceWith(answer);
                     }
                     return records.release(request).onFailure().recoverWithNull()
@@ -161,10 +168,9 @@ public class IdempotencyService {
                 && !problem.getType().equals(ProblemType.CONCURRENT_UPDATE.uri());
     }
 
-    private StoredResponse problemResponse(ProblemException problem) {
+    private StoredResponse problemResponse(Problem problem) {
         try {
-            return new StoredResponse(problem.problem().getStatus(), Problem.MEDIA_TYPE, problem.headers(),
-                    json.writeValueAsBytes(problem.problem()));
+            return new StoredResponse(problem.getStatus(), Problem.MEDIA_TYPE, Map.of(), json.writeValueAsBytes(problem));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Problem cannot be serialised", e);
         }

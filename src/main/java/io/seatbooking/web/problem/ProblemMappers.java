@@ -26,10 +26,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.quarkus.security.AuthenticationCompletionException;
-import io.seatbooking.web.OptionalJsonBody;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.seatbooking.db.DatabaseFailures;
+import io.seatbooking.web.OptionalJsonBody;
 
 /**
  * Turns every failure that reaches the HTTP layer into an RFC 9457 problem response. Client

@@ -1,6 +1,7 @@
 package io.seatbooking.booking.rest;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -13,8 +14,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,24 +23,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
-import io.seatbooking.support.ErrorBodies;
 import io.seatbooking.support.Tokens;
 
 /** Confirming and cancelling bookings: state rules, If-Match, seats and events. */
 @QuarkusTest
 class BookingLifecycleTest {
 
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
-
     @TestHTTPResource("/api/bookings")
     URI bookings;
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void confirmMovesBookingToConfirmedAndSeatsToBooked() {
@@ -86,219 +80,176 @@ class BookingLifecycleTest {
 
     @Test
     void confirmWithMatchingIfMatchSucceeds() {
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
+        Api.Held held = Api.newHold("A1");
 
-        given().auth().oauth2(customer).contentType(ContentType.JSON).header("If-Match", "\"1\"")
-                .when().post("/api/bookings/{id}/confirm", bookingId)
+        given().auth().oauth2(held.customer()).contentType(ContentType.JSON).header("If-Match", "\"1\"")
+                .when().post("/api/bookings/{id}/confirm", held.bookingId())
                 .then().statusCode(200).body("status", equalTo("CONFIRMED"));
     }
 
     @Test
     void confirmWithStaleIfMatchReturns412AndChangesNothing() {
-        String showId = Api.createShow("A1");
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, showId, "A1");
-
-        given().auth().oauth2(customer).contentType(ContentType.JSON).header("If-Match", "\"7\"")
-                .when().post("/api/bookings/{id}/confirm", bookingId)
-                .then().statusCode(412)
-                .body("type", equalTo(PROBLEMS + "precondition-failed"))
-                .body("currentVersion", equalTo(1));
-
-        assertThat(Api.booking(customer, bookingId).getString("status")).isEqualTo("HELD");
-        assertThat(Api.seatStatuses(showId)).containsEntry("A1", "HELD");
-        assertThat(Db.eventTypes(bookingId)).containsExactly("booking.held");
+        staleIfMatchReturns412AndChangesNothing("confirm", "\"7\"");
     }
 
     @Test
     void weakIfMatchNeverMatches() {
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
+        Api.Held held = Api.newHold("A1");
 
-        given().auth().oauth2(customer).contentType(ContentType.JSON).header("If-Match", "W/\"1\"")
-                .when().post("/api/bookings/{id}/confirm", bookingId)
+        given().auth().oauth2(held.customer()).contentType(ContentType.JSON).header("If-Match", "W/\"1\"")
+                .when().post("/api/bookings/{id}/confirm", held.bookingId())
                 .then().statusCode(412);
     }
 
     @Test
     void confirmingTwiceReturns409() {
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
-        confirm(customer, bookingId).then().statusCode(200);
+        Api.Held held = Api.newHold("A1");
+        Api.confirm(held.customer(), held.bookingId()).then().statusCode(200);
 
-        confirm(customer, bookingId)
+        Api.confirm(held.customer(), held.bookingId())
                 .then().statusCode(409)
                 .body("type", equalTo(PROBLEMS + "booking-state-conflict"))
                 .body("bookingStatus", equalTo("CONFIRMED"));
-        assertThat(Db.eventTypes(bookingId)).containsExactly("booking.held", "booking.confirmed");
+        assertThat(Db.eventTypes(held.bookingId())).containsExactly("booking.held", "booking.confirmed");
     }
 
     @Test
     void confirmingCancelledBookingReturns409() {
-        String showId = Api.createShow("A1");
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, showId, "A1");
-        cancel(customer, bookingId).then().statusCode(200);
+        Api.Held held = Api.newHold("A1");
+        Api.cancel(held.customer(), held.bookingId()).then().statusCode(200);
 
-        confirm(customer, bookingId)
+        Api.confirm(held.customer(), held.bookingId())
                 .then().statusCode(409)
                 .body("type", equalTo(PROBLEMS + "booking-state-conflict"))
                 .body("bookingStatus", equalTo("CANCELLED"));
-        assertThat(Api.seatStatuses(showId)).containsEntry("A1", "AVAILABLE");
+        assertThat(Api.seatStatuses(held.showId())).containsEntry("A1", "AVAILABLE");
     }
 
     @Test
     void confirmWithControlCharacterInPaymentReferenceReturns422() {
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
+        Api.Held held = Api.newHold("A1");
 
-        given().auth().oauth2(customer).contentType(ContentType.JSON)
+        given().auth().oauth2(held.customer()).contentType(ContentType.JSON)
                 .body(Map.of("paymentReference", "pay\u0000"))
-                .when().post("/api/bookings/{id}/confirm", bookingId)
+                .when().post("/api/bookings/{id}/confirm", held.bookingId())
                 .then().statusCode(422).body("errors.field", hasItem("paymentReference"));
-        assertThat(Api.booking(customer, bookingId).getString("status")).isEqualTo("HELD");
+        assertThat(Api.booking(held.customer(), held.bookingId()).getString("status")).isEqualTo("HELD");
     }
 
     @Test
     void confirmWithTooLongPaymentReferenceReturns422() {
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
+        Api.Held held = Api.newHold("A1");
 
-        given().auth().oauth2(customer).contentType(ContentType.JSON)
+        given().auth().oauth2(held.customer()).contentType(ContentType.JSON)
                 .body(Map.of("paymentReference", "x".repeat(201)))
-                .when().post("/api/bookings/{id}/confirm", bookingId)
+                .when().post("/api/bookings/{id}/confirm", held.bookingId())
                 .then().statusCode(422);
-        assertThat(Db.eventTypes(bookingId)).containsExactly("booking.held");
+        assertThat(Db.eventTypes(held.bookingId())).containsExactly("booking.held");
     }
 
     @Test
     void confirmWithUnknownFieldReturns400() {
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
+        Api.Held held = Api.newHold("A1");
 
-        given().auth().oauth2(customer).contentType(ContentType.JSON)
+        given().auth().oauth2(held.customer()).contentType(ContentType.JSON)
                 .body(Map.of("paymentReference", "p", "amount", 10))
-                .when().post("/api/bookings/{id}/confirm", bookingId)
+                .when().post("/api/bookings/{id}/confirm", held.bookingId())
                 .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"));
     }
 
     @Test
     void confirmOfUnknownBookingReturns404() {
-        confirm(Tokens.customer(Tokens.newCustomerId("alice")), UUID.randomUUID().toString())
+        Api.confirm(Tokens.customer(Tokens.newCustomerId("alice")), UUID.randomUUID().toString())
                 .then().statusCode(404).body("type", equalTo(PROBLEMS + "booking-not-found"));
     }
 
     @Test
     void confirmOfMalformedBookingIdReturns404() {
-        confirm(Tokens.customer(Tokens.newCustomerId("alice")), "booking-1").then().statusCode(404);
+        Api.confirm(Tokens.customer(Tokens.newCustomerId("alice")), "booking-1").then().statusCode(404);
     }
 
     @Test
     void confirmOfAnotherCustomersBookingReturns404AndChangesNothing() {
-        String owner = Tokens.customer(Tokens.newCustomerId("owner"));
-        String bookingId = Api.holdSeats(owner, Api.createShow("A1"), "A1");
-
-        confirm(Tokens.customer(Tokens.newCustomerId("intruder")), bookingId)
-                .then().statusCode(404).body("type", equalTo(PROBLEMS + "booking-not-found"));
-        assertThat(Api.booking(owner, bookingId).getString("status")).isEqualTo("HELD");
+        anotherCustomersBookingReturns404AndChangesNothing(Api::confirm);
     }
 
     @Test
     void adminMayConfirmAnyBooking() {
-        String bookingId = Api.holdSeats(Tokens.customer(Tokens.newCustomerId("alice")), Api.createShow("A1"), "A1");
-
-        confirm(Tokens.admin(), bookingId).then().statusCode(200).body("status", equalTo("CONFIRMED"));
+        Api.confirm(Tokens.admin(), Api.newHold("A1").bookingId()).then().statusCode(200)
+                .body("status", equalTo("CONFIRMED"));
     }
 
     @Test
     void cancelOfHeldBookingReleasesSeats() {
-        String showId = Api.createShow("A1", "A2");
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, showId, "A1", "A2");
+        Api.Held held = Api.newHold("A1", "A2");
 
-        cancel(customer, bookingId)
+        Api.cancel(held.customer(), held.bookingId())
                 .then().statusCode(200)
                 .header("ETag", equalTo("\"2\""))
                 .body("status", equalTo("CANCELLED"))
                 .body("version", equalTo(2));
 
-        assertThat(Api.seatStatuses(showId)).containsEntry("A1", "AVAILABLE").containsEntry("A2", "AVAILABLE");
-        assertThat(Db.count("SELECT count(*) FROM booking_seat WHERE booking_id = ?::uuid AND live", bookingId)).isZero();
-        assertThat(Db.eventTypes(bookingId)).containsExactly("booking.held", "booking.cancelled");
-        assertThat(Db.events(bookingId).get(1).path("sequence").asText()).isEqualTo("0000000000000000002");
+        assertThat(Api.seatStatuses(held.showId())).containsEntry("A1", "AVAILABLE").containsEntry("A2", "AVAILABLE");
+        assertThat(Db.count("SELECT count(*) FROM booking_seat WHERE booking_id = ?::uuid AND live", held.bookingId()))
+                .isZero();
+        assertThat(Db.eventTypes(held.bookingId())).containsExactly("booking.held", "booking.cancelled");
+        assertThat(Db.events(held.bookingId()).get(1).path("sequence").asText()).isEqualTo("0000000000000000002");
     }
 
     @Test
     void cancelOfConfirmedBookingReleasesSeats() {
-        String showId = Api.createShow("A1");
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, showId, "A1");
-        confirm(customer, bookingId).then().statusCode(200);
+        Api.Held held = Api.newHold("A1");
+        Api.confirm(held.customer(), held.bookingId()).then().statusCode(200);
 
-        cancel(customer, bookingId).then().statusCode(200).body("status", equalTo("CANCELLED")).body("version", equalTo(3));
+        Api.cancel(held.customer(), held.bookingId()).then().statusCode(200)
+                .body("status", equalTo("CANCELLED")).body("version", equalTo(3));
 
-        assertThat(Api.seatStatuses(showId)).containsEntry("A1", "AVAILABLE");
-        assertThat(Db.eventTypes(bookingId)).containsExactly("booking.held", "booking.confirmed", "booking.cancelled");
+        assertThat(Api.seatStatuses(held.showId())).containsEntry("A1", "AVAILABLE");
+        assertThat(Db.eventTypes(held.bookingId()))
+                .containsExactly("booking.held", "booking.confirmed", "booking.cancelled");
     }
 
     @Test
     void cancellingCancelledBookingReturnsItUnchanged() {
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
-        String first = cancel(customer, bookingId).then().statusCode(200).extract().asString();
+        Api.Held held = Api.newHold("A1");
+        String first = Api.cancel(held.customer(), held.bookingId()).then().statusCode(200).extract().asString();
 
-        String second = cancel(customer, bookingId).then().statusCode(200).header("ETag", equalTo("\"2\""))
+        String second = Api.cancel(held.customer(), held.bookingId()).then().statusCode(200).header("ETag", equalTo("\"2\""))
                 .extract().asString();
 
         assertThat(second).isEqualTo(first);
-        assertThat(Db.eventTypes(bookingId)).containsExactly("booking.held", "booking.cancelled");
+        assertThat(Db.eventTypes(held.bookingId())).containsExactly("booking.held", "booking.cancelled");
     }
 
     @Test
     void cancelWithStaleIfMatchReturns412AndChangesNothing() {
-        String showId = Api.createShow("A1");
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, showId, "A1");
-
-        given().auth().oauth2(customer).contentType(ContentType.JSON).header("If-Match", "\"2\", \"3\"")
-                .when().post("/api/bookings/{id}/cancel", bookingId)
-                .then().statusCode(412).body("currentVersion", equalTo(1));
-
-        assertThat(Api.seatStatuses(showId)).containsEntry("A1", "HELD");
-        assertThat(Db.eventTypes(bookingId)).containsExactly("booking.held");
+        staleIfMatchReturns412AndChangesNothing("cancel", "\"2\", \"3\"");
     }
 
     @Test
     void cancelWithMatchingIfMatchSucceeds() {
-        String customer = Tokens.customer(Tokens.newCustomerId("alice"));
-        String bookingId = Api.holdSeats(customer, Api.createShow("A1"), "A1");
-        confirm(customer, bookingId).then().statusCode(200);
+        Api.Held held = Api.newHold("A1");
+        Api.confirm(held.customer(), held.bookingId()).then().statusCode(200);
 
-        given().auth().oauth2(customer).contentType(ContentType.JSON).header("If-Match", "\"1\", \"2\"")
-                .when().post("/api/bookings/{id}/cancel", bookingId)
+        given().auth().oauth2(held.customer()).contentType(ContentType.JSON).header("If-Match", "\"1\", \"2\"")
+                .when().post("/api/bookings/{id}/cancel", held.bookingId())
                 .then().statusCode(200).body("status", equalTo("CANCELLED"));
     }
 
     @Test
     void cancelOfAnotherCustomersBookingReturns404() {
-        String owner = Tokens.customer(Tokens.newCustomerId("owner"));
-        String bookingId = Api.holdSeats(owner, Api.createShow("A1"), "A1");
-
-        cancel(Tokens.customer(Tokens.newCustomerId("intruder")), bookingId).then().statusCode(404);
-        assertThat(Api.booking(owner, bookingId).getString("status")).isEqualTo("HELD");
+        anotherCustomersBookingReturns404AndChangesNothing(Api::cancel);
     }
 
     @Test
     void adminMayCancelAnyBooking() {
-        String bookingId = Api.holdSeats(Tokens.customer(Tokens.newCustomerId("alice")), Api.createShow("A1"), "A1");
-
-        cancel(Tokens.admin(), bookingId).then().statusCode(200).body("status", equalTo("CANCELLED"));
+        Api.cancel(Tokens.admin(), Api.newHold("A1").bookingId()).then().statusCode(200)
+                .body("status", equalTo("CANCELLED"));
     }
 
     @Test
     void cancelOfUnknownBookingReturns404() {
-        cancel(Tokens.admin(), UUID.randomUUID().toString())
+        Api.cancel(Tokens.admin(), UUID.randomUUID().toString())
                 .then().statusCode(404).body("type", equalTo(PROBLEMS + "booking-not-found"));
     }
 
@@ -308,13 +259,30 @@ class BookingLifecycleTest {
                 .then().statusCode(405).body("type", equalTo(PROBLEMS + "method-not-allowed"));
     }
 
-    private static io.restassured.response.Response confirm(String token, String bookingId) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON)
-                .when().post("/api/bookings/{id}/confirm", bookingId);
+    /**
+     * A confirm or cancel whose If-Match names no current version is refused with 412 and the
+     * current version, and changes nothing: the booking, its seat and its events are as before.
+     */
+    private static void staleIfMatchReturns412AndChangesNothing(String action, String ifMatch) {
+        Api.Held held = Api.newHold("A1");
+
+        given().auth().oauth2(held.customer()).contentType(ContentType.JSON).header("If-Match", ifMatch)
+                .when().post("/api/bookings/{id}/" + action, held.bookingId())
+                .then().statusCode(412)
+                .body("type", equalTo(PROBLEMS + "precondition-failed"))
+                .body("currentVersion", equalTo(1));
+
+        assertThat(Api.booking(held.customer(), held.bookingId()).getString("status")).isEqualTo("HELD");
+        assertThat(Api.seatStatuses(held.showId())).containsEntry("A1", "HELD");
+        assertThat(Db.eventTypes(held.bookingId())).containsExactly("booking.held");
     }
 
-    private static io.restassured.response.Response cancel(String token, String bookingId) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON)
-                .when().post("/api/bookings/{id}/cancel", bookingId);
+    /** Another customer's booking does not exist for this one: 404, and the owner's booking is still HELD. */
+    private static void anotherCustomersBookingReturns404AndChangesNothing(BiFunction<String, String, Response> action) {
+        Api.Held held = Api.newHold("A1");
+
+        action.apply(Tokens.customer(Tokens.newCustomerId("intruder")), held.bookingId())
+                .then().statusCode(404).body("type", equalTo(PROBLEMS + "booking-not-found"));
+        assertThat(Api.booking(held.customer(), held.bookingId()).getString("status")).isEqualTo("HELD");
     }
 }

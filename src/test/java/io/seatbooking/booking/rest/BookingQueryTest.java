@@ -1,6 +1,7 @@
 package io.seatbooking.booking.rest;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,25 +10,16 @@ import static org.hamcrest.Matchers.hasSize;
 
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.seatbooking.support.Api;
-import io.seatbooking.support.ErrorBodies;
 import io.seatbooking.support.Tokens;
 
 /** Reading one booking and listing bookings. */
 @QuarkusTest
 class BookingQueryTest {
-
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void ownerReadsBookingWithEtag() {

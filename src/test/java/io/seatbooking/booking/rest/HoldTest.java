@@ -1,6 +1,7 @@
 package io.seatbooking.booking.rest;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,15 +40,8 @@ import io.seatbooking.support.Tokens;
 @QuarkusTest
 class HoldTest {
 
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
-
     @TestHTTPResource("/api/bookings")
     URI bookings;
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void holdReturns201WithLocationEtagAndBooking() {

@@ -1,6 +1,7 @@
 package io.seatbooking.booking.rest;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,19 +24,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
-import io.seatbooking.support.ErrorBodies;
 import io.seatbooking.support.Tokens;
 
 /** Creating shows, reading them and their seat maps (ETag, 304), and every way to get creation wrong. */
 @QuarkusTest
 class ShowResourceTest {
-
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void createShowFromSeatListReturns201WithLocationAndCounts() {

@@ -10,18 +10,17 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.seatbooking.booking.Booking;
 import io.seatbooking.booking.IfMatch;
+import io.seatbooking.db.BeforeCommit;
+import io.seatbooking.security.Caller;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
-import io.seatbooking.support.ErrorBodies;
 import io.seatbooking.support.Tokens;
-import io.seatbooking.web.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -40,11 +39,6 @@ class FailureBeforeCommitTest {
 
     @Inject
     BookingLifecycleService lifecycle;
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void failedHoldLeavesNoSeatChangeNoBookingAndNoOutboxRow() {

@@ -1,6 +1,7 @@
 package io.seatbooking.booking.service;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,7 +12,6 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +21,6 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
-import io.seatbooking.support.ErrorBodies;
 import io.seatbooking.support.Tokens;
 import io.smallrye.mutiny.Uni;
 
@@ -32,16 +31,10 @@ import io.smallrye.mutiny.Uni;
 @QuarkusTest
 class HoldExpiryTest {
 
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
     private static final Duration SWEEP_DEADLINE = Duration.ofSeconds(15);
 
     @Inject
     HoldExpirySweeper sweeper;
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void expiredHoldReleasesSeatsAndWritesBookingExpired() {
@@ -72,10 +65,10 @@ class HoldExpiryTest {
         Db.expireHold(bookingId);
 
         // Before or after the sweeper got to it, the answer is the same.
-        confirm(customer, bookingId).then().statusCode(409).body("type", equalTo(PROBLEMS + "booking-expired"));
+        Api.confirm(customer, bookingId).then().statusCode(409).body("type", equalTo(PROBLEMS + "booking-expired"));
         await().atMost(SWEEP_DEADLINE).untilAsserted(() ->
                 assertThat(Api.booking(customer, bookingId).getString("status")).isEqualTo("EXPIRED"));
-        confirm(customer, bookingId)
+        Api.confirm(customer, bookingId)
                 .then().statusCode(409)
                 .body("type", equalTo(PROBLEMS + "booking-expired"))
                 .body("bookingStatus", equalTo("EXPIRED"));
@@ -149,10 +142,5 @@ class HoldExpiryTest {
                     .containsExactly("booking.held", "booking.expired");
         }
         assertThat(Api.seatStatuses(showId).values()).containsOnly("AVAILABLE");
-    }
-
-    private static io.restassured.response.Response confirm(String token, String bookingId) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON)
-                .when().post("/api/bookings/{id}/confirm", bookingId);
     }
 }

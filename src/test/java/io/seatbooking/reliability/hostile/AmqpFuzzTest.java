@@ -1,10 +1,10 @@
 package io.seatbooking.reliability.hostile;
 
-import static io.seatbooking.payments.PaymentsTestSupport.bookingStatus;
-import static io.seatbooking.payments.PaymentsTestSupport.heldBooking;
-import static io.seatbooking.payments.PaymentsTestSupport.list;
-import static io.seatbooking.payments.PaymentsTestSupport.publishPayment;
-import static io.seatbooking.payments.PaymentsTestSupport.single;
+import static io.seatbooking.support.Api.heldBooking;
+import static io.seatbooking.support.Db.bookingStatus;
+import static io.seatbooking.support.Db.value;
+import static io.seatbooking.support.Db.values;
+import static io.seatbooking.support.PaymentMessages.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import com.rabbitmq.client.AMQP;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.seatbooking.messaging.PaymentsTopology;
-import io.seatbooking.payments.PaymentsTestSupport;
-import io.seatbooking.payments.PaymentsTestSupport.Outgoing;
+import io.seatbooking.payments.PaymentsTopology;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.Broker.Outgoing;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -80,25 +80,25 @@ class AmqpFuzzTest {
             JqwikSession.finish();
         }
 
-        PaymentsTestSupport.publishAll(outgoing);
-        UUID booking = heldBooking();
-        publishPayment(PaymentsTopology.PAYMENT_SUCCEEDED, booking, "pay-" + UUID.randomUUID());
+        Broker.publish(outgoing);
+        String booking = heldBooking();
+        publish(PaymentsTopology.PAYMENT_SUCCEEDED, booking, "pay-" + UUID.randomUUID());
 
         String ofRun = "FROM dead_letter WHERE headers ->> '" + MARKER + "' = ?";
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> Long.parseLong(single("SELECT count(*) " + ofRun, run)) >= MESSAGES);
+                .until(() -> Long.parseLong(value("SELECT count(*) " + ofRun, run)) >= MESSAGES);
         await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(bookingStatus(booking)));
 
-        long parked = Long.parseLong(single("SELECT count(*) " + ofRun, run));
+        long parked = Long.parseLong(value("SELECT count(*) " + ofRun, run));
         Map<String, String> byReason = new TreeMap<>();
-        list("SELECT reason || '=' || count(*) " + ofRun + " GROUP BY reason", run)
+        values("SELECT reason || '=' || count(*) " + ofRun + " GROUP BY reason", run)
                 .forEach(row -> byReason.put(row.split("=")[0], row.split("=")[1]));
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         Figures.print(String.format("property=amqp-fuzz seed=%d published=%d byRoutingKey=%s parked=%d byReason=%s "
                 + "validPaymentAfterwardsConfirmed=true wallSeconds=%d", SEED, MESSAGES, byRoutingKey, parked, byReason,
                 seconds));
         assertThat(parked).as("parked exactly once each").isEqualTo(MESSAGES);
-        assertThat(list("SELECT DISTINCT status " + ofRun, run)).containsExactly("PARKED");
+        assertThat(values("SELECT DISTINCT status " + ofRun, run)).containsExactly("PARKED");
     }
 
     static Arbitrary<Message> messages() {

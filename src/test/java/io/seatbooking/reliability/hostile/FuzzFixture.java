@@ -1,27 +1,23 @@
 package io.seatbooking.reliability.hostile;
 
-import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 
-import io.seatbooking.messaging.PaymentsTopology;
-import io.seatbooking.payments.PaymentsTestSupport;
+import io.seatbooking.payments.PaymentsTopology;
 import io.seatbooking.support.Api;
+import io.seatbooking.support.Db;
+import io.seatbooking.support.PaymentMessages;
 import io.seatbooking.support.Tokens;
 
 /**
@@ -56,8 +52,7 @@ final class FuzzFixture implements AutoCloseable {
         showId = Api.createShow(List.of("A", "B"), 10);
         heldBookingId = Api.holdSeats(owner, showId, "A1", "A2");
         confirmedBookingId = Api.holdSeats(owner, showId, "B1");
-        io.restassured.RestAssured.given().auth().oauth2(owner).post("/api/bookings/{id}/confirm", confirmedBookingId)
-                .then().statusCode(200);
+        Api.confirm(owner, confirmedBookingId).then().statusCode(200);
         letterIds = List.of(parkedLetter(), parkedLetter());
 
         authorizations.put("owner", "Bearer " + owner);
@@ -76,8 +71,7 @@ final class FuzzFixture implements AutoCloseable {
         for (int i = 0; i < malformed.size(); i++) {
             authorizations.put("malformed-" + i, malformed.get(i));
         }
-        db = DriverManager.getConnection(ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class),
-                "postgres", "");
+        db = Db.connection();
     }
 
     /** Resolves a symbolic id of the generated requests to this fixture's. */
@@ -98,11 +92,7 @@ final class FuzzFixture implements AutoCloseable {
 
     private static String parkedLetter() {
         String messageId = "http-fuzz-" + UUID.randomUUID();
-        PaymentsTestSupport.publish(PaymentsTopology.PAYMENT_FAILED, PaymentsTestSupport.props(messageId, Map.of()),
-                ("not json " + messageId).getBytes(StandardCharsets.UTF_8));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> !PaymentsTestSupport.deadLetters(messageId).isEmpty());
-        return PaymentsTestSupport.deadLetters(messageId).get(0).split("\\|")[3];
+        return PaymentMessages.parkedPoison(PaymentsTopology.PAYMENT_FAILED, messageId, "not json " + messageId, Map.of());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.seatbooking.web.idempotency;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -16,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -32,15 +32,8 @@ import io.seatbooking.support.Tokens;
 @QuarkusTest
 class IdempotencyTest {
 
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
-
     @TestHTTPResource("/api/bookings")
     URI bookings;
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void repeatedHoldReplaysTheFirstResponse() {

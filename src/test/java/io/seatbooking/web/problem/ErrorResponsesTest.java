@@ -1,6 +1,7 @@
 package io.seatbooking.web.problem;
 
 import static io.restassured.RestAssured.given;
+import static io.seatbooking.support.ErrorBodies.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,18 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.seatbooking.support.Api;
-import io.seatbooking.support.ErrorBodies;
 
 /** Errors that belong to no single endpoint: routing, content negotiation, unexpected failures. */
 @QuarkusTest
 class ErrorResponsesTest {
-
-    private static final String PROBLEMS = "https://seat-booking.dev/problems/";
-
-    @BeforeAll
-    static void everyErrorIsAProblem() {
-        ErrorBodies.guardEveryResponse();
-    }
 
     @Test
     void unknownPathReturns404Problem() {

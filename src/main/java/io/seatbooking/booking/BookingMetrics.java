@@ -1,0 +1,45 @@
+package io.seatbooking.booking;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Bookings by outcome and the conflicts behind them:
+ * <ul>
+ * <li>{@code bookings_holds_total{outcome}}: {@code held}, {@code seat-unavailable},
+ * {@code rejected} (unknown show, invalid seat list);</li>
+ * <li>{@code bookings_transitions_total{to}}: {@code confirmed}, {@code cancelled},
+ * {@code expired}, {@code refund-requested};</li>
+ * <li>{@code bookings_conflicts_total{kind}}: {@code seat-taken-after-read} (a hold lost a seat
+ * between its read and its conditional update), {@code version-retry} (a confirm, cancel or
+ * expiry found another version and decided again), {@code database-retry} (deadlock or
+ * serialization failure, run again).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class BookingMetrics {
+
+    private final MeterRegistry registry;
+
+    public BookingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void hold(String outcome) {
+        counter("bookings.holds", "outcome", outcome, "Hold requests by outcome").increment();
+    }
+
+    public void transition(String to) {
+        counter("bookings.transitions", "to", to, "Booking state changes after the hold").increment();
+    }
+
+    public void conflict(String kind) {
+        counter("bookings.conflicts", "kind", kind, "Optimistic-concurrency conflicts, by kind").increment();
+    }
+
+    private Counter counter(String name, String tag, String value, String description) {
+        return Counter.builder(name).tag(tag, value).description(description).register(registry);
+    }
+}

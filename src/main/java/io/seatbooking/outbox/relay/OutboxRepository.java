@@ -1,0 +1,126 @@
+package io.seatbooking.outbox.relay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.seatbooking.db.Timestamps;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** The relay's statements on the outbox table. */
+@ApplicationScoped
+public class OutboxRepository {
+
+    // Fenced: answers rows only while the caller holds the lease with this epoch. Walks the
+    // partial index of pending rows, so published rows (however many) cost nothing.
+    private static final String CLAIM = """
+            SELECT o.id, o.event_id, o.event_type, o.subject, o.sequence, o.exchange, o.routing_key,
+                   o.content_type, o.headers, o.payload, o.created_at
+              FROM outbox_event o
+             WHERE o.published_at IS NULL
+               AND o.id > $6
+               AND o.id <> ALL ($1::bigint[])
+               AND EXISTS (SELECT 1 FROM outbox_relay_lease l
+                            WHERE l.name = $2 AND l.owner = $3 AND l.epoch = $4 AND l.expires_at > now())
+             ORDER BY o.id
+             LIMIT $5
+            """;
+
+    // Not fenced: a confirm is a fact whoever learnt it, and recording it saves a duplicate.
+    private static final String MARK_PUBLISHED = """
+            UPDATE outbox_event SET published_at = $2
+             WHERE id = ANY ($1::bigint[]) AND published_at IS NULL
+            """;
+
+    private static final String RECORD_FAILURE = """
+            UPDATE outbox_event SET attempts = attempts + 1, last_error = left($2, 500)
+             WHERE id = $1 AND published_at IS NULL
+            """;
+
+    private static final String PENDING_STATS = """
+            SELECT (SELECT count(*) FROM outbox_event WHERE published_at IS NULL) AS pending,
+                   (SELECT created_at FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT 1) AS oldest
+            """;
+
+    private static final String DELETE_PUBLISHED_BEFORE = """
+            DELETE FROM outbox_event
+             WHERE id = ANY (ARRAY(SELECT id FROM outbox_event
+                                    WHERE published_at IS NOT NULL AND published_at < $1
+                                    ORDER BY published_at
+                                    LIMIT $2))
+            """;
+
+    /** Pending work: how many rows wait and when the oldest was written (null if none). */
+    public record PendingStats(long pending, Instant oldestCreatedAt) {
+    }
+
+    private final Pool pool;
+
+    public OutboxRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Up to {@code limit} pending rows in id order with ids above {@code after}, leaving out
+     * {@code exclude} (rows already in flight); empty unless {@code lease} is still held in the
+     * database. Each excluded row costs the scan a heap fetch, so a caller that knows no pending
+     * row below some id passes that id as {@code after} and nothing to exclude.
+     */
+    public Uni<List<OutboxRow>> claim(RelayLease.Token lease, Collection<Long> exclude, long after, int limit) {
+        Tuple params = Tuple.tuple(List.of(exclude.toArray(Long[]::new), lease.name(), lease.owner(), lease.epoch(),
+                limit, after));
+        return pool.preparedQuery(CLAIM).execute(params).map(rows -> {
+            List<OutboxRow> claimed = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                claimed.add(toRow(row));
+            }
+            return claimed;
+        });
+    }
+
+    public Uni<Integer> markPublished(Collection<Long> ids, Instant at) {
+        return pool.preparedQuery(MARK_PUBLISHED)
+                .execute(Tuple.of(ids.toArray(Long[]::new), Timestamps.utc(at)))
+                .map(rows -> rows.rowCount());
+    }
+
+    public Uni<Void> recordFailure(long id, String error) {
+        return pool.preparedQuery(RECORD_FAILURE).execute(Tuple.of(id, error)).replaceWithVoid();
+    }
+
+    public Uni<PendingStats> pendingStats() {
+        return pool.query(PENDING_STATS).execute().map(rows -> {
+            Row row = rows.iterator().next();
+            return new PendingStats(row.getLong("pending"), Timestamps.instant(row.getOffsetDateTime("oldest")));
+        });
+    }
+
+    /** Deletes up to {@code limit} rows published more than {@code keep} ago; returns how many. */
+    public Uni<Integer> deletePublished(Instant now, Duration keep, int limit) {
+        return pool.preparedQuery(DELETE_PUBLISHED_BEFORE)
+                .execute(Tuple.of(Timestamps.utc(now.minus(keep)), limit))
+                .map(rows -> rows.rowCount());
+    }
+
+    private static OutboxRow toRow(Row row) {
+        return new OutboxRow(
+                row.getLong("id"),
+                row.getUUID("event_id"),
+                row.getString("event_type"),
+                row.getString("subject"),
+                row.getLong("sequence"),
+                row.getString("exchange"),
+                row.getString("routing_key"),
+                row.getString("content_type"),
+                row.getJsonObject("headers").getMap(),
+                row.getBuffer("payload").getBytes(),
+                Timestamps.instant(row.getOffsetDateTime("created_at")));
+    }
+}

@@ -1,0 +1,15 @@
+package io.seatbooking.outbox.relay;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A pending outbox row as the relay claimed it.
+ *
+ * @param id the row id (commit order within one subject)
+ * @param createdAt when the business transaction wrote it
+ */
+public record OutboxRow(long id, UUID eventId, String eventType, String subject, long sequence, String exchange,
+        String routingKey, String contentType, Map<String, Object> headers, byte[] payload, Instant createdAt) {
+}

@@ -1,0 +1,60 @@
+package io.seatbooking.outbox.relay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.seatbooking.messaging.ConfirmingPublisher.FailureKind;
+
+/** The relay's meters: throughput, confirm latency, failures, retries and role. */
+public final class RelayMetrics {
+
+    private final Counter published;
+    private final Counter retries;
+    private final Timer confirmLatency;
+    private final Timer commitToConfirm;
+    private final MeterRegistry registry;
+    private final AtomicInteger leader = new AtomicInteger();
+
+    public RelayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.published = Counter.builder("outbox.published")
+                .description("Outbox messages confirmed by the broker").register(registry);
+        this.retries = Counter.builder("outbox.publish.retries")
+                .description("Outbox messages left pending after a failed publish, to be published again")
+                .register(registry);
+        this.confirmLatency = Timer.builder("outbox.confirm.latency")
+                .description("From publish to the broker's confirm")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
+        this.commitToConfirm = Timer.builder("outbox.commit.to.confirm")
+                .description("From the business transaction writing the row to the broker's confirm")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
+        registry.gauge("outbox.relay.leader", leader);
+    }
+
+    void confirmed(long publishToConfirmNanos, Instant createdAt, Instant now) {
+        published.increment();
+        confirmLatency.record(publishToConfirmNanos, TimeUnit.NANOSECONDS);
+        Duration sinceWrite = Duration.between(createdAt, now);
+        if (!sinceWrite.isNegative()) {
+            commitToConfirm.record(sinceWrite);
+        }
+    }
+
+    void failed(FailureKind kind) {
+        Counter.builder("outbox.publish.failures").tag("kind", kind.name().toLowerCase())
+                .description("Publishes the broker did not confirm, by cause").register(registry).increment();
+    }
+
+    void retried() {
+        retries.increment();
+    }
+
+    void leader(boolean isLeader) {
+        leader.set(isLeader ? 1 : 0);
+    }
+}

@@ -1,0 +1,242 @@
+package io.seatbooking.outbox.relay;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+
+import org.jboss.logging.Logger;
+
+import io.seatbooking.messaging.ConfirmingPublisher;
+import io.seatbooking.messaging.ConfirmingPublisher.Outgoing;
+import io.seatbooking.outbox.OutboxConfig;
+import io.vertx.core.Context;
+
+/**
+ * Moves rows for the holder of the relay role: claims pending rows into its {@link RelayWindow},
+ * publishes them, marks the confirmed ones published in batches, and leaves failed ones pending
+ * behind a {@link RelayBackoff} pause. The window decides what to claim and send; this class runs
+ * the statements and publishes, and reports each answer back to it.
+ *
+ * <p>Everything runs on the relay's one Vert.x context: callers are on it, and every answer hops
+ * back onto it.
+ */
+final class RelayPump {
+
+    private static final Logger LOG = Logger.getLogger(RelayPump.class);
+
+    /** The relay role, as far as the pump needs it. */
+    interface Role {
+        /**
+         * The lease token while this replica may claim and publish; empty when it may not, after
+         * giving the role up (for {@code whyIfPassed}) if its local deadline passed.
+         */
+        Optional<RelayLease.Token> claimToken(String whyIfPassed);
+
+        /** Whether this replica holds the role (it may be stopping). */
+        boolean isLeader();
+    }
+
+    private final Context context;
+    private final Role role;
+    private final OutboxRepository outbox;
+    private final ConfirmingPublisher publisher;
+    private final RelayMessages messages;
+    private final OutboxConfig.Relay config;
+    private final InstantSource clock;
+    private final RelayWindow<RelayMessages.Sent> window;
+    private final RelayBackoff backoff;
+    private final RareWarnings warnings;
+
+    private boolean markScheduled;
+    private boolean opening;
+    private CompletableFuture<Void> drained;
+
+    RelayPump(Context context, Role role, OutboxRepository outbox, ConfirmingPublisher publisher,
+            RelayMessages messages, OutboxConfig.Relay config, InstantSource clock, RareWarnings warnings) {
+        this.context = context;
+        this.role = role;
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.messages = messages;
+        this.config = config;
+        this.clock = clock;
+        this.warnings = warnings;
+        this.window = new RelayWindow<>(config.maxInFlight(), config.batchSize());
+        // Used on the relay's context only.
+        this.backoff = new RelayBackoff(config.backoffInitial(), config.backoffMax(), System::nanoTime,
+                new SplittableRandom());
+    }
+
+    /** The role was gained: start from a clean slate. */
+    void gained() {
+        window.restart();
+        backoff.reset();
+        pump();
+    }
+
+    /**
+     * The role was lost: nothing more may leave this replica. Closes the channel, and forgets
+     * what was in flight; the new holder publishes again whatever was unconfirmed here.
+     */
+    void lost() {
+        publisher.abort();
+        window.clear();
+    }
+
+    /** There may be new rows, possibly below the cursor (a NOTIFY, or the fallback poll). */
+    void wake() {
+        window.claimFullNext();
+        pump();
+    }
+
+    /** Completes once nothing is in flight or waiting to be marked. */
+    CompletableFuture<Void> drained() {
+        drained = new CompletableFuture<>();
+        checkDrained();
+        return drained;
+    }
+
+    /** Claims, if the role, the backoff, the broker connection and the window allow it. */
+    void pump() {
+        Optional<RelayLease.Token> token = role.claimToken("the local lease deadline passed without renewal");
+        if (token.isEmpty() || backoff.isPaused()) {
+            return;
+        }
+        if (!publisher.isOpen()) {
+            openPublisher();
+            return;
+        }
+        Optional<RelayWindow.Claim> next = window.nextClaim();
+        if (next.isEmpty()) {
+            return;
+        }
+        RelayWindow.Claim claim = next.get();
+        outbox.claim(token.get(), claim.exclude(), claim.after(), claim.limit()).subscribe().with(
+                rows -> context.runOnContext(v -> onClaimed(claim, rows)),
+                failure -> context.runOnContext(v -> {
+                    window.claimDiscarded(claim);
+                    warnings.warn("Claiming outbox rows failed: " + failure);
+                    backOff();
+                }));
+    }
+
+    private void onClaimed(RelayWindow.Claim claim, List<OutboxRow> rows) {
+        if (role.claimToken("the local lease deadline passed before publishing").isEmpty()) {
+            window.claimDiscarded(claim);
+            return;
+        }
+        RelayWindow.Selection selection = window.claimed(claim, rows);
+        if (!selection.send().isEmpty()) {
+            publish(selection.send());
+        }
+        if (selection.claimAgain()) {
+            pump();
+        }
+    }
+
+    private void publish(List<OutboxRow> rows) {
+        List<Outgoing> batch = new ArrayList<>(rows.size());
+        long now = System.nanoTime();
+        for (OutboxRow row : rows) {
+            RelayMessages.Sent sent = messages.start(row, now);
+            window.sent(row, sent);
+            batch.add(messages.message(row, sent));
+        }
+        List<CompletableFuture<Void>> outcomes = publisher.publishAll(batch);
+        for (int i = 0; i < rows.size(); i++) {
+            long id = rows.get(i).id();
+            outcomes.get(i).whenComplete((ok, failure) -> context.runOnContext(v -> {
+                if (failure == null) {
+                    onConfirmed(id);
+                } else {
+                    onFailed(id, failure);
+                }
+            }));
+        }
+    }
+
+    private void onConfirmed(long id) {
+        window.confirmed(id).ifPresent(sent -> {
+            messages.confirmed(sent);
+            if (!markScheduled) {
+                // Confirms arrive in bursts, each hopping onto this context: mark after the ones
+                // already queued, so that one statement carries the whole burst.
+                markScheduled = true;
+                context.runOnContext(v -> {
+                    markScheduled = false;
+                    markConfirmed();
+                });
+            }
+        });
+    }
+
+    private void markConfirmed() {
+        Optional<List<Long>> next = window.startMark();
+        if (next.isEmpty()) {
+            checkDrained();
+            return;
+        }
+        List<Long> batch = next.get();
+        outbox.markPublished(batch, clock.instant()).subscribe().with(
+                count -> context.runOnContext(v -> {
+                    window.marked(batch);
+                    backoff.succeeded();
+                    markConfirmed();
+                    pump();
+                }),
+                failure -> context.runOnContext(v -> {
+                    // The rows were confirmed; keep them in flight (their subjects blocked) and
+                    // mark them again after a pause. If this replica dies first, they are
+                    // published again: a duplicate, never a loss.
+                    window.markFailed(batch, role.isLeader());
+                    warnings.warn("Marking outbox rows published failed: " + failure);
+                    context.owner().setTimer(backoff.delayMillis(), id -> context.runOnContext(x -> markConfirmed()));
+                }));
+    }
+
+    private void onFailed(long id, Throwable failure) {
+        Optional<RelayMessages.Sent> sent = window.failed(id);
+        if (sent.isEmpty()) {
+            return;
+        }
+        Throwable cause = RelayMessages.cause(failure);
+        boolean leader = role.isLeader();
+        messages.failed(sent.get(), cause, leader);
+        if (leader) {
+            outbox.recordFailure(id, String.valueOf(cause.getMessage())).subscribe().with(x -> {
+            }, e -> LOG.debugf("Could not record publish failure: %s", e.toString()));
+            backOff();
+        }
+        checkDrained();
+    }
+
+    private void openPublisher() {
+        if (opening) {
+            return;
+        }
+        opening = true;
+        publisher.open().whenComplete((ok, failure) -> context.runOnContext(v -> {
+            opening = false;
+            if (failure != null) {
+                LOG.warnf("Relay cannot reach the broker: %s", failure.getMessage());
+                backOff();
+            } else {
+                pump();
+            }
+        }));
+    }
+
+    /** Pauses claiming, unless a pause runs: failures that arrive meanwhile belong to the same episode. */
+    private void backOff() {
+        backoff.failed().ifPresent(delay -> context.owner().setTimer(delay, id -> context.runOnContext(v -> pump())));
+    }
+
+    private void checkDrained() {
+        if (drained != null && window.isDrained()) {
+            drained.complete(null);
+        }
+    }
+}

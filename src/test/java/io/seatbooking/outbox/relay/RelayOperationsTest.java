@@ -1,0 +1,247 @@
+package io.seatbooking.outbox.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.netcrusher.tcp.TcpCrusher;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.seatbooking.support.Broker;
+import io.seatbooking.support.EventCollector;
+import io.seatbooking.outbox.OutboxMaintenance;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * The relay's operational behaviour: retries of returned and unconfirmed messages, graceful
+ * handover, retention, and a claim that stays cheap beside millions of published rows.
+ */
+@QuarkusTest
+@TestProfile(RelayFaultProfile.class)
+class RelayOperationsTest {
+
+    @Inject
+    RelayHarnesses relays;
+    @Inject
+    Pool pool;
+    @Inject
+    OutboxMaintenance maintenance;
+
+    private RelayHarness harness;
+    private String run;
+
+    @BeforeEach
+    void setUp() {
+        harness = relays.open();
+        run = UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void aReturnedMessageIsRetriedWithBackoffUntilItCanBeRouted() throws Exception {
+        String exchange = "test.unroutable." + run;
+        try (Connection c = Broker.factory(harness.vhost()).newConnection(); Channel ch = c.createChannel()) {
+            ch.exchangeDeclare(exchange, "topic", false, true, Map.of());
+        }
+        insertRow("unroutable-" + run, 1, exchange, "test.key");
+        insertRow("unroutable-" + run, 2, exchange, "test.key");
+        harness.relay("returns", harness.brokerAt(5672));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> attempts("unroutable-" + run, 1) >= 3);
+        assertThat(lastError("unroutable-" + run, 1)).contains("RETURNED").contains("NO_ROUTE");
+        EventCollector events = harness.collect(exchange, "#");
+
+        Map<String, Long> expected = Map.of("unroutable-" + run, 2L);
+        await().atMost(Duration.ofSeconds(30)).until(() -> DeliveryCheck.of(expected, events.all()).complete());
+        assertThat(events.about("unroutable-" + run)).extracting(EventCollector.Received::sequence)
+                .containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aStalledBrokerConnectionTimesOutAndIsRetriedWithoutLoss() throws Exception {
+        TcpCrusher proxy = harness.proxyToBroker();
+        EventCollector events = harness.collect("booking.events", "booking.*");
+        OutboxRelay relay = harness.leader("stalled", harness.brokerAt(proxy.getBindAddress().getPort()));
+
+        Workload burst = Workload.underway(120, 8, 30);
+        proxy.freeze();
+        await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+        proxy.unfreeze();
+        burst.awaitDone();
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> DeliveryCheck.of(burst.lastSequences(), events.all()).lost() == 0);
+        DeliveryCheck check = DeliveryCheck.of(burst.lastSequences(), events.all());
+        System.out.printf("[relay-fault] stalled connection: expected=%d lost=%d duplicates=%d orderViolations=%d%n",
+                check.expected(), check.lost(), check.duplicates(), check.orderViolations().size());
+        assertThat(check.lost()).isZero();
+        assertThat(check.orderViolations()).isEmpty();
+    }
+
+    @Test
+    void aGracefulStopFinishesInFlightWorkAndHandsTheRoleOverAtOnce() throws Exception {
+        EventCollector events = harness.collect("booking.events", "booking.*");
+        OutboxRelay first = harness.leader("graceful-1", harness.brokerAt(5672));
+        OutboxRelay second = harness.relay("graceful-2", harness.brokerAt(5672));
+
+        Workload burst = Workload.underway(100, 8, 40);
+        long stoppedAt = System.nanoTime();
+        first.stop().get(20, TimeUnit.SECONDS);
+        harness.stopped(first);
+        // Released, not left to expire: free, or already taken by the standby.
+        assertThat(leaseOwner()).isNotEqualTo(first.owner());
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(second::isLeader);
+        long handoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
+        burst.awaitDone();
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> DeliveryCheck.of(burst.lastSequences(), events.all()).lost() == 0);
+        DeliveryCheck check = DeliveryCheck.of(burst.lastSequences(), events.all());
+        System.out.printf("[relay] graceful handover in %d ms: expected=%d lost=%d duplicates=%d%n", handoverMillis,
+                check.expected(), check.lost(), check.duplicates());
+        assertThat(check.complete()).isTrue();
+        // A drained stop leaves nothing unconfirmed behind: the successor publishes no copies.
+        assertThat(check.duplicates()).isZero();
+    }
+
+    @Test
+    void retentionDeletesOnlyOldPublishedRowsInBoundedBatches() {
+        String subject = "retention-" + run;
+        execute("""
+                INSERT INTO outbox_event (event_id, event_type, subject, sequence, exchange, routing_key,
+                                          content_type, payload, published_at)
+                SELECT gen_random_uuid(), 'test', '%s-old', n, 'booking.events', 'test', 'text/plain', '\\x00',
+                       now() - interval '3 days'
+                  FROM generate_series(1, 12000) AS n
+                """.formatted(subject));
+        insertRow(subject + "-recent", 1, "booking.events", "test");
+        execute("UPDATE outbox_event SET published_at = now() WHERE subject = '" + subject + "-recent'");
+        insertRow(subject + "-pending", 1, "booking.events", "test");
+
+        int firstBatch = maintenance.deleteExpiredBatch().await().atMost(Duration.ofSeconds(30));
+        assertThat(firstBatch).isPositive().isLessThanOrEqualTo(5000);
+        while (maintenance.deleteExpiredBatch().await().atMost(Duration.ofSeconds(30)) > 0) {
+            // drain the rest, one bounded batch at a time
+        }
+        assertThat(count("subject = '" + subject + "-old'")).isZero();
+        assertThat(count("subject = '" + subject + "-recent'")).isEqualTo(1);
+        assertThat(count("subject = '" + subject + "-pending'")).isEqualTo(1);
+    }
+
+    @Test
+    void theClaimReadsOnlyPendingRowsBesideTwoMillionPublishedOnes() {
+        // All in one transaction that is rolled back: the planner and the executor see two
+        // million published rows, and no other test does.
+        JsonObject plan = pool.withTransaction(tx -> tx.query("""
+                INSERT INTO outbox_event (event_id, event_type, subject, sequence, exchange, routing_key,
+                                          content_type, payload, published_at)
+                SELECT gen_random_uuid(), 'test', 'claim-plan-' || n, 1, 'booking.events', 'test', 'text/plain',
+                       '\\x00', now()
+                  FROM generate_series(1, 2000000) AS n
+                """).execute()
+                .chain(() -> tx.query("ANALYZE outbox_event").execute())
+                .chain(() -> explainClaim(tx))
+                .chain(result -> tx.query("SELECT 1").execute().map(ignored -> {
+                    throw new RolledBack(result);
+                })))
+                .onFailure(RolledBack.class).recoverWithItem(e -> ((RolledBack) e).plan)
+                .map(JsonObject.class::cast)
+                .await().atMost(Duration.ofMinutes(5));
+
+        JsonObject top = plan.getJsonObject("Plan");
+        String text = plan.encode();
+        System.out.printf("[relay] claim beside 2M published rows: %.3f ms, shared buffers %d%n",
+                plan.getDouble("Execution Time"), sharedBlocks(top));
+        assertThat(text).contains("outbox_pending");
+        assertThat(text).doesNotContain("Seq Scan");
+        // Touching a few hundred buffers at most, not the tens of thousands the table now has.
+        assertThat(sharedBlocks(top)).isLessThan(2_000);
+    }
+
+    private io.smallrye.mutiny.Uni<JsonObject> explainClaim(SqlConnection tx) {
+        return tx.query("""
+                EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
+                SELECT o.id, o.event_id, o.event_type, o.subject, o.sequence, o.exchange, o.routing_key,
+                       o.content_type, o.headers, o.payload, o.created_at
+                  FROM outbox_event o
+                 WHERE o.published_at IS NULL
+                   AND o.id <> ALL (ARRAY[]::bigint[])
+                 ORDER BY o.id
+                 LIMIT 500
+                """).execute().map(rows -> {
+            Object value = rows.iterator().next().getValue(0);
+            JsonArray array = value instanceof JsonArray a ? a : new JsonArray(String.valueOf(value));
+            return array.getJsonObject(0);
+        });
+    }
+
+    private static long sharedBlocks(JsonObject node) {
+        return node.getLong("Shared Hit Blocks", 0L) + node.getLong("Shared Read Blocks", 0L);
+    }
+
+    private static final class RolledBack extends RuntimeException {
+        final JsonObject plan;
+
+        RolledBack(JsonObject plan) {
+            super("rolled back on purpose", null, false, false);
+            this.plan = plan;
+        }
+    }
+
+    private void insertRow(String subject, long sequence, String exchange, String routingKey) {
+        execute("""
+                INSERT INTO outbox_event (event_id, event_type, subject, sequence, exchange, routing_key,
+                                          content_type, payload)
+                VALUES (gen_random_uuid(), 'test', '%1$s', %2$d, '%3$s', '%4$s', 'application/cloudevents+json',
+                        convert_to(json_build_object('subject', '%1$s', 'sequence', lpad('%2$d', 19, '0'))::text, 'UTF8'))
+                """.formatted(subject, sequence, exchange, routingKey));
+    }
+
+    private int attempts(String subject, long sequence) {
+        Row row = single("SELECT attempts FROM outbox_event WHERE subject = '" + subject + "' AND sequence = " + sequence);
+        return row.getInteger("attempts");
+    }
+
+    private String lastError(String subject, long sequence) {
+        return single("SELECT last_error FROM outbox_event WHERE subject = '" + subject + "' AND sequence = " + sequence)
+                .getString("last_error");
+    }
+
+    private String leaseOwner() {
+        return single("SELECT owner FROM outbox_relay_lease WHERE name = '" + harness.leaseName() + "'").getString("owner");
+    }
+
+    private long count(String where) {
+        return single("SELECT count(*) AS n FROM outbox_event WHERE " + where).getLong("n");
+    }
+
+    private Row single(String sql) {
+        return pool.query(sql).execute().await().atMost(Duration.ofSeconds(10)).iterator().next();
+    }
+
+    private void execute(String sql) {
+        pool.query(sql).execute().await().atMost(Duration.ofMinutes(2));
+    }
+
+}

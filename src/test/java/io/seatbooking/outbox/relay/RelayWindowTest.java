@@ -1,0 +1,213 @@
+package io.seatbooking.outbox.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+/** The relay window's decisions: what to claim, what to send, when a subject's next row may go. */
+class RelayWindowTest {
+
+    private final RelayWindow<String> window = new RelayWindow<>(1000, 500);
+
+    @Test
+    void theFirstClaimIsFullFromTheStart() {
+        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(true, 0, List.of(), 500));
+    }
+
+    @Test
+    void onlyOneRowPerSubjectIsSentAndTheSubjectsLaterRowsWaitForAFullClaim() {
+        RelayWindow.Selection selection = claimAndSend(row(1, "a"), row(2, "a"), row(3, "b"));
+
+        assertThat(ids(selection.send())).containsExactly(1L, 3L);
+        assertNextClaimIsFullLeavingOut(1L, 3L);
+    }
+
+    @Test
+    void aSubjectsNextRowGoesOnlyAfterItsPreviousRowWasConfirmedAndMarked() {
+        claimAndSend(row(1, "a"));
+        assertThat(ids(claimAndSend(row(2, "a")).send())).isEmpty();
+
+        window.confirmed(1);
+        assertThat(ids(claimAndSend(row(2, "a")).send())).as("confirmed, not yet marked").isEmpty();
+
+        List<Long> batch = window.startMark().orElseThrow();
+        window.marked(batch);
+        assertThat(ids(claimAndSend(row(2, "a")).send())).containsExactly(2L);
+    }
+
+    @Test
+    void rowsWithTheSameEventIdAreNeverInFlightTogetherAndAPassedOverRowHoldsBackItsSubject() {
+        UUID event = UUID.randomUUID();
+        RelayWindow.Selection selection = claimAndSend(row(1, "a", event), row(2, "b", event), row(3, "b"));
+
+        assertThat(ids(selection.send())).containsExactly(1L);
+        assertThat(ids(claimAndSend(row(2, "b", event)).send())).isEmpty();
+        window.failed(1);
+        assertThat(ids(claimAndSend(row(2, "b", event), row(3, "b")).send())).containsExactly(2L);
+    }
+
+    @Test
+    void whileNothingWasPassedOverTheNextClaimReadsAboveTheCursor() {
+        claimAndSend(row(5, "a"), row(9, "b"));
+
+        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(false, 9, List.of(), 500));
+    }
+
+    @Test
+    void aNotifyOrAFailedPublishMakesTheNextClaimFull() {
+        claimAndSend(row(1, "a"), row(2, "b"));
+        window.claimFullNext();
+        RelayWindow.Claim afterNotify = window.nextClaim().orElseThrow();
+        assertThat(afterNotify.full()).isTrue();
+        send(window, afterNotify, row(3, "c"));
+
+        window.failed(2);
+        assertNextClaimIsFullLeavingOut(1L, 3L);
+    }
+
+    @Test
+    void aRestartClaimsFromTheStartAgain() {
+        claimAndSend(row(9, "a"));
+        window.confirmed(9);
+        window.marked(window.startMark().orElseThrow());
+        RelayWindow.Claim cursor = window.nextClaim().orElseThrow();
+        assertThat(cursor).isEqualTo(new RelayWindow.Claim(false, 9, List.of(), 500));
+        window.claimDiscarded(cursor);
+
+        window.restart();
+        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(true, 0, List.of(), 500));
+    }
+
+    @Test
+    void aFailedFullClaimIsFullAgain() {
+        RelayWindow.Claim full = window.nextClaim().orElseThrow();
+        window.claimDiscarded(full);
+        assertThat(window.nextClaim().orElseThrow().full()).isTrue();
+    }
+
+    @Test
+    void aFailedCursorClaimIsNotMadeFull() {
+        claimAndSend(row(1, "a"));
+        RelayWindow.Claim cursor = window.nextClaim().orElseThrow();
+        assertThat(cursor.full()).isFalse();
+        window.claimDiscarded(cursor);
+        assertThat(window.nextClaim().orElseThrow().full()).isFalse();
+    }
+
+    @Test
+    void oneClaimRunsAtATimeAndAWishToClaimMeanwhileRunsItAgainRightAfter() {
+        RelayWindow.Claim running = window.nextClaim().orElseThrow();
+        assertThat(window.nextClaim()).isEmpty();
+
+        assertThat(window.claimed(running, List.of()).claimAgain()).isTrue();
+        RelayWindow.Claim next = window.nextClaim().orElseThrow();
+        assertThat(window.claimed(next, List.of()).claimAgain()).isFalse();
+    }
+
+    @Test
+    void aFullBatchWithWorkInItIsFollowedByAnotherClaimAtOnce() {
+        RelayWindow<String> small = new RelayWindow<>(10, 2);
+        RelayWindow.Claim claim = small.nextClaim().orElseThrow();
+        assertThat(send(small, claim, row(1, "a"), row(2, "b")).claimAgain()).isTrue();
+
+        RelayWindow.Claim next = small.nextClaim().orElseThrow();
+        assertThat(small.claimed(next, List.of(row(3, "a"), row(4, "b"))).claimAgain())
+                .as("a full batch of rows that all wait").isFalse();
+    }
+
+    @Test
+    void withWorkInFlightTheWindowClaimsOnlyWhenAQuarterOfABatchFits() {
+        RelayWindow<String> small = new RelayWindow<>(10, 8);
+        RelayWindow.Claim first = small.nextClaim().orElseThrow();
+        assertThat(first.limit()).isEqualTo(8);
+        send(small, first, row(1, "a"), row(2, "b"), row(3, "c"), row(4, "d"), row(5, "e"), row(6, "f"),
+                row(7, "g"), row(8, "h"), row(9, "i"));
+        assertThat(small.nextClaim()).as("9 in flight, room 1 of 2 needed").isEmpty();
+
+        small.failed(9);
+        assertThat(small.nextClaim().orElseThrow().limit()).isEqualTo(2);
+    }
+
+    @Test
+    void confirmsAreMarkedInBatchesOneStatementAtATime() {
+        claimAndSend(row(1, "a"), row(2, "b"), row(3, "c"));
+        window.confirmed(1);
+        window.confirmed(2);
+        List<Long> first = window.startMark().orElseThrow();
+        window.confirmed(3);
+
+        assertThat(first).containsExactly(1L, 2L);
+        assertThat(window.startMark()).as("a mark runs").isEmpty();
+        window.marked(first);
+        assertThat(window.startMark()).contains(List.of(3L));
+    }
+
+    @Test
+    void aFailedMarkIsMarkedAgainWhileTheRoleIsHeldAndItsSubjectsStayBlocked() {
+        claimAndSend(row(1, "a"));
+        window.confirmed(1);
+        List<Long> batch = window.startMark().orElseThrow();
+        window.markFailed(batch, true);
+
+        assertThat(ids(claimAndSend(row(2, "a")).send())).isEmpty();
+        assertThat(window.startMark()).contains(List.of(1L));
+        window.markFailed(List.of(1L), false);
+        assertThat(window.startMark()).isEmpty();
+    }
+
+    @Test
+    void confirmsAndFailuresOfRowsNoLongerInFlightAreIgnored() {
+        claimAndSend(row(1, "a"), row(2, "b"));
+        window.clear();
+
+        assertThat(window.confirmed(1)).isEmpty();
+        assertThat(window.failed(2)).isEmpty();
+        assertThat(window.isDrained()).isTrue();
+    }
+
+    @Test
+    void theWindowIsDrainedOnlyWhenNothingIsInFlightWaitingOrBeingMarked() {
+        claimAndSend(row(1, "a"));
+        assertThat(window.confirmed(1)).contains("sent-1");
+        assertThat(window.isDrained()).isFalse();
+        List<Long> batch = window.startMark().orElseThrow();
+        assertThat(window.isDrained()).isFalse();
+        window.marked(batch);
+        assertThat(window.isDrained()).isTrue();
+    }
+
+    private void assertNextClaimIsFullLeavingOut(Long... inFlight) {
+        RelayWindow.Claim next = window.nextClaim().orElseThrow();
+        assertThat(next.full()).isTrue();
+        assertThat(next.exclude()).containsExactlyInAnyOrder(inFlight);
+    }
+
+    private RelayWindow.Selection claimAndSend(OutboxRow... rows) {
+        return send(window, window.nextClaim().orElseThrow(), rows);
+    }
+
+    private static RelayWindow.Selection send(RelayWindow<String> window, RelayWindow.Claim claim, OutboxRow... rows) {
+        RelayWindow.Selection selection = window.claimed(claim, Arrays.asList(rows));
+        selection.send().forEach(row -> window.sent(row, "sent-" + row.id()));
+        return selection;
+    }
+
+    private static List<Long> ids(List<OutboxRow> rows) {
+        return rows.stream().map(OutboxRow::id).toList();
+    }
+
+    private static OutboxRow row(long id, String subject) {
+        return row(id, subject, UUID.randomUUID());
+    }
+
+    private static OutboxRow row(long id, String subject, UUID eventId) {
+        return new OutboxRow(id, eventId, "booking.held", subject, id, "booking.events", "booking.held",
+                "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH);
+    }
+}
