@@ -43,7 +43,8 @@ import io.seatbooking.support.Tokens;
 class ProductionProfileIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String DATABASE = "seatbooking_prod_it";
+    /** A database of this run alone: one left by an earlier run (another schema version) must not matter. */
+    private static final String DATABASE = "seatbooking_prod_it_" + java.util.UUID.randomUUID().toString().substring(0, 8);
 
     private Process service;
     private final List<String> output = new CopyOnWriteArrayList<>();
@@ -54,6 +55,9 @@ class ProductionProfileIT {
         output.stream().skip(Math.max(0, output.size() - 80)).forEach(l -> System.out.println("[service] " + l));
         if (service != null && service.isAlive()) {
             service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
+            c.createStatement().execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
         }
     }
 
@@ -79,7 +83,8 @@ class ProductionProfileIT {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + port;
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> service.isAlive() && status(http, base + "/q/health/ready") == 200);
+                .failFast("the service exited during start (its log follows)", () -> !service.isAlive())
+                .until(() -> status(http, base + "/q/health/ready") == 200);
         JsonNode ready = JSON.readTree(get(http, base + "/q/health/ready").body());
         assertThat(ready.path("status").asText()).isEqualTo("UP");
 
@@ -152,12 +157,8 @@ class ProductionProfileIT {
     }
 
     private static void createDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-                ResultSet exists = c.createStatement()
-                        .executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
-            if (!exists.next()) {
-                c.createStatement().execute("CREATE DATABASE " + DATABASE);
-            }
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
+            c.createStatement().execute("CREATE DATABASE " + DATABASE);
         }
     }
 
