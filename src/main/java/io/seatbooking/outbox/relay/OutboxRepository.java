@@ -19,10 +19,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class OutboxRepository {
 
     // Fenced: answers rows only while the caller holds the lease with this epoch. Walks the
-    // partial index of pending rows, so published rows (however many) cost nothing.
+    // partial index of pending rows, so published rows (however many) cost nothing. held_back
+    // says that an earlier row of the same subject is still pending in the table (in flight, left
+    // out, or not seen before): such a row must not be sent yet, whatever the relay remembers.
     private static final String CLAIM = """
             SELECT o.id, o.event_id, o.event_type, o.subject, o.sequence, o.exchange, o.routing_key,
-                   o.content_type, o.headers, o.payload, o.created_at
+                   o.content_type, o.headers, o.payload, o.created_at,
+                   EXISTS (SELECT 1 FROM outbox_event p
+                            WHERE p.subject = o.subject AND p.published_at IS NULL AND p.id < o.id) AS held_back
               FROM outbox_event o
              WHERE o.published_at IS NULL
                AND o.id > $6
@@ -121,6 +125,7 @@ public class OutboxRepository {
                 row.getString("content_type"),
                 row.getJsonObject("headers").getMap(),
                 row.getBuffer("payload").getBytes(),
-                Timestamps.instant(row.getOffsetDateTime("created_at")));
+                Timestamps.instant(row.getOffsetDateTime("created_at")),
+                row.getBoolean("held_back"));
     }
 }

@@ -16,10 +16,13 @@ import java.util.UUID;
  * A plain single-threaded class without I/O: the relay calls it from its one context, runs the
  * claims and marks it asks for, and reports back.
  *
- * <p><b>Order.</b> A row is sent only if no row of its subject is in flight and no earlier row of
+ * <p><b>Order.</b> A row is sent only if the claim found no earlier pending row of its subject in
+ * the table ({@link OutboxRow#heldBack}), no row of its subject is in flight and no earlier row of
  * its subject was passed over in the same claim; so at most one message per subject is ever
  * unconfirmed, and a subject's next row is sent only after its previous one was confirmed and
- * marked ({@link #marked}). Likewise at most one row per event id is in flight, so that a broker
+ * marked ({@link #marked}). The table's answer is what makes order hold whatever the window
+ * forgot or never saw: a claim that ran while the subject's previous row failed and left the
+ * window, a row that became visible after the cursor had passed its id. Likewise at most one row per event id is in flight, so that a broker
  * return, matched by message id, names one row.
  *
  * <p><b>Claims.</b> One runs at a time; a wish to claim meanwhile runs it again right after. A
@@ -113,7 +116,7 @@ final class RelayWindow<T> {
             // A passed-over row holds back the later rows of its subject in this claim too; the
             // next full claim finds them all again.
             boolean firstOfSubject = subjects.add(row.subject());
-            if (!firstOfSubject || busySubjects.contains(row.subject()) || busyEvents.contains(row.eventId())
+            if (row.heldBack() || !firstOfSubject || busySubjects.contains(row.subject()) || busyEvents.contains(row.eventId())
                     || !events.add(row.eventId())) {
                 fullClaimDue = true;
                 continue;

@@ -43,6 +43,8 @@ class RelayOperationsTest {
     Pool pool;
     @Inject
     OutboxMaintenance maintenance;
+    @Inject
+    OutboxRepository outbox;
 
     private RelayHarness harness;
     private String run;
@@ -56,6 +58,37 @@ class RelayOperationsTest {
     @AfterEach
     void tearDown() throws Exception {
         harness.close();
+    }
+
+    @Test
+    void theClaimHoldsBackEveryRowBehindAnEarlierPendingRowOfItsSubject() {
+        String first = "order-" + run;
+        String other = "order-other-" + run;
+        insertRow(first, 1, "booking.events", "test");
+        insertRow(first, 2, "booking.events", "test");
+        insertRow(other, 1, "booking.events", "test");
+        RelayLease lease = new RelayLease(pool, harness.leaseName(), "claim-test", Duration.ofSeconds(30));
+        try {
+            RelayLease.Token token = lease.tryAcquire().await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            long below = single("SELECT min(id) - 1 AS below FROM outbox_event WHERE subject = '" + first + "'")
+                    .getLong("below");
+            Map<String, Boolean> heldBack = new java.util.HashMap<>();
+            // A cursor claim that starts above the subject's first row, as after a row became
+            // visible late or left the window: the table still holds the second row back.
+            for (long after : new long[] { below, below + 1 }) {
+                heldBack.clear();
+                outbox.claim(token, java.util.List.of(), after, 1000).await().atMost(Duration.ofSeconds(10)).stream()
+                        .filter(r -> r.subject().startsWith("order-") && r.subject().endsWith(run))
+                        .forEach(r -> heldBack.put(r.subject() + "#" + r.sequence(), r.heldBack()));
+                assertThat(heldBack).containsEntry(first + "#2", true).containsEntry(other + "#1", false);
+            }
+            outbox.claim(token, java.util.List.of(), below, 1000).await().atMost(Duration.ofSeconds(10)).stream()
+                    .filter(r -> r.subject().equals(first) && r.sequence() == 1)
+                    .forEach(r -> assertThat(r.heldBack()).isFalse());
+        } finally {
+            lease.release().await().atMost(Duration.ofSeconds(10));
+            execute("UPDATE outbox_event SET published_at = now() WHERE subject IN ('" + first + "', '" + other + "')");
+        }
     }
 
     @Test

@@ -42,6 +42,29 @@ class RelayWindowTest {
     }
 
     @Test
+    void aClaimRunningWhileTheSubjectsPreviousRowFailedDoesNotSendTheLaterRowFirst() {
+        claimAndSend(row(1, "a"));
+        window.claimFullNext();
+        RelayWindow.Claim running = window.nextClaim().orElseThrow();
+        window.failed(1);
+
+        // The claim read row 1 as in flight (left out) and row 2 behind it; by the time it answers,
+        // row 1 has left the window, so only the table knows that row 2 must wait.
+        assertThat(ids(send(window, running, heldBack(2, "a")).send())).isEmpty();
+        assertThat(ids(claimAndSend(row(1, "a"), heldBack(2, "a")).send())).containsExactly(1L);
+    }
+
+    @Test
+    void aRowBehindAnEarlierPendingRowThatTheWindowNeverSawWaitsForAFullClaim() {
+        claimAndSend(row(5, "b"));
+        RelayWindow.Claim cursor = window.nextClaim().orElseThrow();
+        assertThat(cursor.full()).isFalse();
+
+        assertThat(ids(send(window, cursor, heldBack(9, "c")).send())).as("row 3 of c became visible late").isEmpty();
+        assertNextClaimIsFullLeavingOut(5L);
+    }
+
+    @Test
     void rowsWithTheSameEventIdAreNeverInFlightTogetherAndAPassedOverRowHoldsBackItsSubject() {
         UUID event = UUID.randomUUID();
         RelayWindow.Selection selection = claimAndSend(row(1, "a", event), row(2, "b", event), row(3, "b"));
@@ -208,6 +231,12 @@ class RelayWindowTest {
 
     private static OutboxRow row(long id, String subject, UUID eventId) {
         return new OutboxRow(id, eventId, "booking.held", subject, id, "booking.events", "booking.held",
-                "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH);
+                "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH, false);
+    }
+
+    /** A row whose claim found an earlier row of its subject still pending in the table. */
+    private static OutboxRow heldBack(long id, String subject) {
+        return new OutboxRow(id, UUID.randomUUID(), "booking.confirmed", subject, id, "booking.events",
+                "booking.confirmed", "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH, true);
     }
 }
