@@ -136,6 +136,29 @@ def render(r, plots):
           f"achieved), where the machine has cores to spare: over {q.get('count', 0)} events, **p50 "
           f"{q.get('p50', float('nan')):.1f} ms, p99 {q.get('p99', float('nan')):.1f} ms**.\n")
 
+    q = r.get("queue")
+    if q:
+        w("## 6. Waiting room: an on-sale behind a queue\n")
+        w(f"{q['users']} customers arrive at an even rate over {p['queue_ramp']} s, half before the room opens and "
+          f"half after; each joins, polls as each answer says (`Queue-Ticket`, `If-None-Match`, `Queue-Poll-After`) "
+          f"until admitted or the show sold out, and once admitted holds one available seat of {q['seats']} with its "
+          "admission and confirms. The service admits with its defaults (50/s, 500 slots; an unused admission "
+          "expires after 20 s in this run).\n")
+        w("| Measure | Value | Target |")
+        w("|---|---|---|")
+        w(f"| Customers with a position | {q['joined'] - q['unranked']} of {q['users']} | all: "
+          f"{verdict(q['joined'] == q['users'] and not q['unranked'])} |")
+        w(f"| Admitted out of turn | {q['out_of_turn']} | 0: {verdict(q['out_of_turn'] == 0)} |")
+        w(f"| Seats booked | {q['booked']} of {q['seats']} (admitted: {q['admitted']}) | sold out: "
+          f"{verdict(q['booked'] == q['seats'])} |")
+        w(f"| Seats sold twice | {q['oversold']} | 0: {verdict(q['oversold'] == 0)} |")
+        w(f"| Joins | {q['join']['ok']}, p50 {q['join']['p50']:.0f} ms, p99 {q['join']['p99']:.0f} ms | |")
+        w(f"| Polls | {q['poll']['ok']}, p50 {q['poll']['p50']:.0f} ms, p99 {q['poll']['p99']:.0f} ms | p99 < 50 ms: "
+          f"{verdict(q['poll']['p99'] < 50)} |")
+        w(f"| Admitted customers' holds | {q['hold']['ok']}, p50 {q['hold']['p50']:.0f} ms, p99 {q['hold']['p99']:.0f} ms "
+          f"| p99 < 500 ms: {verdict(q['hold']['p99'] < 500)} |")
+        w(f"| Failed requests | {q['ko']} | 0: {verdict(q['ko'] == 0)} |\n")
+
     w("## 5. End to end: commit to consumption\n")
     w(f"At {e2e['rate']} bookings/s (half of what was served in full) for {p['e2e_seconds']} s, a consumer on its own "
       "queue bound to `booking.events` recorded, for each event, the time from the change (the CloudEvent `time`, "

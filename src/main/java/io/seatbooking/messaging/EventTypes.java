@@ -11,6 +11,8 @@ public final class EventTypes {
     public static final String BOOKING_CANCELLED = "booking.cancelled";
     public static final String BOOKING_EXPIRED = "booking.expired";
     public static final String BOOKING_REFUND_REQUESTED = "booking.refund-requested";
+    public static final String QUEUE_OPENED = "queue.opened";
+    public static final String QUEUE_CLOSED = "queue.closed";
 
     /** The durable topic exchange every event of this service is published to. */
     public static final String EXCHANGE = "booking.events";

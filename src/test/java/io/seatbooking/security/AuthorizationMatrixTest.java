@@ -98,6 +98,12 @@ class AuthorizationMatrixTest {
         GET_BOOKING("GET /api/bookings/{id}", (request, fixture) -> request.get("/api/bookings/{id}", fixture.bookingId())),
         LIST_BOOKINGS("GET /api/bookings", (request, fixture) -> request.queryParam("showId", fixture.showId())
                 .get("/api/bookings")),
+        CONFIGURE_QUEUE("PUT /api/shows/{id}/queue", (request, fixture) -> request.contentType(ContentType.JSON)
+                .body(Map.of("opensAt", "2030-01-01T18:00:00Z")).put("/api/shows/{id}/queue", fixture.showId())),
+        JOIN_QUEUE("POST /api/shows/{id}/queue", (request, fixture) -> request
+                .post("/api/shows/{id}/queue", fixture.showId())),
+        QUEUE_STATUS("GET /api/shows/{id}/queue", (request, fixture) -> request
+                .get("/api/shows/{id}/queue", fixture.showId())),
         LIST_DEAD_LETTERS("GET /api/admin/dead-letters", (request, fixture) -> request.queryParam("size", 1)
                 .get("/api/admin/dead-letters")),
         GET_DEAD_LETTER("GET /api/admin/dead-letters/{id}", (request, fixture) -> request
@@ -140,6 +146,10 @@ class AuthorizationMatrixTest {
             Map.entry(Endpoint.CANCEL, new int[] { 401, 200, 404, 200, 403 }),
             Map.entry(Endpoint.GET_BOOKING, new int[] { 401, 200, 404, 200, 403 }),
             Map.entry(Endpoint.LIST_BOOKINGS, new int[] { 401, 200, 200, 200, 403 }),
+            // The fixture's show has no waiting room: a customer learns that (404), nobody else may ask.
+            Map.entry(Endpoint.CONFIGURE_QUEUE, new int[] { 401, 403, 403, 200, 403 }),
+            Map.entry(Endpoint.JOIN_QUEUE, new int[] { 401, 404, 404, 403, 403 }),
+            Map.entry(Endpoint.QUEUE_STATUS, new int[] { 401, 404, 404, 403, 403 }),
             Map.entry(Endpoint.LIST_DEAD_LETTERS, new int[] { 401, 403, 403, 200, 403 }),
             Map.entry(Endpoint.GET_DEAD_LETTER, new int[] { 401, 403, 403, 200, 403 }),
             Map.entry(Endpoint.REPLAY_DEAD_LETTER, new int[] { 401, 403, 403, 202, 403 }),
@@ -342,7 +352,7 @@ class AuthorizationMatrixTest {
      * its bookings, the outbox rows about the show, its bookings and the letter, and the letter.
      */
     record State(List<Map<String, Object>> seats, List<Map<String, Object>> bookings, long outboxRows,
-            List<Map<String, Object>> letter) {
+            List<Map<String, Object>> letter, long queueRows) {
 
         static State of(Fixture fixture) {
             return new State(
@@ -352,7 +362,10 @@ class AuthorizationMatrixTest {
                             fixture.showId()),
                     Db.outboxRowsOfShow(fixture.showId())
                             + Db.count("SELECT count(*) FROM outbox_event WHERE subject = ?", "dead-letter/" + fixture.letterId()),
-                    Db.rows("SELECT status, resolved_at, resolved_by FROM dead_letter WHERE id = ?::uuid", fixture.letterId()));
+                    Db.rows("SELECT status, resolved_at, resolved_by FROM dead_letter WHERE id = ?::uuid", fixture.letterId()),
+                    Db.count("SELECT (SELECT count(*) FROM waiting_room WHERE show_id = ?::uuid)"
+                            + " + (SELECT count(*) FROM queue_ticket WHERE show_id = ?::uuid)", fixture.showId(),
+                            fixture.showId()));
         }
     }
 }

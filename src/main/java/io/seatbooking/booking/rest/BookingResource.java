@@ -23,6 +23,7 @@ import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.service.BookingLifecycleService;
 import io.seatbooking.booking.service.BookingQueryService;
 import io.seatbooking.booking.service.HoldService;
+import io.seatbooking.queue.service.AdmissionGate;
 import io.seatbooking.security.Caller;
 import io.seatbooking.security.Roles;
 import io.seatbooking.web.OptionalJsonBody;
@@ -61,11 +62,12 @@ public class BookingResource {
     @POST
     @RolesAllowed(Roles.CUSTOMER)
     public Uni<Response> hold(@Valid @NotNull HoldRequest request,
-            @HeaderParam(IdempotencyService.HEADER) String key) {
+            @HeaderParam(IdempotencyService.HEADER) String key,
+            @HeaderParam(AdmissionGate.HEADER) String admissionToken) {
         Caller caller = Caller.of(identity);
         IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings", "", null, request);
         return idempotency.execute(repeatable, responses::created, BookingProblems::of,
-                hook -> holds.hold(caller, request.showId(), request.seats(), hook))
+                hook -> holds.hold(caller, request.showId(), request.seats(), admissionToken, hook))
                 .map(StoredResponse::toResponse);
     }
 

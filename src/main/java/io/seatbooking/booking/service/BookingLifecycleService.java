@@ -23,6 +23,7 @@ import io.seatbooking.booking.repository.BookingSnapshot;
 import io.seatbooking.db.BeforeCommit;
 import io.seatbooking.db.DatabaseFailures;
 import io.seatbooking.messaging.EventTypes;
+import io.seatbooking.queue.service.AdmissionGate;
 import io.seatbooking.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,15 +46,17 @@ public class BookingLifecycleService {
     private final InstantSource clock;
     private final SeatMapCache seatMaps;
     private final BookingMetrics metrics;
+    private final AdmissionGate admissions;
 
     public BookingLifecycleService(Pool pool, BookingRepository bookings, BookingEvents events, InstantSource clock,
-            SeatMapCache seatMaps, BookingMetrics metrics) {
+            SeatMapCache seatMaps, BookingMetrics metrics, AdmissionGate admissions) {
         this.pool = pool;
         this.bookings = bookings;
         this.events = events;
         this.clock = clock;
         this.seatMaps = seatMaps;
         this.metrics = metrics;
+        this.admissions = admissions;
     }
 
     /**
@@ -79,6 +82,7 @@ public class BookingLifecycleService {
             return pool.withTransaction(tx -> change(tx, snapshot, BookingStatus.CONFIRMED, now, paymentReference)
                     .call(confirmed -> requireAll(bookings.bookSeats(tx, snapshot), snapshot))
                     .call(confirmed -> events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed))
+                    .call(confirmed -> admissions.finish(tx, confirmed.showId, confirmed.customerId))
                     .call(confirmed -> beforeCommit.run(tx, confirmed)))
                     .invoke(() -> metrics.transition("confirmed"));
         }));

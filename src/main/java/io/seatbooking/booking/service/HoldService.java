@@ -24,6 +24,7 @@ import io.seatbooking.booking.repository.BookingRepository;
 import io.seatbooking.db.BeforeCommit;
 import io.seatbooking.db.DatabaseFailures;
 import io.seatbooking.messaging.EventTypes;
+import io.seatbooking.queue.service.AdmissionGate;
 import io.seatbooking.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -48,9 +49,10 @@ public class HoldService {
     private final InstantSource clock;
     private final SeatMapCache seatMaps;
     private final BookingMetrics metrics;
+    private final AdmissionGate admissions;
 
     public HoldService(Pool pool, HoldRules rules, BookingRepository bookings, BookingEvents events,
-            InstantSource clock, SeatMapCache seatMaps, BookingMetrics metrics) {
+            InstantSource clock, SeatMapCache seatMaps, BookingMetrics metrics, AdmissionGate admissions) {
         this.pool = pool;
         this.rules = rules;
         this.bookings = bookings;
@@ -58,24 +60,28 @@ public class HoldService {
         this.clock = clock;
         this.seatMaps = seatMaps;
         this.metrics = metrics;
+        this.admissions = admissions;
     }
 
     /**
-     * Holds {@code labels} of show {@code showId} for the caller.
+     * Holds {@code labels} of show {@code showId} for the caller. A show with a waiting room also
+     * needs the caller's current admission ({@code admissionToken}), used in the hold's transaction.
      *
      * @throws BookingOutcome {@code ShowNotFound}; {@code InvalidRequest} for empty, duplicate,
      *         unknown or too many seats; {@link SeatsUnavailable} naming the seats that were not
      *         available
+     * @throws io.seatbooking.queue.QueueOutcome {@code AdmissionRequired} without a valid admission
      */
-    public Uni<Booking> hold(Caller caller, UUID showId, List<String> labels, BeforeCommit<Booking> beforeCommit) {
+    public Uni<Booking> hold(Caller caller, UUID showId, List<String> labels, String admissionToken,
+            BeforeCommit<Booking> beforeCommit) {
         UUID bookingId = BOOKING_IDS.generate();
-        return Uni.createFrom().deferred(() -> rules.readAskedSeats(showId, labels))
-                .chain(found -> {
+        return Uni.createFrom().deferred(() -> admissions.admission(showId, caller.id(), admissionToken))
+                .chain(admission -> rules.readAskedSeats(showId, labels).chain(found -> {
                     Instant now = clock.instant();
                     Booking booking = new Booking(bookingId, showId, caller.id(), BookingStatus.HELD, labels,
                             rules.expiryOf(now), null, now, now, 1);
-                    return claim(booking, found, beforeCommit);
-                })
+                    return claim(booking, found, admission, beforeCommit);
+                }))
                 .onFailure(DatabaseFailures::isConcurrencyConflict).invoke(() -> metrics.conflict("database-retry"))
                 .onFailure(DatabaseFailures::isConcurrencyConflict).retry().atMost(2)
                 .invoke(() -> {
@@ -86,7 +92,8 @@ public class HoldService {
                         e instanceof SeatsUnavailable ? "seat-unavailable" : "rejected"));
     }
 
-    private Uni<Booking> claim(Booking booking, List<Seat> found, BeforeCommit<Booking> beforeCommit) {
+    private Uni<Booking> claim(Booking booking, List<Seat> found, AdmissionGate.AdmissionUse admission,
+            BeforeCommit<Booking> beforeCommit) {
         List<String> unavailable = found.stream().filter(s -> s.status() != SeatStatus.AVAILABLE)
                 .map(Seat::label).toList();
         if (!unavailable.isEmpty()) {
@@ -95,7 +102,8 @@ public class HoldService {
         Map<String, Long> versions = new HashMap<>();
         found.forEach(s -> versions.put(s.label(), s.version()));
         List<Long> expected = booking.seats.stream().map(versions::get).toList();
-        return pool.withTransaction(tx -> bookings.claimSeats(tx, booking.showId, booking.seats, expected, booking.id)
+        return pool.withTransaction(tx -> admission.apply(tx)
+                .chain(() -> bookings.claimSeats(tx, booking.showId, booking.seats, expected, booking.id))
                 .chain(claimed -> {
                     if (claimed.size() < booking.seats.size()) {
                         metrics.conflict("seat-taken-after-read");

@@ -28,6 +28,11 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused with a different request", 422),
     DEAD_LETTER_NOT_FOUND("dead-letter-not-found", "Dead letter not found", 404),
     DEAD_LETTER_ALREADY_RESOLVED("dead-letter-already-resolved", "Dead letter already replayed or discarded", 409),
+    WAITING_ROOM_NOT_FOUND("waiting-room-not-found", "Show has no waiting room", 404),
+    QUEUE_TICKET_NOT_FOUND("queue-ticket-not-found", "Not in the queue", 404),
+    WAITING_ROOM_OPENED("waiting-room-opened", "Waiting room already opened", 409),
+    QUEUE_CLOSED("queue-closed", "Queue closed: the show sold out", 409),
+    ADMISSION_REQUIRED("admission-required", "Admission from the waiting room required", 403),
     INTERNAL_ERROR("internal-error", "Internal error", 500),
     SERVICE_UNAVAILABLE("service-unavailable", "Service temporarily unavailable", 503);
 

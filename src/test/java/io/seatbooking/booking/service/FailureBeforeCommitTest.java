@@ -57,7 +57,7 @@ class FailureBeforeCommitTest {
 
         assertThatThrownBy(() -> VertxContextSupport.subscribeAndAwait(
                 () -> holds.hold(new Caller(Tokens.newCustomerId("doomed"), false), UUID.fromString(showId),
-                        List.of("A1", "A3"), failingHook)))
+                        List.of("A1", "A3"), null, failingHook)))
                 .hasMessageContaining("injected failure before commit");
 
         // Inside the transaction the change was complete ...

@@ -105,7 +105,7 @@ class RelayDeliveryTest {
     void aRolledBackHoldIsNeverPublished() throws Throwable {
         String show = Api.createShow(2);
         AtomicReference<UUID> rolledBack = new AtomicReference<>();
-        Uni<?> failing = holds.hold(new Caller("relay-rollback", false), UUID.fromString(show), List.of("A1"),
+        Uni<?> failing = holds.hold(new Caller("relay-rollback", false), UUID.fromString(show), List.of("A1"), null,
                 (tx, booking) -> {
                     rolledBack.set(booking.id);
                     return Uni.createFrom().failure(new IllegalStateException("injected before commit"));

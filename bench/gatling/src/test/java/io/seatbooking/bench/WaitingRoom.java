@@ -1,0 +1,96 @@
+package io.seatbooking.bench;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.header;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Session;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+
+/**
+ * The waiting room scenario: customers arrive at an even rate over {@code ramp.seconds}, around
+ * the room's opening; each joins the queue, polls as the answer says (Queue-Ticket, If-None-Match,
+ * Queue-Poll-After) until admitted or the show sold out, and once admitted picks an available seat
+ * from the seat map, holds it with the admission token (trying another seat on 409, up to ten
+ * times) and confirms. Every answer must have an expected status; anything else is KO.
+ *
+ * <p>System properties: {@code base.url}, {@code show.id}, {@code users}, {@code ramp.seconds},
+ * {@code run} (a prefix that makes the customer ids of this run unique), {@code dev.key}.
+ */
+public class WaitingRoom extends Simulation {
+
+    private final String showId = System.getProperty("show.id");
+    private final String run = System.getProperty("run", "wr");
+    private final String queue = "/api/shows/" + showId + "/queue";
+
+    private final HttpProtocolBuilder protocol = http.baseUrl(System.getProperty("base.url"))
+            .contentTypeHeader("application/json").acceptHeader("application/json").shareConnections();
+
+    private final ScenarioBuilder customers = scenario("waiting room customers")
+            .exec(session -> session.set("token", DevTokens.customer(run + "-" + session.userId()))
+                    .set("etag", "\"none\"").set("attempts", 0).set("booked", false))
+            .exec(http("queue join").post(queue).header("Authorization", "Bearer #{token}")
+                    .check(status().in(200, 201), jsonPath("$.ticket").saveAs("ticket"),
+                            jsonPath("$.state").saveAs("state"), header("ETag").saveAs("etag"),
+                            header("Queue-Poll-After").optional().saveAs("pollAfter")))
+            .asLongAs(session -> "waiting".equals(session.getString("state"))).on(
+                    pause(WaitingRoom::pollAfter)
+                            .exec(http("queue poll").get(queue).header("Authorization", "Bearer #{token}")
+                                    .header("Queue-Ticket", "#{ticket}").header("If-None-Match", "#{etag}")
+                                    .check(status().in(200, 304), jsonPath("$.state").optional().saveAs("state"),
+                                            jsonPath("$.admissionToken").optional().saveAs("admission"),
+                                            header("ETag").saveAs("etag"),
+                                            header("Queue-Poll-After").optional().saveAs("pollAfter"))))
+            .doIf(session -> "admitted".equals(session.getString("state"))).then(
+                    exec(session -> session.contains("admission") ? session
+                            : session.markAsFailed())
+                            .asLongAs(session -> !session.getBoolean("booked") && session.getInt("attempts") < 10).on(
+                                    exec(http("seat map").get("/api/shows/" + showId + "/seats")
+                                            .check(status().is(200), jsonPath("$.seats[?(@.status=='AVAILABLE')].label")
+                                                    .findAll().optional().saveAs("available")))
+                                            .exec(WaitingRoom::pickSeat)
+                                            .doIfOrElse(session -> session.getString("seat") != null).then(
+                                                    exec(http("waiting room hold").post("/api/bookings")
+                                                            .header("Authorization", "Bearer #{token}")
+                                                            .header("Admission-Token", "#{admission}")
+                                                            .body(StringBody("{\"showId\":\"" + showId
+                                                                    + "\",\"seats\":[\"#{seat}\"]}"))
+                                                            .check(status().in(201, 409).saveAs("holdStatus"),
+                                                                    jsonPath("$.id").optional().saveAs("bookingId")))
+                                                            .doIf(session -> session.getInt("holdStatus") == 201).then(
+                                                                    exec(http("waiting room confirm")
+                                                                            .post("/api/bookings/#{bookingId}/confirm")
+                                                                            .header("Authorization", "Bearer #{token}")
+                                                                            .check(status().is(200)))
+                                                                            .exec(s -> s.set("booked", true))))
+                                            .orElse(exec(s -> s.set("attempts", 10)))
+                                            .exec(s -> s.set("attempts", s.getInt("attempts") + 1))));
+
+    {
+        setUp(customers.injectOpen(rampUsers(Integer.getInteger("users")).during(Integer.getInteger("ramp.seconds"))))
+                .protocols(protocol);
+    }
+
+    private static Duration pollAfter(Session session) {
+        String millis = session.contains("pollAfter") ? session.getString("pollAfter") : null;
+        return Duration.ofMillis(millis == null ? 2000 : Long.parseLong(millis));
+    }
+
+    private static Session pickSeat(Session session) {
+        List<String> available = session.contains("available") ? session.getList("available") : List.of();
+        String seat = available.isEmpty() ? null : available.get(ThreadLocalRandom.current().nextInt(available.size()));
+        return seat == null ? session.remove("seat") : session.set("seat", seat);
+    }
+}

@@ -1,0 +1,232 @@
+package io.seatbooking.queue.repository;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.seatbooking.db.Timestamps;
+import io.seatbooking.queue.Room;
+import io.seatbooking.queue.Ticket;
+import io.seatbooking.queue.TicketState;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The waiting room's statements. Joins and admissions are decided by the database: one ticket per
+ * customer and show (the primary key), one customer per position (a unique index), and one
+ * admitter at a time per room (the room row's lock, taken with {@code SKIP LOCKED}).
+ */
+@ApplicationScoped
+public class WaitingRoomRepository {
+
+    private static final String ROOM_COLUMNS = """
+            show_id, opens_at, opened_at, closed_at, last_position, admitted_up_to, last_tick_at, admission_rate""";
+    private static final String TICKET_COLUMNS = """
+            show_id, customer_id, coalesce(position, 0) AS position, state, joined_at, admitted_at, last_active_at""";
+
+    // The opening may move until the room opened; afterwards the row is left as it is (no row answered).
+    private static final String UPSERT_ROOM = """
+            INSERT INTO waiting_room (show_id, opens_at) SELECT id, $2 FROM show WHERE id = $1
+            ON CONFLICT (show_id) DO UPDATE SET opens_at = excluded.opens_at WHERE waiting_room.opened_at IS NULL
+            RETURNING %s""".formatted(ROOM_COLUMNS);
+    private static final String FIND_ROOM = "SELECT %s FROM waiting_room WHERE show_id = $1".formatted(ROOM_COLUMNS);
+    private static final String FIND_TICKET = """
+            SELECT %s FROM queue_ticket WHERE show_id = $1 AND customer_id = $2""".formatted(TICKET_COLUMNS);
+    // Before the room opened: a random draw, ranked at the opening. A repeat changes nothing.
+    private static final String JOIN_UNRANKED = """
+            INSERT INTO queue_ticket (show_id, customer_id, draw)
+            SELECT show_id, $2, $3 FROM waiting_room WHERE show_id = $1 AND closed_at IS NULL
+            ON CONFLICT (show_id, customer_id) DO NOTHING""";
+    // After the opening: the next position. A concurrent repeat of the same customer can leave a
+    // gap (its position is taken but its insert conflicts); a gap only admits nobody.
+    private static final String JOIN_RANKED = """
+            WITH next AS (UPDATE waiting_room SET last_position = last_position + 1
+                           WHERE show_id = $1 AND opened_at IS NOT NULL AND closed_at IS NULL
+                       RETURNING last_position)
+            INSERT INTO queue_ticket (show_id, customer_id, draw, position)
+            SELECT $1, $2, 0, last_position FROM next
+            ON CONFLICT (show_id, customer_id) DO NOTHING""";
+    private static final String ROOMS_DUE = """
+            SELECT show_id FROM waiting_room WHERE closed_at IS NULL AND opens_at <= now()""";
+    private static final String LOCK_ROOM = """
+            SELECT %s, now() AS db_now FROM waiting_room
+             WHERE show_id = $1 AND closed_at IS NULL AND opens_at <= now()
+               FOR UPDATE SKIP LOCKED""".formatted(ROOM_COLUMNS);
+    // Ranks, in draw order after the positions given out, every ticket without a position: at the
+    // opening the whole pre-queue, later a straggler whose join raced the opening.
+    private static final String RANK_UNRANKED = """
+            WITH ranked AS (SELECT customer_id, row_number() OVER (ORDER BY draw, customer_id) AS n
+                              FROM queue_ticket WHERE show_id = $1 AND position IS NULL),
+                 placed AS (UPDATE queue_ticket t SET position = $2 + ranked.n
+                              FROM ranked WHERE t.show_id = $1 AND t.customer_id = ranked.customer_id
+                         RETURNING t.position)
+            SELECT coalesce(max(position), $2) AS last_position, count(*) AS ranked FROM placed""";
+    private static final String EXPIRE_IDLE = """
+            UPDATE queue_ticket SET state = 'EXPIRED'
+             WHERE show_id = $1 AND state = 'ADMITTED' AND last_active_at < now() - $2 * interval '1 millisecond'""";
+    private static final String COUNT_ADMITTED = """
+            SELECT count(*) AS admitted FROM queue_ticket WHERE show_id = $1 AND state = 'ADMITTED'""";
+    private static final String COUNT_SEATS = """
+            SELECT count(*) FILTER (WHERE status = 'AVAILABLE') AS available,
+                   count(*) FILTER (WHERE status <> 'BOOKED') AS unsold
+              FROM seat WHERE show_id = $1""";
+    private static final String ADMIT = """
+            UPDATE queue_ticket SET state = 'ADMITTED', admitted_at = now(), last_active_at = now()
+             WHERE show_id = $1 AND position > $2 AND position <= $3 AND state = 'WAITING'
+            RETURNING joined_at, admitted_at""";
+    private static final String ADVANCE = """
+            UPDATE waiting_room
+               SET opened_at = coalesce(opened_at, now()), last_position = $2, admitted_up_to = $3,
+                   last_tick_at = $4, admission_rate = $5, closed_at = CASE WHEN $6 THEN now() END
+             WHERE show_id = $1""";
+    // A hold uses the admission: only while it is admitted and not idle too long; using it keeps it alive.
+    private static final String USE_ADMISSION = """
+            UPDATE queue_ticket SET last_active_at = now()
+             WHERE show_id = $1 AND customer_id = $2 AND state = 'ADMITTED' AND position = $3
+               AND last_active_at >= now() - $4 * interval '1 millisecond'""";
+    private static final String FINISH_ADMISSION = """
+            UPDATE queue_ticket SET state = 'DONE'
+             WHERE show_id = $1 AND customer_id = $2 AND state = 'ADMITTED'""";
+
+    /** What one admitter tick found under the room's lock. */
+    public record LockedRoom(Room room, Instant now) {
+    }
+
+    /** Admitted tickets: when each joined and was admitted. */
+    public record Admitted(Instant joinedAt, Instant admittedAt) {
+    }
+
+    /** A room's seats: still available, and not yet booked (available or held). */
+    public record Seats(int available, int unsold) {
+    }
+
+    private final Pool pool;
+
+    public WaitingRoomRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Creates the room or moves its opening; empty when the show does not exist or the room already opened. */
+    public Uni<Optional<Room>> upsert(UUID showId, Instant opensAt) {
+        return pool.preparedQuery(UPSERT_ROOM).execute(Tuple.of(showId, Timestamps.utc(opensAt)))
+                .map(rows -> first(rows).map(WaitingRoomRepository::room));
+    }
+
+    public Uni<Optional<Room>> find(UUID showId) {
+        return pool.preparedQuery(FIND_ROOM).execute(Tuple.of(showId))
+                .map(rows -> first(rows).map(WaitingRoomRepository::room));
+    }
+
+    public Uni<Optional<Ticket>> ticket(UUID showId, String customerId) {
+        return pool.preparedQuery(FIND_TICKET).execute(Tuple.of(showId, customerId))
+                .map(rows -> first(rows).map(WaitingRoomRepository::ticket));
+    }
+
+    /** Joins before the opening with a random draw; answers whether a ticket was created. */
+    public Uni<Boolean> joinUnranked(UUID showId, String customerId, long draw) {
+        return pool.preparedQuery(JOIN_UNRANKED).execute(Tuple.of(showId, customerId, draw))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Joins after the opening at the next position; answers whether a ticket was created. */
+    public Uni<Boolean> joinRanked(UUID showId, String customerId) {
+        return pool.preparedQuery(JOIN_RANKED).execute(Tuple.of(showId, customerId))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<List<UUID>> roomsDue() {
+        return pool.query(ROOMS_DUE).execute().map(rows -> {
+            List<UUID> ids = new ArrayList<>();
+            rows.forEach(r -> ids.add(r.getUUID("show_id")));
+            return ids;
+        });
+    }
+
+    /** Locks an open room for one tick; empty when it is not due, or another replica has it now. */
+    public Uni<Optional<LockedRoom>> lock(SqlConnection tx, UUID showId) {
+        return tx.preparedQuery(LOCK_ROOM).execute(Tuple.of(showId)).map(rows -> first(rows)
+                .map(r -> new LockedRoom(room(r), Timestamps.instant(r.getOffsetDateTime("db_now")))));
+    }
+
+    /** Ranks the tickets without a position after {@code lastPosition}; answers the new last position. */
+    public Uni<Long> rankUnranked(SqlConnection tx, UUID showId, long lastPosition) {
+        return tx.preparedQuery(RANK_UNRANKED).execute(Tuple.of(showId, lastPosition))
+                .map(rows -> rows.iterator().next().getLong("last_position"));
+    }
+
+    /** Expires the admissions idle for longer than {@code idle}; answers how many. */
+    public Uni<Integer> expireIdle(SqlConnection tx, UUID showId, Duration idle) {
+        return tx.preparedQuery(EXPIRE_IDLE).execute(Tuple.of(showId, interval(idle))).map(RowSet::rowCount);
+    }
+
+    public Uni<Integer> countAdmitted(SqlConnection tx, UUID showId) {
+        return tx.preparedQuery(COUNT_ADMITTED).execute(Tuple.of(showId))
+                .map(rows -> rows.iterator().next().getLong("admitted").intValue());
+    }
+
+    public Uni<Seats> seats(SqlConnection tx, UUID showId) {
+        return tx.preparedQuery(COUNT_SEATS).execute(Tuple.of(showId)).map(rows -> {
+            Row r = rows.iterator().next();
+            return new Seats(r.getLong("available").intValue(), r.getLong("unsold").intValue());
+        });
+    }
+
+    /** Admits the waiting tickets at positions in ({@code after}, {@code upTo}]. */
+    public Uni<List<Admitted>> admit(SqlConnection tx, UUID showId, long after, long upTo) {
+        return tx.preparedQuery(ADMIT).execute(Tuple.of(showId, after, upTo)).map(rows -> {
+            List<Admitted> admitted = new ArrayList<>(rows.rowCount());
+            rows.forEach(r -> admitted.add(new Admitted(Timestamps.instant(r.getOffsetDateTime("joined_at")),
+                    Timestamps.instant(r.getOffsetDateTime("admitted_at")))));
+            return admitted;
+        });
+    }
+
+    public Uni<Void> advance(SqlConnection tx, UUID showId, long lastPosition, long admittedUpTo,
+            Instant budgetSpentUpTo, double rate, boolean close) {
+        return tx.preparedQuery(ADVANCE).execute(Tuple.from(List.of(showId, lastPosition, admittedUpTo,
+                Timestamps.utc(budgetSpentUpTo), rate, close))).replaceWithVoid();
+    }
+
+    /** Uses the caller's admission for a hold in {@code tx}; answers whether it was valid. */
+    public Uni<Boolean> useAdmission(SqlConnection tx, UUID showId, String customerId, long position, Duration idle) {
+        return tx.preparedQuery(USE_ADMISSION).execute(Tuple.of(showId, customerId, position, interval(idle)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The customer's booking was confirmed: the admission ends and frees its slot. */
+    public Uni<Void> finishAdmission(SqlConnection tx, UUID showId, String customerId) {
+        return tx.preparedQuery(FINISH_ADMISSION).execute(Tuple.of(showId, customerId)).replaceWithVoid();
+    }
+
+    private static long interval(Duration d) {
+        return d.toMillis();
+    }
+
+    private static Optional<Row> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+
+    private static Room room(Row r) {
+        return new Room(r.getUUID("show_id"), Timestamps.instant(r.getOffsetDateTime("opens_at")),
+                Timestamps.instant(r.getOffsetDateTime("opened_at")), Timestamps.instant(r.getOffsetDateTime("closed_at")),
+                r.getLong("last_position"), r.getLong("admitted_up_to"),
+                Timestamps.instant(r.getOffsetDateTime("last_tick_at")), r.getDouble("admission_rate"));
+    }
+
+    private static Ticket ticket(Row r) {
+        return new Ticket(r.getUUID("show_id"), r.getString("customer_id"), r.getLong("position"),
+                TicketState.valueOf(r.getString("state")), Timestamps.instant(r.getOffsetDateTime("joined_at")),
+                Timestamps.instant(r.getOffsetDateTime("admitted_at")),
+                Timestamps.instant(r.getOffsetDateTime("last_active_at")));
+    }
+}

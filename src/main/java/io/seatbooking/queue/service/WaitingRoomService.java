@@ -1,0 +1,178 @@
+package io.seatbooking.queue.service;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.seatbooking.queue.QueueMetrics;
+import io.seatbooking.queue.QueueOutcome;
+import io.seatbooking.queue.QueueTokens;
+import io.seatbooking.queue.Room;
+import io.seatbooking.queue.Ticket;
+import io.seatbooking.queue.TicketState;
+import io.seatbooking.queue.WaitingRoomConfig;
+import io.seatbooking.queue.repository.WaitingRoomRepository;
+import io.seatbooking.security.Caller;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Waiting rooms from the customer's side: set one up, join, ask where you are. A status poll of a
+ * waiting customer who sends the ticket back costs no database read (the position is in the
+ * signed ticket, the room's progress in {@link RoomCache}); no poll ever writes.
+ */
+@ApplicationScoped
+public class WaitingRoomService {
+
+    /** A join's answer: the customer's status, and whether this join created the ticket. */
+    public record Joined(QueueStatus status, boolean created) {
+    }
+
+    private static final SecureRandom DRAWS = new SecureRandom();
+
+    private final WaitingRoomRepository rooms;
+    private final RoomCache cache;
+    private final QueueTokens tokens;
+    private final WaitingRoomConfig config;
+    private final QueueMetrics metrics;
+    private final InstantSource clock;
+
+    public WaitingRoomService(WaitingRoomRepository rooms, RoomCache cache, QueueTokens tokens,
+            WaitingRoomConfig config, QueueMetrics metrics, InstantSource clock) {
+        this.rooms = rooms;
+        this.cache = cache;
+        this.tokens = tokens;
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Gives the show a waiting room opening at {@code opensAt}, or moves the opening of its room.
+     *
+     * @throws QueueOutcome {@code UnknownShow}; {@code AlreadyOpened} once the room has opened
+     */
+    public Uni<Room> configure(UUID showId, Instant opensAt) {
+        return rooms.upsert(showId, opensAt).chain(room -> room.isPresent() ? Uni.createFrom().item(room.get())
+                : rooms.find(showId).map(existing -> {
+                    throw existing.isPresent() ? new QueueOutcome.AlreadyOpened(showId)
+                            : new QueueOutcome.UnknownShow(showId);
+                }))
+                .invoke(() -> cache.forget(showId));
+    }
+
+    /**
+     * Puts the caller in line: before the opening with a random draw, afterwards at the next
+     * position. A repeat answers the same ticket.
+     *
+     * @throws QueueOutcome {@code NoWaitingRoom}; {@code Closed} once the show sold out
+     */
+    public Uni<Joined> join(Caller caller, UUID showId) {
+        return room(showId).chain(room -> rooms.ticket(showId, caller.id()).chain(existing -> {
+            if (existing.isPresent()) {
+                return Uni.createFrom().item(new Joined(statusOf(room, existing.get()), false));
+            }
+            Uni<Boolean> created = room.openedAt() == null
+                    ? rooms.joinUnranked(showId, caller.id(), DRAWS.nextLong())
+                    : rooms.joinRanked(showId, caller.id());
+            return created.chain(fresh -> rooms.ticket(showId, caller.id()).map(ticket -> {
+                if (fresh) {
+                    metrics.joined();
+                }
+                return new Joined(statusOf(room, ticket.orElseThrow(() -> new QueueOutcome.Closed(showId))), fresh);
+            }));
+        }));
+    }
+
+    /**
+     * Where the caller is in the show's queue. {@code ticketToken}, the ticket of an earlier answer,
+     * spares the database read while the caller waits.
+     *
+     * @throws QueueOutcome {@code NoWaitingRoom}; {@code NotInQueue}
+     */
+    public Uni<QueueStatus> status(Caller caller, UUID showId, String ticketToken) {
+        return room(showId).chain(room -> {
+            Optional<QueueTokens.Ticket> known = tokens.readTicket(ticketToken)
+                    .filter(t -> t.showId().equals(showId) && t.customerId().equals(caller.id()) && t.position() > 0);
+            if (known.isPresent() && known.get().position() > room.admittedUpTo() && room.closedAt() == null) {
+                return Uni.createFrom().item(waiting(room, known.get().position(), ticketToken));
+            }
+            return rooms.ticket(showId, caller.id())
+                    .map(t -> statusOf(room, t.orElseThrow(() -> new QueueOutcome.NotInQueue(showId))));
+        });
+    }
+
+    private Uni<Room> room(UUID showId) {
+        return cache.get(showId).map(room -> room.orElseThrow(() -> new QueueOutcome.NoWaitingRoom(showId)));
+    }
+
+    private QueueStatus statusOf(Room room, Ticket ticket) {
+        String ticketToken = tokens.ticket(new QueueTokens.Ticket(room.showId(), ticket.customerId(), ticket.position()));
+        Long position = ticket.position() > 0 ? ticket.position() : null;
+        return switch (ticket.state()) {
+            case ADMITTED -> {
+                Instant expiresAt = ticket.lastActiveAt().plus(config.admissionIdle());
+                String admission = tokens.admission(new QueueTokens.Admission(room.showId(), ticket.customerId(),
+                        ticket.position(), expiresAt));
+                yield new QueueStatus(room.showId(), "admitted", position, 0L, Duration.ZERO, room.opensAt(),
+                        ticketToken, admission, expiresAt, null);
+            }
+            case EXPIRED, DONE -> new QueueStatus(room.showId(), ticket.state().name().toLowerCase(), position, null,
+                    null, room.opensAt(), ticketToken, null, null, null);
+            case WAITING -> room.closedAt() != null
+                    ? new QueueStatus(room.showId(), "closed", position, null, null, room.opensAt(), ticketToken, null,
+                            null, null)
+                    : position == null ? preQueue(room, ticketToken) : waiting(room, position, ticketToken);
+        };
+    }
+
+    private QueueStatus preQueue(Room room, String ticketToken) {
+        Duration untilOpening = Duration.between(clock.instant(), room.opensAt());
+        Duration next = clamp(untilOpening.dividedBy(2));
+        return new QueueStatus(room.showId(), TicketState.WAITING.name().toLowerCase(), null, null, null,
+                room.opensAt(), ticketToken, null, null, jittered(next));
+    }
+
+    private QueueStatus waiting(Room room, long position, String ticketToken) {
+        long ahead = Math.max(0, position - room.admittedUpTo() - 1);
+        Duration estimate = room.admissionRate() > 0.01
+                ? roundedWait(Duration.ofMillis((long) (ahead / room.admissionRate() * 1000)))
+                : null;
+        Duration next = clamp(estimate == null ? config.pollInterval() : estimate.dividedBy(4));
+        return new QueueStatus(room.showId(), TicketState.WAITING.name().toLowerCase(), position, rounded(ahead),
+                estimate, room.opensAt(), ticketToken, null, null, jittered(next));
+    }
+
+    /** Exact under 100, then to two significant digits: a poll's answer changes only when it means something. */
+    static long rounded(long ahead) {
+        if (ahead < 100) {
+            return ahead;
+        }
+        long unit = (long) Math.pow(10, (long) Math.log10(ahead) - 1);
+        return Math.round((double) ahead / unit) * unit;
+    }
+
+    private static Duration roundedWait(Duration wait) {
+        long seconds = wait.toSeconds();
+        long unit = seconds < 60 ? 5 : seconds < 600 ? 30 : 60;
+        return Duration.ofSeconds(Math.max(unit, Math.round((double) seconds / unit) * unit));
+    }
+
+    private Duration clamp(Duration wanted) {
+        if (wanted.compareTo(config.pollInterval()) < 0) {
+            return config.pollInterval();
+        }
+        return wanted.compareTo(config.maxPollInterval()) > 0 ? config.maxPollInterval() : wanted;
+    }
+
+    /** +/-25%, so that clients that polled together drift apart. */
+    private static Duration jittered(Duration mean) {
+        double factor = 0.75 + ThreadLocalRandom.current().nextDouble() * 0.5;
+        return Duration.ofMillis((long) (mean.toMillis() * factor));
+    }
+}

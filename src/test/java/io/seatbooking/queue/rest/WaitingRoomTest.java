@@ -1,0 +1,230 @@
+package io.seatbooking.queue.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.seatbooking.outbox.CloudEventMessages;
+import io.seatbooking.outbox.OutboxWriter;
+import io.seatbooking.queue.QueueMetrics;
+import io.seatbooking.queue.WaitingRoomConfig;
+import io.seatbooking.queue.repository.WaitingRoomRepository;
+import io.seatbooking.queue.service.Admitter;
+import io.seatbooking.queue.service.RoomCache;
+import io.seatbooking.support.Api;
+import io.seatbooking.support.Db;
+import io.seatbooking.support.Tokens;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/** The waiting room against the real database: positions, admission in turn, tokens, expiry and hand-over. */
+@QuarkusTest
+@TestProfile(WaitingRoomProfile.class)
+class WaitingRoomTest {
+
+    @Inject
+    Pool pool;
+    @Inject
+    WaitingRoomRepository rooms;
+    @Inject
+    WaitingRoomConfig config;
+    @Inject
+    QueueMetrics metrics;
+    @Inject
+    OutboxWriter outbox;
+    @Inject
+    CloudEventMessages messages;
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void customersWhoJoinBeforeTheOpeningGetRandomPositionsAndAreAdmittedInTurn() {
+        String show = Api.createShow(40);
+        openAt(show, Instant.now().plusSeconds(600));
+        List<String> joinOrder = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String customer = Tokens.newCustomerId("early-" + i);
+            joinOrder.add(customer);
+            join(customer, show).then().statusCode(201).body("state", equalTo("waiting"))
+                    .body("position", org.hamcrest.Matchers.nullValue());
+        }
+        String first = joinOrder.get(0);
+        String ticket = join(first, show).then().statusCode(200).extract().path("ticket");
+        assertThat(status(first, show, null).then().extract().<String>path("ticket")).isEqualTo(ticket);
+        openAt(show, Instant.now().minusSeconds(1)); // the opening may move until it happened
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> status(first, show, null).path("position") != null);
+        List<Long> positions = joinOrder.stream().map(c -> ((Number) status(c, show, null).path("position")).longValue())
+                .toList();
+        assertThat(positions).containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(1, 30)
+                .boxed().toList());
+        assertThat(positions).as("arriving first is no advantage").isNotEqualTo(positions.stream().sorted().toList());
+        assertThat(Db.count("SELECT count(*) FROM outbox_event WHERE subject = ? AND event_type = 'queue.opened'",
+                "queue/" + show)).isEqualTo(1);
+        assertNoOneAdmittedOutOfTurn(show);
+    }
+
+    @Test
+    void afterTheOpeningPositionsAreFirstComeFirstServed() {
+        String show = Api.createShow(40);
+        openAt(show, Instant.now().minusSeconds(1));
+        awaitOpened(show);
+        long previous = 0;
+        for (int i = 0; i < 5; i++) {
+            long position = ((Number) join(Tokens.newCustomerId("late-" + i), show).path("position")).longValue();
+            assertThat(position).isGreaterThan(previous);
+            previous = position;
+        }
+    }
+
+    @Test
+    void aHoldNeedsTheCallersOwnValidAdmission() {
+        String show = Api.createShow(10);
+        openAt(show, Instant.now().minusSeconds(1));
+        awaitOpened(show);
+        String alice = Tokens.newCustomerId("alice");
+        String bob = Tokens.newCustomerId("bob");
+        join(alice, show);
+        String aliceAdmission = awaitAdmission(alice, show);
+        String booking = hold(alice, show, aliceAdmission, "A1").then().statusCode(201).extract().path("id");
+
+        hold(alice, show, null, "A2").then().statusCode(403)
+                .body("type", equalTo("https://seat-booking.dev/problems/admission-required"))
+                .body("join", equalTo("/api/shows/" + show + "/queue"));
+        hold(alice, show, aliceAdmission.substring(0, aliceAdmission.length() - 3) + "abc", "A2").then().statusCode(403);
+        join(bob, show);
+        hold(bob, show, aliceAdmission, "A2").then().statusCode(403); // another customer's admission
+        assertThat(Api.seatStatuses(show).get("A2")).isEqualTo("AVAILABLE");
+
+        Api.confirm(Tokens.customer(alice), booking).then().statusCode(200);
+        status(alice, show, null).then().body("state", equalTo("done"));
+        hold(alice, show, aliceAdmission, "A2").then().statusCode(403); // the admission ended with the confirmation
+    }
+
+    @Test
+    void anIdleAdmissionExpiresAndItsSlotGoesToTheNextInLine() {
+        String show = Api.createShow(10);
+        openAt(show, Instant.now().minusSeconds(1));
+        awaitOpened(show);
+        List<String> customers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            customers.add(Tokens.newCustomerId("idle-" + i));
+            join(customers.get(i), show);
+        }
+        String firstAdmission = awaitAdmission(customers.get(0), show);
+        awaitAdmission(customers.get(1), show);
+        assertThat(status(customers.get(2), show, null).<String>path("state")).as("two slots").isEqualTo("waiting");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "expired".equals(status(customers.get(0), show, null).path("state")));
+        awaitAdmission(customers.get(2), show);
+        hold(customers.get(0), show, firstAdmission, "A1").then().statusCode(403);
+        assertNoOneAdmittedOutOfTurn(show);
+    }
+
+    @Test
+    void aWaitingCustomersPollIsAnsweredFromTheTicketWithAnEtagAndAPollHint() {
+        String show = Api.createShow(10);
+        openAt(show, Instant.now().plusSeconds(600));
+        String customer = Tokens.newCustomerId("poller");
+        Response joined = join(customer, show);
+        String ticket = joined.path("ticket");
+        Response first = status(customer, show, ticket);
+        first.then().statusCode(200).header("Queue-Poll-After", notNullValue()).header("ETag", notNullValue());
+
+        given().auth().oauth2(Tokens.customer(customer)).header("Queue-Ticket", ticket)
+                .header("If-None-Match", first.header("ETag"))
+                .when().get("/api/shows/" + show + "/queue").then().statusCode(304);
+        given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("stranger"))).header("Queue-Ticket", ticket)
+                .when().get("/api/shows/" + show + "/queue").then() // another customer's ticket is not theirs
+                .statusCode(404).body("type", equalTo("https://seat-booking.dev/problems/queue-ticket-not-found"));
+    }
+
+    @Test
+    void twoReplicasShareOneQueueAndAdmitEachPositionOnceInTurn() throws Exception {
+        String show = Api.createShow(40);
+        openAt(show, Instant.now().minusSeconds(1));
+        awaitOpened(show);
+        // A second replica's admitter: its own cache, the same database, ticking as fast as it can.
+        Admitter second = new Admitter(pool, rooms, new RoomCache(rooms, config), config, metrics, outbox, messages,
+                vertx);
+        List<String> customers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            customers.add(Tokens.newCustomerId("shared-" + i));
+            join(customers.get(i), show);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        int maxAdmittedAtOnce = 0;
+        while (Db.count("SELECT count(*) FROM queue_ticket WHERE show_id = ?::uuid AND state = 'WAITING'", show) > 0
+                && System.nanoTime() < deadline) {
+            second.tick(UUID.fromString(show)).await().atMost(Duration.ofSeconds(5));
+            maxAdmittedAtOnce = Math.max(maxAdmittedAtOnce, (int) Db.count(
+                    "SELECT count(*) FROM queue_ticket WHERE show_id = ?::uuid AND state = 'ADMITTED'", show));
+        }
+
+        assertThat(Db.count("SELECT count(*) FROM queue_ticket WHERE show_id = ?::uuid AND state = 'WAITING'", show))
+                .isZero();
+        assertThat(maxAdmittedAtOnce).as("never more admitted at once than the slots").isLessThanOrEqualTo(2);
+        assertNoOneAdmittedOutOfTurn(show);
+    }
+
+    private static void assertNoOneAdmittedOutOfTurn(String show) {
+        assertThat(Db.count("""
+                SELECT count(*) FROM queue_ticket a JOIN queue_ticket b ON a.show_id = b.show_id
+                 WHERE a.show_id = ?::uuid AND a.position < b.position
+                   AND (a.admitted_at IS NULL AND b.admitted_at IS NOT NULL AND a.state = 'WAITING'
+                        OR a.admitted_at > b.admitted_at)""", show)).as("admitted out of turn").isZero();
+    }
+
+    private static void openAt(String show, Instant opensAt) {
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body(Map.of("opensAt", opensAt.toString()))
+                .when().put("/api/shows/" + show + "/queue").then().statusCode(200);
+    }
+
+    private static void awaitOpened(String show) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> Db.count(
+                "SELECT count(*) FROM waiting_room WHERE show_id = ?::uuid AND opened_at IS NOT NULL", show) == 1);
+    }
+
+    private static Response join(String customer, String show) {
+        return given().auth().oauth2(Tokens.customer(customer)).when().post("/api/shows/" + show + "/queue");
+    }
+
+    private static Response status(String customer, String show, String ticket) {
+        var request = given().auth().oauth2(Tokens.customer(customer));
+        if (ticket != null) {
+            request = request.header("Queue-Ticket", ticket);
+        }
+        return request.when().get("/api/shows/" + show + "/queue");
+    }
+
+    private static String awaitAdmission(String customer, String show) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> "admitted".equals(status(customer, show, null).path("state")));
+        return status(customer, show, null).path("admissionToken");
+    }
+
+    private static Response hold(String customer, String show, String admission, String... seats) {
+        var request = given().auth().oauth2(Tokens.customer(customer)).contentType(ContentType.JSON)
+                .body(Map.of("showId", show, "seats", List.of(seats)));
+        if (admission != null) {
+            request = request.header("Admission-Token", admission);
+        }
+        return request.when().post("/api/bookings");
+    }
+}
