@@ -1,9 +1,14 @@
 package io.seatbooking.payments;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.seatbooking.deadletter.PoisonMessageException;
+import io.seatbooking.deadletter.retry.RetryRouter;
 
 /**
  * Counters of the payments consumer (Prometheus names in brackets):
@@ -17,13 +22,34 @@ import io.micrometer.core.instrument.MeterRegistry;
  * neither processing nor a republish worked.
  * </ul>
  */
+@Startup
 @ApplicationScoped
 public class PaymentsMetrics {
 
     private final MeterRegistry registry;
 
-    public PaymentsMetrics(MeterRegistry registry) {
+    /**
+     * Registers every documented series at start, at zero, so that it is there before its first
+     * use: each outcome, each retry step, and the parking reasons this service gives itself.
+     */
+    public PaymentsMetrics(MeterRegistry registry, PaymentsConfig config) {
         this.registry = registry;
+        for (PaymentOutcome outcome : PaymentOutcome.values()) {
+            counter("payments.consumed", "outcome", outcome.slug());
+        }
+        counter("payments.consumed", "outcome", "retried");
+        counter("payments.consumed", "outcome", "parked");
+        counter("payments.inbox.duplicates");
+        counter("payments.requeued");
+        for (int step = 1; step <= config.retry().delays().size(); step++) {
+            counter("payments.retries", "step", Integer.toString(step));
+        }
+        for (String reason : List.of(PoisonMessageException.TOO_LARGE, PoisonMessageException.UNPARSEABLE,
+                PoisonMessageException.UNKNOWN_TYPE, PoisonMessageException.MISSING_FIELDS,
+                PoisonMessageException.INVALID_FIELDS, PoisonMessageException.MISSING_MESSAGE_ID,
+                PoisonMessageException.UNKNOWN_BOOKING, RetryRouter.RETRIES_EXHAUSTED)) {
+            counter("payments.parked", "reason", reason);
+        }
     }
 
     public void consumed(PaymentOutcome outcome) {

@@ -1,5 +1,7 @@
 package io.seatbooking.booking.rest;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.ws.rs.core.Response;
@@ -10,6 +12,7 @@ import io.seatbooking.booking.BookingOutcome;
 import io.seatbooking.booking.BookingOutcome.BookingNotFound;
 import io.seatbooking.booking.BookingOutcome.ConcurrentChange;
 import io.seatbooking.booking.BookingOutcome.HoldExpired;
+import io.seatbooking.booking.BookingOutcome.InvalidListing;
 import io.seatbooking.booking.BookingOutcome.InvalidRequest;
 import io.seatbooking.booking.BookingOutcome.SeatsUnavailable;
 import io.seatbooking.booking.BookingOutcome.ShowNotFound;
@@ -47,6 +50,7 @@ public class BookingProblems {
             case SeatsUnavailable o -> Problem.of(ProblemType.SEAT_UNAVAILABLE, detail)
                     .with("unavailableSeats", o.seats());
             case InvalidRequest o -> invalid(o);
+            case InvalidListing o -> Problem.of(ProblemType.MALFORMED_REQUEST, detail);
             case StateConflict o -> Problem.of(ProblemType.BOOKING_STATE_CONFLICT, detail)
                     .with("bookingStatus", o.status());
             case HoldExpired o -> Problem.of(ProblemType.BOOKING_EXPIRED, detail).with("bookingStatus", o.status());
@@ -60,6 +64,10 @@ public class BookingProblems {
         Problem problem = Problem.of(ProblemType.INVALID_REQUEST, invalid.getMessage());
         if (!invalid.duplicateSeats().isEmpty()) {
             problem = problem.with("duplicateSeats", invalid.duplicateSeats());
+        }
+        if (invalid.field() != null) {
+            problem = problem.with("errors",
+                    List.of(Map.of("field", invalid.field(), "message", invalid.fieldMessage())));
         }
         if (!invalid.unknownSeats().isEmpty()) {
             problem = problem.with("unknownSeats", invalid.unknownSeats());

@@ -13,11 +13,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.service.BookingLifecycleService;
@@ -25,6 +27,7 @@ import io.seatbooking.booking.service.BookingQueryService;
 import io.seatbooking.booking.service.HoldService;
 import io.seatbooking.security.Caller;
 import io.seatbooking.security.Roles;
+import io.seatbooking.web.EntityTags;
 import io.seatbooking.web.OptionalJsonBody;
 import io.seatbooking.web.QueryParams;
 import io.seatbooking.web.idempotency.IdempotencyService;
@@ -61,7 +64,8 @@ public class BookingResource {
     @POST
     @RolesAllowed(Roles.CUSTOMER)
     public Uni<Response> hold(@Valid @NotNull HoldRequest request,
-            @HeaderParam(IdempotencyService.HEADER) String key) {
+            @Context HttpServerRequest http) {
+        String key = http.getHeader(IdempotencyService.HEADER);
         Caller caller = Caller.of(identity);
         IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings", "", null, request);
         return idempotency.execute(repeatable, responses::created, BookingProblems::of,
@@ -77,7 +81,8 @@ public class BookingResource {
     public Uni<Response> confirm(@PathParam("id") UUID id, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatchHeader,
-            @HeaderParam(IdempotencyService.HEADER) String key) {
+            @Context HttpServerRequest http) {
+        String key = http.getHeader(IdempotencyService.HEADER);
         Caller caller = Caller.of(identity);
         ConfirmRequest request = optionalBodies.read(body, contentType, ConfirmRequest.class);
         IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
@@ -95,7 +100,8 @@ public class BookingResource {
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
     public Uni<Response> cancel(@PathParam("id") UUID id,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatchHeader,
-            @HeaderParam(IdempotencyService.HEADER) String key) {
+            @Context HttpServerRequest http) {
+        String key = http.getHeader(IdempotencyService.HEADER);
         Caller caller = Caller.of(identity);
         IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
         IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings/{id}/cancel",
@@ -105,11 +111,17 @@ public class BookingResource {
                 .map(StoredResponse::toResponse);
     }
 
+    /** The booking with its ETag; {@code If-None-Match} naming it answers 304. */
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
-    public Uni<Response> get(@PathParam("id") UUID id) {
-        return queries.get(Caller.of(identity), id).map(booking -> responses.ok(booking).toResponse());
+    public Uni<Response> get(@PathParam("id") UUID id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        return queries.get(Caller.of(identity), id).map(booking -> {
+            String etag = BookingResponses.etag(booking);
+            return EntityTags.noneMatchHits(ifNoneMatch, etag)
+                    ? Response.notModified().header(HttpHeaders.ETAG, etag).build()
+                    : responses.ok(booking).toResponse();
+        });
     }
 
     /** The caller's bookings (every booking for an admin), newest first. */

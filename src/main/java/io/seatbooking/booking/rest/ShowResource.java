@@ -18,9 +18,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.seatbooking.booking.service.SeatMapCache.SeatMap;
 import io.seatbooking.booking.service.ShowService;
 import io.seatbooking.security.Roles;
+import io.seatbooking.web.EntityTags;
 import io.smallrye.mutiny.Uni;
 
 /** Shows and their seat maps. */
@@ -61,24 +61,10 @@ public class ShowResource {
     public Uni<Response> seats(@PathParam("showId") UUID showId,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return shows.seatMap(showId).map(map -> {
-            Response.ResponseBuilder response = matches(ifNoneMatch, map)
+            Response.ResponseBuilder response = EntityTags.noneMatchHits(ifNoneMatch, map.etag())
                     ? Response.notModified()
-                    : Response.ok(map.json(), MediaType.APPLICATION_JSON);
+                    : Response.ok(map.json(), BookingResponses.JSON);
             return response.header(HttpHeaders.ETAG, map.etag()).cacheControl(REVALIDATE).build();
         });
-    }
-
-    /** If-None-Match uses the weak comparison (RFC 9110 13.1.2). */
-    private static boolean matches(String ifNoneMatch, SeatMap map) {
-        if (ifNoneMatch == null) {
-            return false;
-        }
-        for (String tag : ifNoneMatch.split(",")) {
-            String t = tag.trim();
-            if (t.equals("*") || t.equals(map.etag()) || t.equals("W/" + map.etag())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

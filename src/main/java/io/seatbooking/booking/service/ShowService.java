@@ -48,13 +48,17 @@ public class ShowService {
      * Creates a show, its seats (all AVAILABLE) and its {@code show.created} event in one
      * transaction. The seats are either listed, or generated as rows x seatsPerRow ("A1".."A20").
      *
-     * @throws InvalidRequest when both or neither seat forms are given, labels repeat, or the show
+     * @throws InvalidRequest when the show would start in the past, when both or neither seat forms are given, labels repeat, or the show
      *         would exceed the configured capacity (see {@link SeatLabels#forShow})
      */
     public Uni<ShowSummary> create(String title, Instant startsAt, List<String> seats, List<String> rows,
             Integer seatsPerRow) {
+        Instant now = clock.instant();
+        if (!startsAt.isAfter(now)) {
+            throw InvalidRequest.field("startsAt", "must be in the future");
+        }
         List<String> labels = SeatLabels.forShow(seats, rows, seatsPerRow, config.shows().maxCapacity());
-        Show show = new Show(SHOW_IDS.generate(), title, startsAt, labels.size(), clock.instant());
+        Show show = new Show(SHOW_IDS.generate(), title, startsAt, labels.size(), now);
         return pool.withTransaction(tx -> shows.insert(tx, show, labels)
                 .chain(() -> events.showCreated(tx, show, labels)))
                 .replaceWith(new ShowSummary(show, new SeatCounts(labels.size(), 0, 0)));
