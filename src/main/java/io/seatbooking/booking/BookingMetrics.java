@@ -47,6 +47,13 @@ public class BookingMetrics {
         counter("bookings.transitions", "to", to, "Booking state changes after the hold").increment();
     }
 
+    /** One committed batch of a show cancellation: its cancellations and refund requests. */
+    public void showCancellationBatch(int cancelled, int refunds) {
+        counter("bookings.transitions", "to", "cancelled", "Booking state changes after the hold").increment(cancelled);
+        counter("bookings.transitions", "to", "refund-requested", "Booking state changes after the hold")
+                .increment(refunds);
+    }
+
     public void conflict(String kind) {
         counter("bookings.conflicts", "kind", kind, "Optimistic-concurrency conflicts, by kind").increment();
     }

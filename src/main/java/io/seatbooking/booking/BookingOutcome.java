@@ -27,6 +27,58 @@ public abstract sealed class BookingOutcome extends RuntimeException {
         }
     }
 
+    /** The show takes no holds now: cancelled, started, or outside its sales window. */
+    public static final class ShowNotOnSale extends BookingOutcome {
+        private final Show show;
+        private final ShowStatus status;
+
+        public ShowNotOnSale(Show show, ShowStatus status) {
+            super(explain(show, status));
+            this.show = show;
+            this.status = status;
+        }
+
+        private static String explain(Show show, ShowStatus status) {
+            return switch (status) {
+                case CANCELLED -> "Show " + show.id() + " was cancelled.";
+                case SCHEDULED -> "Sales for show " + show.id() + " open at " + show.salesStart() + ".";
+                case OVER -> show.salesEnd() != null && show.salesEnd().isBefore(show.startsAt())
+                        ? "Sales for show " + show.id() + " closed at " + show.salesEnd() + "."
+                        : "Show " + show.id() + " started at " + show.startsAt() + ".";
+                case ON_SALE -> "Show " + show.id() + " is on sale.";
+            };
+        }
+
+        public Show show() {
+            return show;
+        }
+
+        public ShowStatus status() {
+            return status;
+        }
+    }
+
+    /** The show was cancelled: it changes no more. */
+    public static final class ShowCancelled extends BookingOutcome {
+        public ShowCancelled(UUID showId) {
+            super("Show " + showId + " was cancelled and cannot be changed.");
+        }
+    }
+
+    /** The caller's precondition names another version than the show's. */
+    public static final class ShowVersionMismatch extends BookingOutcome {
+        private final long currentVersion;
+
+        public ShowVersionMismatch(long currentVersion) {
+            super("The show is at version " + currentVersion + "; If-Match does not name it.");
+            this.currentVersion = currentVersion;
+        }
+
+        public long currentVersion() {
+            return currentVersion;
+        }
+    }
+
     /** The booking does not exist, or the caller may not see it (which it must not learn). */
     public static final class BookingNotFound extends BookingOutcome {
         public BookingNotFound(UUID bookingId) {

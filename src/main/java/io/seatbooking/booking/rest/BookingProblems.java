@@ -15,7 +15,10 @@ import io.seatbooking.booking.BookingOutcome.HoldExpired;
 import io.seatbooking.booking.BookingOutcome.InvalidListing;
 import io.seatbooking.booking.BookingOutcome.InvalidRequest;
 import io.seatbooking.booking.BookingOutcome.SeatsUnavailable;
+import io.seatbooking.booking.BookingOutcome.ShowCancelled;
 import io.seatbooking.booking.BookingOutcome.ShowNotFound;
+import io.seatbooking.booking.BookingOutcome.ShowNotOnSale;
+import io.seatbooking.booking.BookingOutcome.ShowVersionMismatch;
 import io.seatbooking.booking.BookingOutcome.StateConflict;
 import io.seatbooking.booking.BookingOutcome.VersionMismatch;
 import io.seatbooking.web.problem.Problem;
@@ -46,6 +49,10 @@ public class BookingProblems {
         String detail = outcome.getMessage();
         return switch (outcome) {
             case ShowNotFound o -> Problem.of(ProblemType.SHOW_NOT_FOUND, detail);
+            case ShowNotOnSale o -> notOnSale(o);
+            case ShowCancelled o -> Problem.of(ProblemType.SHOW_CANCELLED, detail);
+            case ShowVersionMismatch o -> Problem.of(ProblemType.PRECONDITION_FAILED, detail)
+                    .with("currentVersion", o.currentVersion());
             case BookingNotFound o -> Problem.of(ProblemType.BOOKING_NOT_FOUND, detail);
             case SeatsUnavailable o -> Problem.of(ProblemType.SEAT_UNAVAILABLE, detail)
                     .with("unavailableSeats", o.seats());
@@ -58,6 +65,19 @@ public class BookingProblems {
                     .with("currentVersion", o.currentVersion());
             case ConcurrentChange o -> Problem.of(ProblemType.CONCURRENT_UPDATE, detail);
         };
+    }
+
+    private static Problem notOnSale(ShowNotOnSale outcome) {
+        Problem problem = Problem.of(ProblemType.SHOW_NOT_ON_SALE, outcome.getMessage())
+                .with("showStatus", outcome.status())
+                .with("startsAt", outcome.show().startsAt());
+        if (outcome.show().salesStart() != null) {
+            problem = problem.with("salesStart", outcome.show().salesStart());
+        }
+        if (outcome.show().salesEnd() != null) {
+            problem = problem.with("salesEnd", outcome.show().salesEnd());
+        }
+        return problem;
     }
 
     private static Problem invalid(InvalidRequest invalid) {
