@@ -19,7 +19,9 @@ import io.seatbooking.deadletter.retry.RetryRouter;
  * <li>{@code payments.retries} [payments_retries_total] by {@code step} (1 = first retry);
  * <li>{@code payments.parked} [payments_parked_total] by {@code reason}: sent to the DLX;
  * <li>{@code payments.requeued} [payments_requeued_total]: handed back to the broker because
- * neither processing nor a republish worked.
+ * neither processing nor a republish worked;
+ * <li>{@code payments.amount.mismatches} [payments_amount_mismatches_total]: payment.succeeded
+ * whose amount or currency was not the booking's total (refund requested, booking unchanged).
  * </ul>
  */
 @Startup
@@ -41,6 +43,7 @@ public class PaymentsMetrics {
         counter("payments.consumed", "outcome", "parked");
         counter("payments.inbox.duplicates");
         counter("payments.requeued");
+        counter("payments.amount.mismatches");
         for (int step = 1; step <= config.retry().delays().size(); step++) {
             counter("payments.retries", "step", Integer.toString(step));
         }
@@ -67,6 +70,10 @@ public class PaymentsMetrics {
     public void parked(String reason) {
         counter("payments.consumed", "outcome", "parked").increment();
         counter("payments.parked", "reason", reason).increment();
+    }
+
+    public void amountMismatch() {
+        counter("payments.amount.mismatches").increment();
     }
 
     public void requeued() {
