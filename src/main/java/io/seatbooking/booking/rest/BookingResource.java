@@ -18,9 +18,15 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import io.seatbooking.booking.BookingStatus;
+import io.seatbooking.booking.BookingView;
 import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.service.BookingLifecycleService;
 import io.seatbooking.booking.service.BookingQueryService;
@@ -33,6 +39,7 @@ import io.seatbooking.web.QueryParams;
 import io.seatbooking.web.idempotency.IdempotencyService;
 import io.seatbooking.web.idempotency.IdempotentRequest;
 import io.seatbooking.web.idempotency.StoredResponse;
+import io.seatbooking.web.problem.Problem;
 import io.smallrye.mutiny.Uni;
 
 /** Holds, confirmations, cancellations and reads of bookings. */
@@ -63,6 +70,17 @@ public class BookingResource {
 
     @POST
     @RolesAllowed(Roles.CUSTOMER)
+    @Operation(summary = "Hold seats, all or none (customer); the booking freezes their total")
+    @APIResponse(responseCode = "201", description = "Held; Location and ETag name the booking",
+            content = @Content(schema = @Schema(implementation = BookingView.class)))
+    @APIResponse(responseCode = "400", description = "malformed-request (also a bad Idempotency-Key)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "show-not-found", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "seat-unavailable (unavailableSeats); show-not-on-sale (showStatus); idempotent-request-in-progress; concurrent-update", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "payload-too-large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "unsupported-media-type", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "invalid-request (duplicateSeats, unknownSeats, errors); idempotency-key-reused", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> hold(@Valid @NotNull HoldRequest request,
             @Context HttpServerRequest http) {
         String key = http.getHeader(IdempotencyService.HEADER);
@@ -115,6 +133,13 @@ public class BookingResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
+    @Operation(summary = "A booking (owner or admin)")
+    @APIResponse(responseCode = "200", description = "The booking; ETag is its version",
+            content = @Content(schema = @Schema(implementation = BookingView.class)))
+    @APIResponse(responseCode = "304", description = "If-None-Match names the current ETag")
+    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "booking-not-found", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> get(@PathParam("id") UUID id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return queries.get(Caller.of(identity), id).map(booking -> {
             String etag = BookingResponses.etag(booking);
@@ -127,6 +152,12 @@ public class BookingResource {
     /** The caller's bookings (every booking for an admin), newest first. */
     @GET
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
+    @Operation(summary = "The caller's bookings, every booking for an admin, newest first")
+    @APIResponse(responseCode = "200", description = "One page",
+            content = @Content(schema = @Schema(implementation = BookingPageView.class)))
+    @APIResponse(responseCode = "400", description = "malformed-request: a bad parameter or an impossible page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<BookingPageView> list(@QueryParam("showId") String showId, @QueryParam("status") String status,
             @QueryParam("page") String page, @QueryParam("size") String size) {
         return queries.list(Caller.of(identity), QueryParams.uuid("showId", showId),
