@@ -1,11 +1,14 @@
 -- One booking as the service makes it, statement for statement (booking/repository,
--- outbox/OutboxWriter): the hold's pre-read, its transaction (conditional seat update, booking and
+-- outbox/OutboxWriter): the hold's pre-reads (the show, for its status and currency, and the asked
+-- seats with their prices; the service sends both at once on two connections), its transaction (conditional seat update, booking and
 -- claim insert, outbox row + NOTIFY), the confirm's read, its transaction (conditional booking and
 -- seat updates, outbox row + NOTIFY). The service's parameters become expressions of the client
 -- id and a per-client counter (-D n=0), computed in the server: each client books its own show's
 -- seats S1, S2, ... so nothing contends. The event payload has the events' size (650 bytes).
 \set n :n + 1
-SELECT label, status, version FROM seat
+SELECT id, title, starts_at, capacity, created_at, sales_start, sales_end, currency, cancelled_at, version,
+       updated_at FROM show WHERE id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid;
+SELECT label, status, version, category, price_cents FROM seat
  WHERE show_id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid
    AND label = ANY (ARRAY['S' || :n]) \gset
 BEGIN;
@@ -17,9 +20,11 @@ UPDATE seat
    AND version = (ARRAY[:version]::bigint[])[array_position(ARRAY['S' || :n], label)]
 RETURNING label;
 WITH held AS (
-    INSERT INTO booking (id, show_id, customer_id, status, seats, expires_at, created_at, updated_at, version)
+    INSERT INTO booking (id, show_id, customer_id, status, seats, expires_at, created_at, updated_at, version,
+                         total_cents, currency)
     VALUES (md5(:client_id || '-' || :n)::uuid, ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid,
-            'pgbench-' || :client_id, 'HELD', ARRAY['S' || :n], now() + interval '10 minutes', now(), now(), 1)
+            'pgbench-' || :client_id, 'HELD', ARRAY['S' || :n], now() + interval '10 minutes', now(), now(), 1,
+            :price_cents, 'EUR')
 )
 INSERT INTO booking_seat (booking_id, show_id, label)
 SELECT md5(:client_id || '-' || :n)::uuid, ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid,
@@ -36,7 +41,7 @@ WITH appended AS (
 SELECT pg_notify('outbox_event', '') FROM (SELECT 1 FROM appended LIMIT 1) AS written;
 COMMIT;
 SELECT b.id, b.show_id, b.customer_id, b.status, b.seats, b.expires_at, b.payment_reference,
-       b.created_at, b.updated_at, b.version,
+       b.created_at, b.updated_at, b.version, b.total_cents, b.currency,
        ARRAY(SELECT s.label FROM seat s
               WHERE s.show_id = b.show_id AND s.label = ANY (b.seats) AND s.booking_id = b.id
               ORDER BY s.label) AS owned_labels,

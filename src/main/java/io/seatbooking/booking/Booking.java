@@ -57,11 +57,19 @@ public class Booking {
 
     public long version;
 
+    /** The price of its seats when it was held, in minor units of {@link #currency}. */
+    @Column(name = "total_cents")
+    public long totalCents;
+
+    /** The show's currency (ISO 4217). */
+    public String currency;
+
     public Booking() {
     }
 
     public Booking(UUID id, UUID showId, String customerId, BookingStatus status, List<String> seats,
-            Instant expiresAt, String paymentReference, Instant createdAt, Instant updatedAt, long version) {
+            Instant expiresAt, String paymentReference, Instant createdAt, Instant updatedAt, long version,
+            long totalCents, String currency) {
         this.id = id;
         this.showId = showId;
         this.customerId = customerId;
@@ -72,6 +80,8 @@ public class Booking {
         this.createdAt = createdAt;
         this.updatedAt = updatedAt;
         this.version = version;
+        this.totalCents = totalCents;
+        this.currency = currency;
     }
 
     /** Whether a HELD booking's hold has run out at {@code now} (the sweeper may not have run yet). */
@@ -82,6 +92,7 @@ public class Booking {
     /** This booking after a transition to {@code next}, at version {@code newVersion}. */
     public Booking transitioned(BookingStatus next, long newVersion, Instant at, String newPaymentReference) {
         return new Booking(id, showId, customerId, next, seats, expiresAt,
-                newPaymentReference != null ? newPaymentReference : paymentReference, createdAt, at, newVersion);
+                newPaymentReference != null ? newPaymentReference : paymentReference, createdAt, at, newVersion,
+                totalCents, currency);
     }
 }

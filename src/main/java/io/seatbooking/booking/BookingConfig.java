@@ -24,6 +24,26 @@ public interface BookingConfig {
     /** The seat map read path. */
     SeatMap seatMap();
 
+    /** Cancelling the bookings of a cancelled show. */
+    Cancellation cancellation();
+
+    interface Cancellation {
+        /** The most bookings one batch (one transaction) cancels. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** Mean time between two looks for unfinished cancellations (jittered +/-50%). */
+        @WithDefault("PT5S")
+        Duration interval();
+
+        /**
+         * How long after a cancellation its bookings are looked for once more before it is marked
+         * done: longer than any hold transaction may take.
+         */
+        @WithDefault("PT1M")
+        Duration settleTime();
+    }
+
     interface Hold {
         /** How long a hold lasts before the sweeper releases it. */
         @WithDefault("PT10M")
@@ -54,6 +74,7 @@ public interface BookingConfig {
         int batchSize();
     }
 
+    /** Listings: bookings and the show catalogue. */
     interface Listing {
         /** Page size when the client gives none. */
         @WithDefault("20")

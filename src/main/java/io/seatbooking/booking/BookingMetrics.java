@@ -1,9 +1,12 @@
 package io.seatbooking.booking;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 
 /**
  * Bookings by outcome and the conflicts behind them:
@@ -18,13 +21,22 @@ import io.micrometer.core.instrument.MeterRegistry;
  * serialization failure, run again).</li>
  * </ul>
  */
+@Startup
 @ApplicationScoped
 public class BookingMetrics {
 
+    private static final List<String> HOLD_OUTCOMES = List.of("held", "seat-unavailable", "rejected");
+    private static final List<String> TRANSITIONS = List.of("confirmed", "cancelled", "expired", "refund-requested");
+    private static final List<String> CONFLICTS = List.of("seat-taken-after-read", "version-retry", "database-retry");
+
     private final MeterRegistry registry;
 
+    /** Registers every documented series at start, at zero, so that it is there before its first use. */
     public BookingMetrics(MeterRegistry registry) {
         this.registry = registry;
+        HOLD_OUTCOMES.forEach(outcome -> counter("bookings.holds", "outcome", outcome, "Hold requests by outcome"));
+        TRANSITIONS.forEach(to -> counter("bookings.transitions", "to", to, "Booking state changes after the hold"));
+        CONFLICTS.forEach(kind -> counter("bookings.conflicts", "kind", kind, "Optimistic-concurrency conflicts, by kind"));
     }
 
     public void hold(String outcome) {
@@ -33,6 +45,13 @@ public class BookingMetrics {
 
     public void transition(String to) {
         counter("bookings.transitions", "to", to, "Booking state changes after the hold").increment();
+    }
+
+    /** One committed batch of a show cancellation: its cancellations and refund requests. */
+    public void showCancellationBatch(int cancelled, int refunds) {
+        counter("bookings.transitions", "to", "cancelled", "Booking state changes after the hold").increment(cancelled);
+        counter("bookings.transitions", "to", "refund-requested", "Booking state changes after the hold")
+                .increment(refunds);
     }
 
     public void conflict(String kind) {

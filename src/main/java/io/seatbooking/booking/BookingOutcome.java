@@ -27,6 +27,58 @@ public abstract sealed class BookingOutcome extends RuntimeException {
         }
     }
 
+    /** The show takes no holds now: cancelled, started, or outside its sales window. */
+    public static final class ShowNotOnSale extends BookingOutcome {
+        private final Show show;
+        private final ShowStatus status;
+
+        public ShowNotOnSale(Show show, ShowStatus status) {
+            super(explain(show, status));
+            this.show = show;
+            this.status = status;
+        }
+
+        private static String explain(Show show, ShowStatus status) {
+            return switch (status) {
+                case CANCELLED -> "Show " + show.id() + " was cancelled.";
+                case SCHEDULED -> "Sales for show " + show.id() + " open at " + show.salesStart() + ".";
+                case OVER -> show.salesEnd() != null && show.salesEnd().isBefore(show.startsAt())
+                        ? "Sales for show " + show.id() + " closed at " + show.salesEnd() + "."
+                        : "Show " + show.id() + " started at " + show.startsAt() + ".";
+                case ON_SALE -> "Show " + show.id() + " is on sale.";
+            };
+        }
+
+        public Show show() {
+            return show;
+        }
+
+        public ShowStatus status() {
+            return status;
+        }
+    }
+
+    /** The show was cancelled: it changes no more. */
+    public static final class ShowCancelled extends BookingOutcome {
+        public ShowCancelled(UUID showId) {
+            super("Show " + showId + " was cancelled and cannot be changed.");
+        }
+    }
+
+    /** The caller's precondition names another version than the show's. */
+    public static final class ShowVersionMismatch extends BookingOutcome {
+        private final long currentVersion;
+
+        public ShowVersionMismatch(long currentVersion) {
+            super("The show is at version " + currentVersion + "; If-Match does not name it.");
+            this.currentVersion = currentVersion;
+        }
+
+        public long currentVersion() {
+            return currentVersion;
+        }
+    }
+
     /** The booking does not exist, or the caller may not see it (which it must not learn). */
     public static final class BookingNotFound extends BookingOutcome {
         public BookingNotFound(UUID bookingId) {
@@ -56,25 +108,45 @@ public abstract sealed class BookingOutcome extends RuntimeException {
     public static final class InvalidRequest extends BookingOutcome {
         private final List<String> duplicateSeats;
         private final List<String> unknownSeats;
+        private final String field;
+        private final String fieldMessage;
 
         public InvalidRequest(String detail) {
-            this(detail, List.of(), List.of());
+            this(detail, List.of(), List.of(), null, null);
         }
 
-        private InvalidRequest(String detail, List<String> duplicateSeats, List<String> unknownSeats) {
+        private InvalidRequest(String detail, List<String> duplicateSeats, List<String> unknownSeats, String field,
+                String fieldMessage) {
             super(detail);
             this.duplicateSeats = List.copyOf(duplicateSeats);
             this.unknownSeats = List.copyOf(unknownSeats);
+            this.field = field;
+            this.fieldMessage = fieldMessage;
+        }
+
+        /** One field of the request has a value the rules do not allow (such as a start in the past). */
+        public static InvalidRequest field(String field, String message) {
+            return new InvalidRequest(field + ": " + message, List.of(), List.of(), field, message);
+        }
+
+        /** The request field at fault, or null when the request as a whole is. */
+        public String field() {
+            return field;
+        }
+
+        /** What is wrong with {@link #field()}, or null. */
+        public String fieldMessage() {
+            return fieldMessage;
         }
 
         /** Seats named more than once. */
         public static InvalidRequest duplicateSeats(String detail, List<String> seats) {
-            return new InvalidRequest(detail, seats, List.of());
+            return new InvalidRequest(detail, seats, List.of(), null, null);
         }
 
         /** Seats the show does not have. */
         public static InvalidRequest unknownSeats(String detail, List<String> seats) {
-            return new InvalidRequest(detail, List.of(), seats);
+            return new InvalidRequest(detail, List.of(), seats, null, null);
         }
 
         /** The repeated seats, or empty when that is not the reason. */
@@ -85,6 +157,16 @@ public abstract sealed class BookingOutcome extends RuntimeException {
         /** The seats the show does not have, or empty when that is not the reason. */
         public List<String> unknownSeats() {
             return unknownSeats;
+        }
+    }
+
+    /**
+     * A listing asked for an impossible page: a negative page, a size out of range, or a page so
+     * far that its first item lies beyond the largest offset.
+     */
+    public static final class InvalidListing extends BookingOutcome {
+        public InvalidListing(String detail) {
+            super(detail);
         }
     }
 

@@ -22,6 +22,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param createdAt when the hold was taken
  * @param updatedAt when the booking last changed
  * @param version the booking version, also its ETag and its events' sequence
+ * @param totalCents the price of the seats, frozen when they were held, in minor units
+ * @param currency the currency of {@code totalCents} (ISO 4217), the show's
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,11 +37,13 @@ public record BookingView(
         String paymentReference,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version,
+        long totalCents,
+        String currency) {
 
     public static BookingView of(Booking b) {
         return new BookingView(b.id, b.showId, b.customerId, b.seats, b.status,
                 b.status == BookingStatus.HELD ? b.expiresAt : null, b.paymentReference, b.createdAt, b.updatedAt,
-                b.version);
+                b.version, b.totalCents, b.currency);
     }
 }

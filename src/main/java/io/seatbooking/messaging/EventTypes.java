@@ -6,6 +6,8 @@ package io.seatbooking.messaging;
 public final class EventTypes {
 
     public static final String SHOW_CREATED = "show.created";
+    public static final String SHOW_UPDATED = "show.updated";
+    public static final String SHOW_CANCELLED = "show.cancelled";
     public static final String BOOKING_HELD = "booking.held";
     public static final String BOOKING_CONFIRMED = "booking.confirmed";
     public static final String BOOKING_CANCELLED = "booking.cancelled";

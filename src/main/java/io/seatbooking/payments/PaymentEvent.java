@@ -12,8 +12,10 @@ import io.seatbooking.payments.PaymentsTopology;
  * @param bookingId the booking paid for
  * @param paymentId the payment service's id of the payment
  * @param amountCents the amount; null when a {@code payment.failed} does not say
+ * @param currency the amount's currency (ISO 4217), or null when the event does not say
  */
-public record PaymentEvent(String dedupeKey, String type, UUID bookingId, String paymentId, Long amountCents) {
+public record PaymentEvent(String dedupeKey, String type, UUID bookingId, String paymentId, Long amountCents,
+        String currency) {
 
     public boolean succeeded() {
         return PaymentsTopology.PAYMENT_SUCCEEDED.equals(type);

@@ -84,7 +84,7 @@ public class PaymentEventParser {
                     "Field 'data.paymentId' must have 1 to " + MAX_ID_LENGTH + " characters.");
         }
         Long amountCents = amount(data, PaymentsTopology.PAYMENT_SUCCEEDED.equals(type));
-        return new PaymentEvent(dedupeKey, type, bookingId, paymentId, amountCents);
+        return new PaymentEvent(dedupeKey, type, bookingId, paymentId, amountCents, optionalText(data, "currency"));
     }
 
     private static Long amount(JsonNode data, boolean required) {

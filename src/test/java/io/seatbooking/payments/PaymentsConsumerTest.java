@@ -1,5 +1,6 @@
 package io.seatbooking.payments;
 
+import static io.restassured.RestAssured.given;
 import static io.seatbooking.support.Api.heldBooking;
 import static io.seatbooking.support.Db.bookingStatus;
 import static io.seatbooking.support.Db.bookingVersion;
@@ -12,8 +13,10 @@ import static io.seatbooking.support.PaymentMessages.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -26,10 +29,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.seatbooking.messaging.EventTypes;
 import io.seatbooking.payments.PaymentsTopology;
+import io.restassured.http.ContentType;
+import io.seatbooking.support.Api;
 import io.seatbooking.support.Broker;
 import io.seatbooking.support.Db;
 import io.seatbooking.support.EventCollector;
 import io.seatbooking.support.PaymentMessages;
+import io.seatbooking.support.Tokens;
 
 /** The payments consumer against the real broker and database: effects, duplicates, late events. */
 @QuarkusTest
@@ -61,6 +67,54 @@ class PaymentsConsumerTest {
                 .isEqualTo(paymentId);
         assertThat(eventTypesAndSequences(booking))
                 .containsExactly(EventTypes.BOOKING_HELD + "@1", EventTypes.BOOKING_CONFIRMED + "@2");
+    }
+
+    @Test
+    void aPaymentOfTheFrozenTotalConfirmsAPricedBooking() {
+        String booking = pricedHold();
+        String messageId = UUID.randomUUID().toString();
+
+        Broker.publish(List.of(PaymentMessages.payment(SUCCEEDED, messageId, booking, "pay-" + messageId, 7000, "CHF")));
+
+        assertThat(outcomeOf(messageId)).isEqualTo("confirmed");
+        assertThat(bookingStatus(booking)).isEqualTo("CONFIRMED");
+    }
+
+    @Test
+    void aPaymentOfAnotherAmountOrCurrencyLeavesTheBookingAndRequestsARefund() {
+        for (var paid : List.of(new Object[] { 6999L, "CHF" }, new Object[] { 7000L, "EUR" },
+                new Object[] { 7000L, null })) {
+            String booking = pricedHold();
+            double mismatches = count(registry, "payments.amount.mismatches");
+            String messageId = UUID.randomUUID().toString();
+            byte[] body = paid[1] == null
+                    ? new String(PaymentMessages.event(SUCCEEDED, messageId, booking, "pay-x", (Long) paid[0]),
+                            StandardCharsets.UTF_8).replace(",\"currency\":\"EUR\"", "")
+                            .getBytes(StandardCharsets.UTF_8)
+                    : PaymentMessages.event(SUCCEEDED, messageId, booking, "pay-x", (Long) paid[0], (String) paid[1]);
+
+            PaymentMessages.publish(SUCCEEDED, PaymentMessages.properties(messageId, Map.of()), body);
+
+            assertThat(outcomeOf(messageId)).as("paid %s %s", paid[0], paid[1]).isEqualTo("refund-requested");
+            assertThat(bookingStatus(booking)).isEqualTo("HELD");
+            assertThat(Db.value("SELECT convert_from(payload, 'UTF8')::jsonb -> 'data' ->> 'reason' FROM outbox_event "
+                    + "WHERE subject = ? AND event_type = 'booking.refund-requested'", booking))
+                    .isEqualTo("amount-mismatch");
+            assertThat(count(registry, "payments.amount.mismatches")).isEqualTo(mismatches + 1);
+        }
+    }
+
+    /** A HELD booking of two seats priced 3500 CHF each (total 7000 CHF). */
+    private static String pricedHold() {
+        String showId = given().auth().oauth2(Tokens.admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("title", "Priced", "startsAt", "2031-01-01T20:00:00Z", "seats",
+                        List.of("A1", "A2"), "currency", "CHF", "priceCategories",
+                        List.of(Map.of("name", "any", "priceCents", 3500))))
+                .when().post("/api/shows").then().statusCode(201).extract().path("id");
+        return Api.holdSeats(
+                Tokens.customer(Tokens.newCustomerId("payer")), showId,
+                "A1", "A2");
     }
 
     @Test

@@ -52,6 +52,28 @@ class MetricsTest {
         });
     }
 
+    /**
+     * Counters are registered with every documented label value at start, at zero: a series that
+     * nothing has used yet (no conflict, no nack, no requeue in this run) is already there.
+     */
+    @Test
+    void documentedCountersExistBeforeTheirFirstUse() {
+        String metrics = metrics();
+        for (String series : new String[] {
+                "bookings_transitions_total{to=\"refund-requested\"}",
+                "bookings_conflicts_total{kind=\"database-retry\"}",
+                "outbox_publish_failures_total{kind=\"connection_lost\"}",
+                "payments_consumed_total{outcome=\"parked\"}",
+                "payments_requeued_total",
+                "payments_retries_total{step=\"3\"}",
+                "payments_parked_total{reason=\"retries-exhausted\"}" }) {
+            String name = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
+            String label = series.contains("{") ? series.substring(series.indexOf('{') + 1, series.length() - 1) : "";
+            assertThat(metrics).as(series)
+                    .containsPattern("(?m)^" + Pattern.quote(name) + "(\\{[^}]*" + Pattern.quote(label) + "[^}]*\\})? ");
+        }
+    }
+
     private static double value(String name, String label) {
         Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*\\} ([0-9.eE+-]+)")
                 .matcher(metrics());

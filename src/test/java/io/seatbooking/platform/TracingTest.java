@@ -45,7 +45,7 @@ class TracingTest {
             String messageId = UUID.randomUUID().toString();
             PaymentMessages.publish("payment.succeeded",
                     PaymentMessages.properties(messageId, Map.of("traceparent", traceparent)),
-                    PaymentMessages.event("payment.succeeded", messageId, booking, "pay-traced", PaymentMessages.AMOUNT_CENTS));
+                    PaymentMessages.paying("payment.succeeded", messageId, booking, "pay-traced"));
             await().atMost(Duration.ofSeconds(20)).until(() -> events.about(booking).size() >= 2);
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {

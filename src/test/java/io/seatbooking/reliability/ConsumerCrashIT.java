@@ -110,7 +110,8 @@ class ConsumerCrashIT {
         List<Broker.Outgoing> payments = new ArrayList<>();
         for (Ledger.Known b : bookings) {
             String id = UUID.randomUUID().toString();
-            payments.add(PaymentMessages.payment("payment.succeeded", id, b.id, "pay-" + id));
+            // The workload's shows are unpriced: every booking's total is 0 EUR.
+            payments.add(PaymentMessages.payment("payment.succeeded", id, b.id, "pay-" + id, 0, "EUR"));
         }
         Broker.publish(Broker.factory(env.vhost()), payments);
     }

@@ -86,6 +86,12 @@ class AuthorizationMatrixTest {
         CREATE_SHOW("POST /api/shows", (request, fixture) -> request.contentType(ContentType.JSON)
                 .body(Map.of("title", "Matrix", "startsAt", "2030-01-01T20:00:00Z", "seats", List.of("A1")))
                 .post("/api/shows")),
+        LIST_SHOWS("GET /api/shows", (request, fixture) -> request.queryParam("size", 1).get("/api/shows")),
+        CHANGE_SHOW("PATCH /api/shows/{id}", (request, fixture) -> request.contentType(ContentType.JSON)
+                .header("If-Match", "\"1\"").body(Map.of("title", "Matrix renamed"))
+                .patch("/api/shows/{id}", fixture.showId())),
+        CANCEL_SHOW("POST /api/shows/{id}/cancel", (request, fixture) -> request
+                .post("/api/shows/{id}/cancel", fixture.showId())),
         GET_SHOW("GET /api/shows/{id}", (request, fixture) -> request.get("/api/shows/{id}", fixture.showId())),
         GET_SEAT_MAP("GET /api/shows/{id}/seats", (request, fixture) -> request.get("/api/shows/{id}/seats", fixture.showId())),
         HOLD("POST /api/bookings", (request, fixture) -> request.contentType(ContentType.JSON)
@@ -126,7 +132,7 @@ class AuthorizationMatrixTest {
         }
 
         boolean isPublic() {
-            return this == GET_SHOW || this == GET_SEAT_MAP;
+            return this == LIST_SHOWS || this == GET_SHOW || this == GET_SEAT_MAP;
         }
 
         @Override
@@ -139,6 +145,9 @@ class AuthorizationMatrixTest {
     // the anonymous column (Caller.column).
     private static final Map<Endpoint, int[]> EXPECTED = Map.ofEntries(
             Map.entry(Endpoint.CREATE_SHOW, new int[] { 401, 403, 403, 201, 403 }),
+            Map.entry(Endpoint.LIST_SHOWS, new int[] { 200, 200, 200, 200, 200 }),
+            Map.entry(Endpoint.CHANGE_SHOW, new int[] { 401, 403, 403, 200, 403 }),
+            Map.entry(Endpoint.CANCEL_SHOW, new int[] { 401, 403, 403, 202, 403 }),
             Map.entry(Endpoint.GET_SHOW, new int[] { 200, 200, 200, 200, 200 }),
             Map.entry(Endpoint.GET_SEAT_MAP, new int[] { 200, 200, 200, 200, 200 }),
             Map.entry(Endpoint.HOLD, new int[] { 401, 201, 201, 403, 403 }),
@@ -349,13 +358,15 @@ class AuthorizationMatrixTest {
 
     /**
      * What a refused request could have touched, read from the database: the fixture show's seats,
-     * its bookings, the outbox rows about the show, its bookings and the letter, and the letter.
+     * its bookings, the outbox rows about the show, its bookings and the letter, the letter, the
+     * show itself (title, version, cancellation), and its waiting room and tickets.
      */
-    record State(List<Map<String, Object>> seats, List<Map<String, Object>> bookings, long outboxRows,
-            List<Map<String, Object>> letter, long queueRows) {
+    record State(List<Map<String, Object>> show, List<Map<String, Object>> seats, List<Map<String, Object>> bookings,
+            long outboxRows, List<Map<String, Object>> letter, long queueRows) {
 
         static State of(Fixture fixture) {
             return new State(
+                    Db.rows("SELECT title, version, cancelled_at FROM show WHERE id = ?::uuid", fixture.showId()),
                     Db.rows("SELECT label, status, booking_id, version FROM seat WHERE show_id = ?::uuid ORDER BY label",
                             fixture.showId()),
                     Db.rows("SELECT id, status, version, payment_reference FROM booking WHERE show_id = ?::uuid ORDER BY id",

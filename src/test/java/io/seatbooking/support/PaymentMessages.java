@@ -20,19 +20,25 @@ import io.seatbooking.payments.PaymentsTopology;
  */
 public final class PaymentMessages {
 
-    /** The amount of every payment the tests publish. */
+    /** The amount of a payment for a booking the database does not have (poison tests). */
     public static final long AMOUNT_CENTS = 4200;
 
     private PaymentMessages() {
     }
 
-    /** The CloudEvent body of a payment. */
+    /** The CloudEvent body of a payment in EUR. */
     public static byte[] event(String type, String eventId, String bookingId, String paymentId, long amountCents) {
+        return event(type, eventId, bookingId, paymentId, amountCents, "EUR");
+    }
+
+    /** The CloudEvent body of a payment. */
+    public static byte[] event(String type, String eventId, String bookingId, String paymentId, long amountCents,
+            String currency) {
         return ("""
                 {"specversion":"1.0","id":"%s","source":"/payments","type":"%s","time":"%s",
                  "datacontenttype":"application/json",
-                 "data":{"bookingId":"%s","paymentId":"%s","amountCents":%d}}
-                """.formatted(eventId, type, Instant.now(), bookingId, paymentId, amountCents))
+                 "data":{"bookingId":"%s","paymentId":"%s","amountCents":%d,"currency":"%s"}}
+                """.formatted(eventId, type, Instant.now(), bookingId, paymentId, amountCents, currency))
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -42,10 +48,33 @@ public final class PaymentMessages {
                 .deliveryMode(2).headers(headers.isEmpty() ? null : new HashMap<>(headers)).build();
     }
 
-    /** A payment of {@link #AMOUNT_CENTS} to the payments exchange, routed by its type. */
+    /**
+     * A payment of the booking's total, in its currency (as read from the database; {@link
+     * #AMOUNT_CENTS} in EUR for a booking it does not have), to the payments exchange, routed by
+     * its type.
+     */
     public static Broker.Outgoing payment(String type, String messageId, String bookingId, String paymentId) {
         return new Broker.Outgoing(PaymentsTopology.PAYMENTS_EXCHANGE, type, properties(messageId, Map.of()),
-                event(type, messageId, bookingId, paymentId, AMOUNT_CENTS));
+                paying(type, messageId, bookingId, paymentId));
+    }
+
+    /** A payment of exactly this amount and currency (for a service whose database the tests do not read). */
+    public static Broker.Outgoing payment(String type, String messageId, String bookingId, String paymentId,
+            long amountCents, String currency) {
+        return new Broker.Outgoing(PaymentsTopology.PAYMENTS_EXCHANGE, type, properties(messageId, Map.of()),
+                event(type, messageId, bookingId, paymentId, amountCents, currency));
+    }
+
+    /**
+     * The CloudEvent body of a payment of the booking's total in its currency, as the test database
+     * has them ({@link #AMOUNT_CENTS} in EUR for a booking it does not have).
+     */
+    public static byte[] paying(String type, String eventId, String bookingId, String paymentId) {
+        List<Map<String, Object>> total = Db.rows("SELECT total_cents, currency FROM booking WHERE id::text = ?",
+                bookingId);
+        long amount = total.isEmpty() ? AMOUNT_CENTS : ((Number) total.get(0).get("total_cents")).longValue();
+        String currency = total.isEmpty() ? "EUR" : (String) total.get(0).get("currency");
+        return event(type, eventId, bookingId, paymentId, amount, currency);
     }
 
     /** Publishes a payment under a new message id (= CloudEvent id); answers the message id. */

@@ -71,6 +71,11 @@ public final class Tokens {
         return sign(DEV_KEY, ISSUER, subject, Set.of("customer", "admin"), Instant.now().minus(Duration.ofHours(1)));
     }
 
+    /** A customer token with a valid signature that ran out {@code ago} (for the clock-skew allowance). */
+    public static String expiredAgo(String subject, Duration ago) {
+        return sign(DEV_KEY, ISSUER, subject, Set.of("customer"), Instant.now().minus(ago));
+    }
+
     /** Well-formed and current, but signed with a key the service does not trust. */
     public static String signedWithAnotherKey(String subject) {
         return sign(ANOTHER_KEY, ISSUER, subject, Set.of("customer", "admin"), Instant.now().plus(Duration.ofHours(1)));

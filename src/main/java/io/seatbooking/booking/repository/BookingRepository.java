@@ -40,8 +40,9 @@ public class BookingRepository {
 
     private static final String INSERT_HELD = """
             WITH held AS (
-                INSERT INTO booking (id, show_id, customer_id, status, seats, expires_at, created_at, updated_at, version)
-                VALUES ($1, $2, $3, 'HELD', $4, $5, $6, $6, 1)
+                INSERT INTO booking (id, show_id, customer_id, status, seats, expires_at, created_at, updated_at, version,
+                                     total_cents, currency)
+                VALUES ($1, $2, $3, 'HELD', $4, $5, $6, $6, 1, $7, $8)
             )
             INSERT INTO booking_seat (booking_id, show_id, label)
             SELECT $1, $2, unnest($4::text[])
@@ -49,7 +50,7 @@ public class BookingRepository {
 
     private static final String FIND_WITH_SEATS = """
             SELECT b.id, b.show_id, b.customer_id, b.status, b.seats, b.expires_at, b.payment_reference,
-                   b.created_at, b.updated_at, b.version,
+                   b.created_at, b.updated_at, b.version, b.total_cents, b.currency,
                    ARRAY(SELECT s.label FROM seat s
                           WHERE s.show_id = b.show_id AND s.label = ANY (b.seats) AND s.booking_id = b.id
                           ORDER BY s.label) AS owned_labels,
@@ -112,6 +113,31 @@ public class BookingRepository {
              LIMIT $2
             """;
 
+    private static final String LIVE_OF_SHOW = """
+            SELECT id, show_id, customer_id, status, seats, expires_at, payment_reference, created_at, updated_at,
+                   version, total_cents, currency
+              FROM booking
+             WHERE show_id = $1 AND status IN ('HELD', 'CONFIRMED')
+             ORDER BY id
+             LIMIT $2
+            """;
+
+    // Only for a booking whose row this transaction has just updated (and so holds locked): no
+    // other change of its seats can interleave, so the seats it owns are released without
+    // naming their versions.
+    private static final String RELEASE_OWNED_SEATS = """
+            WITH released AS (
+                UPDATE seat
+                   SET status = 'AVAILABLE', booking_id = NULL, version = version + 1
+                 WHERE show_id = $1 AND label = ANY ($2) AND booking_id = $3
+                RETURNING label
+            ), unclaimed AS (
+                UPDATE booking_seat SET live = false
+                 WHERE booking_id = $3 AND live
+            )
+            SELECT count(*) AS released FROM released
+            """;
+
     private final Pool pool;
 
     public BookingRepository(Pool pool) {
@@ -134,12 +160,12 @@ public class BookingRepository {
                 });
     }
 
-    /** Inserts a new HELD booking and its live seat claims. */
+    /** Inserts a new HELD booking (with its frozen total) and its live seat claims. */
     public Uni<Void> insertHeld(SqlConnection tx, Booking booking) {
         return tx.preparedQuery(INSERT_HELD)
                 .execute(Tuple.tuple(List.of(booking.id, booking.showId, booking.customerId,
                         booking.seats.toArray(String[]::new), Timestamps.utc(booking.expiresAt),
-                        Timestamps.utc(booking.createdAt))))
+                        Timestamps.utc(booking.createdAt), booking.totalCents, booking.currency)))
                 .replaceWithVoid();
     }
 
@@ -200,8 +226,32 @@ public class BookingRepository {
                 });
     }
 
+    /** Up to {@code limit} live (HELD or CONFIRMED) bookings of the show, in id order. */
+    public Uni<List<Booking>> liveOfShow(UUID showId, int limit) {
+        return pool.preparedQuery(LIVE_OF_SHOW).execute(Tuple.of(showId, limit)).map(rows -> {
+            List<Booking> live = new ArrayList<>(rows.size());
+            rows.forEach(row -> live.add(toBooking(row)));
+            return live;
+        });
+    }
+
+    /**
+     * Gives back the seats the booking owns, whatever their versions. Only for a booking this
+     * transaction has just changed with a conditional update (its row is locked until commit).
+     */
+    public Uni<Integer> releaseOwnedSeats(SqlConnection tx, Booking booking) {
+        return tx.preparedQuery(RELEASE_OWNED_SEATS)
+                .execute(Tuple.of(booking.showId, booking.seats.toArray(String[]::new), booking.id))
+                .map(rows -> rows.iterator().next().getInteger("released"));
+    }
+
     private static BookingSnapshot toSnapshot(Row row) {
-        Booking booking = new Booking(
+        return new BookingSnapshot(toBooking(row), Arrays.asList(row.getArrayOfStrings("owned_labels")),
+                Arrays.asList(row.getArrayOfLongs("owned_versions")));
+    }
+
+    private static Booking toBooking(Row row) {
+        return new Booking(
                 row.getUUID("id"),
                 row.getUUID("show_id"),
                 row.getString("customer_id"),
@@ -211,8 +261,8 @@ public class BookingRepository {
                 row.getString("payment_reference"),
                 Timestamps.instant(row.getOffsetDateTime("created_at")),
                 Timestamps.instant(row.getOffsetDateTime("updated_at")),
-                row.getLong("version"));
-        return new BookingSnapshot(booking, Arrays.asList(row.getArrayOfStrings("owned_labels")),
-                Arrays.asList(row.getArrayOfLongs("owned_versions")));
+                row.getLong("version"),
+                row.getLong("total_cents"),
+                row.getString("currency"));
     }
 }

@@ -1,5 +1,6 @@
 package io.seatbooking.booking.repository;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,26 +20,39 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Shows and their seats, in SQL. */
+/** Shows and their seats, in SQL. Every change of a show is a conditional version update. */
 @ApplicationScoped
 public class ShowRepository {
 
+    private static final String SHOW_COLUMNS = """
+            id, title, starts_at, capacity, created_at, sales_start, sales_end, currency, cancelled_at, version,
+            updated_at""";
+
     private static final String INSERT_SHOW = """
-            INSERT INTO show (id, title, starts_at, capacity, created_at)
-            VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO show (id, title, starts_at, capacity, created_at, sales_start, sales_end, currency, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5)
             """;
 
     private static final String INSERT_SEATS = """
-            INSERT INTO seat (show_id, label, position)
-            SELECT $1, label, position::integer
-              FROM unnest($2::text[]) WITH ORDINALITY AS s(label, position)
+            INSERT INTO seat (show_id, label, position, category, price_cents)
+            SELECT $1, label, position::integer, category, price_cents
+              FROM unnest($2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS s(label, category, price_cents, position)
             """;
 
-    private static final String FIND_SHOW = """
-            SELECT id, title, starts_at, capacity, created_at
-              FROM show
-             WHERE id = $1
+    private static final String FIND_SHOW = "SELECT " + SHOW_COLUMNS + " FROM show WHERE id = $1";
+
+    // The catalogue: $1/$2 bound the start ([from, to)), $3 is a title fragment (LIKE-escaped),
+    // each null when not asked for.
+    private static final String CATALOGUE_WHERE = """
+             WHERE ($1::timestamptz IS NULL OR starts_at >= $1)
+               AND ($2::timestamptz IS NULL OR starts_at < $2)
+               AND ($3::text IS NULL OR title ILIKE '%' || $3 || '%')
             """;
+
+    private static final String CATALOGUE = "SELECT " + SHOW_COLUMNS + " FROM show" + CATALOGUE_WHERE
+            + " ORDER BY starts_at, id LIMIT $4 OFFSET $5";
+
+    private static final String CATALOGUE_COUNT = "SELECT count(*) AS total FROM show" + CATALOGUE_WHERE;
 
     private static final String COUNT_SEATS = """
             SELECT count(*) FILTER (WHERE status = 'AVAILABLE') AS available,
@@ -49,16 +63,49 @@ public class ShowRepository {
             """;
 
     private static final String SEAT_MAP = """
-            SELECT label, status, version
+            SELECT label, status, version, category, price_cents
               FROM seat
              WHERE show_id = $1
              ORDER BY position
             """;
 
     private static final String FIND_SEATS = """
-            SELECT label, status, version
+            SELECT label, status, version, category, price_cents
               FROM seat
              WHERE show_id = $1 AND label = ANY ($2)
+            """;
+
+    private static final String UPDATE_SHOW = """
+            UPDATE show
+               SET title = $3, starts_at = $4, sales_start = $5, sales_end = $6, updated_at = $7,
+                   version = version + 1
+             WHERE id = $1 AND version = $2 AND cancelled_at IS NULL
+            RETURNING version
+            """;
+
+    private static final String CANCEL_SHOW = """
+            UPDATE show
+               SET cancelled_at = $3, updated_at = $3, version = version + 1
+             WHERE id = $1 AND version = $2 AND cancelled_at IS NULL
+            RETURNING version
+            """;
+
+    private static final String PENDING_CANCELLATIONS = """
+            SELECT id
+              FROM show
+             WHERE cancelled_at IS NOT NULL AND cancellation_done_at IS NULL
+             ORDER BY cancelled_at
+             LIMIT $1
+            """;
+
+    // Done only when no live booking is left and the cancellation has settled: a hold that read
+    // the show before it was cancelled and commits just after is still found by a later batch.
+    private static final String FINISH_CANCELLATION = """
+            UPDATE show
+               SET cancellation_done_at = $2
+             WHERE id = $1 AND cancellation_done_at IS NULL AND cancelled_at <= $3
+               AND NOT EXISTS (SELECT 1 FROM booking
+                                WHERE show_id = $1 AND status IN ('HELD', 'CONFIRMED'))
             """;
 
     private final Pool pool;
@@ -67,17 +114,43 @@ public class ShowRepository {
         this.pool = pool;
     }
 
-    public Uni<Void> insert(SqlConnection tx, Show show, List<String> labels) {
+    /** Inserts the show and its seats; {@code seats} carry their categories and prices. */
+    public Uni<Void> insert(SqlConnection tx, Show show, List<Seat> seats) {
         return tx.preparedQuery(INSERT_SHOW)
-                .execute(Tuple.of(show.id(), show.title(), Timestamps.utc(show.startsAt()), show.capacity(),
-                        Timestamps.utc(show.createdAt())))
-                .chain(() -> tx.preparedQuery(INSERT_SEATS).execute(Tuple.of(show.id(), labels.toArray(String[]::new))))
+                .execute(Tuple.tuple(List.of(show.id(), show.title(), Timestamps.utc(show.startsAt()),
+                        show.capacity(), Timestamps.utc(show.createdAt()))).addValue(utcOrNull(show.salesStart()))
+                        .addValue(utcOrNull(show.salesEnd())).addString(show.currency()))
+                .chain(() -> tx.preparedQuery(INSERT_SEATS).execute(Tuple.of(show.id(),
+                        seats.stream().map(Seat::label).toArray(String[]::new),
+                        seats.stream().map(Seat::category).toArray(String[]::new),
+                        seats.stream().map(Seat::priceCents).toArray(Long[]::new))))
                 .replaceWithVoid();
     }
 
     public Uni<Optional<Show>> find(UUID showId) {
         return pool.preparedQuery(FIND_SHOW).execute(Tuple.of(showId))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toShow(rows.iterator().next())));
+    }
+
+    /**
+     * One page of the catalogue, ordered by start; a null filter does not restrict.
+     *
+     * @param titleContains a fragment of the title, matched case-insensitively as plain text
+     */
+    public Uni<List<Show>> catalogue(Instant from, Instant to, String titleContains, int limit, long offset) {
+        return pool.preparedQuery(CATALOGUE)
+                .execute(catalogueFilter(from, to, titleContains).addInteger(limit).addLong(offset))
+                .map(rows -> {
+                    List<Show> shows = new ArrayList<>(rows.size());
+                    rows.forEach(row -> shows.add(toShow(row)));
+                    return shows;
+                });
+    }
+
+    /** How many shows match the catalogue filter. */
+    public Uni<Long> countCatalogue(Instant from, Instant to, String titleContains) {
+        return pool.preparedQuery(CATALOGUE_COUNT).execute(catalogueFilter(from, to, titleContains))
+                .map(rows -> rows.iterator().next().getLong("total"));
     }
 
     public Uni<SeatCounts> countSeats(UUID showId) {
@@ -100,17 +173,79 @@ public class ShowRepository {
                 .map(ShowRepository::toSeats);
     }
 
+    /**
+     * Changes title and times if the show still has {@code show}'s version and is not cancelled.
+     * Returns the new version, or empty if another change won.
+     */
+    public Uni<Optional<Long>> update(SqlConnection tx, Show show, Show changed) {
+        return tx.preparedQuery(UPDATE_SHOW)
+                .execute(Tuple.tuple(List.of(show.id(), show.version(), changed.title(),
+                        Timestamps.utc(changed.startsAt()))).addValue(utcOrNull(changed.salesStart()))
+                        .addValue(utcOrNull(changed.salesEnd())).addValue(Timestamps.utc(changed.updatedAt())))
+                .map(ShowRepository::newVersion);
+    }
+
+    /** Cancels the show if it still has {@code show}'s version. Returns the new version, or empty. */
+    public Uni<Optional<Long>> cancel(SqlConnection tx, Show show, Instant at) {
+        return tx.preparedQuery(CANCEL_SHOW).execute(Tuple.of(show.id(), show.version(), Timestamps.utc(at)))
+                .map(ShowRepository::newVersion);
+    }
+
+    /** Cancelled shows whose bookings may not all be cancelled yet, oldest cancellation first. */
+    public Uni<List<UUID>> pendingCancellations(int limit) {
+        return pool.preparedQuery(PENDING_CANCELLATIONS).execute(Tuple.of(limit)).map(rows -> {
+            List<UUID> ids = new ArrayList<>(rows.size());
+            rows.forEach(row -> ids.add(row.getUUID("id")));
+            return ids;
+        });
+    }
+
+    /**
+     * Marks the show's cancellation done if it has no live booking left and was cancelled at or
+     * before {@code settledBefore}. Answers whether it did.
+     */
+    public Uni<Boolean> finishCancellation(UUID showId, Instant now, Instant settledBefore) {
+        return pool.preparedQuery(FINISH_CANCELLATION)
+                .execute(Tuple.of(showId, Timestamps.utc(now), Timestamps.utc(settledBefore)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    private static Tuple catalogueFilter(Instant from, Instant to, String titleContains) {
+        return Tuple.tuple().addValue(utcOrNull(from)).addValue(utcOrNull(to))
+                .addString(titleContains == null ? null : escapeLike(titleContains));
+    }
+
+    /** The fragment as plain text for ILIKE: its wildcards and the escape character matched literally. */
+    static String escapeLike(String fragment) {
+        return fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static Object utcOrNull(Instant instant) {
+        return instant == null ? null : Timestamps.utc(instant);
+    }
+
+    private static Optional<Long> newVersion(RowSet<Row> rows) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("version"));
+    }
+
     private static List<Seat> toSeats(RowSet<Row> rows) {
         List<Seat> seats = new ArrayList<>(rows.size());
         for (Row row : rows) {
             seats.add(new Seat(row.getString("label"), SeatStatus.valueOf(row.getString("status")),
-                    row.getLong("version")));
+                    row.getLong("version"), row.getString("category"), row.getLong("price_cents")));
         }
         return seats;
     }
 
     private static Show toShow(Row row) {
-        return new Show(row.getUUID("id"), row.getString("title"), row.getOffsetDateTime("starts_at").toInstant(),
-                row.getInteger("capacity"), row.getOffsetDateTime("created_at").toInstant());
+        return new Show(row.getUUID("id"), row.getString("title"), Timestamps.instant(row.getOffsetDateTime("starts_at")),
+                row.getInteger("capacity"), Timestamps.instant(row.getOffsetDateTime("created_at")),
+                instantOrNull(row, "sales_start"), instantOrNull(row, "sales_end"), row.getString("currency"),
+                instantOrNull(row, "cancelled_at"), row.getLong("version"),
+                Timestamps.instant(row.getOffsetDateTime("updated_at")));
+    }
+
+    private static Instant instantOrNull(Row row, String column) {
+        return row.getOffsetDateTime(column) == null ? null : Timestamps.instant(row.getOffsetDateTime(column));
     }
 }

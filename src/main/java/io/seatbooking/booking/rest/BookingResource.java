@@ -13,12 +13,20 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
 import io.seatbooking.booking.BookingStatus;
+import io.seatbooking.booking.BookingView;
 import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.service.BookingLifecycleService;
 import io.seatbooking.booking.service.BookingQueryService;
@@ -26,11 +34,13 @@ import io.seatbooking.booking.service.HoldService;
 import io.seatbooking.queue.service.AdmissionGate;
 import io.seatbooking.security.Caller;
 import io.seatbooking.security.Roles;
+import io.seatbooking.web.EntityTags;
 import io.seatbooking.web.OptionalJsonBody;
 import io.seatbooking.web.QueryParams;
 import io.seatbooking.web.idempotency.IdempotencyService;
 import io.seatbooking.web.idempotency.IdempotentRequest;
 import io.seatbooking.web.idempotency.StoredResponse;
+import io.seatbooking.web.problem.Problem;
 import io.smallrye.mutiny.Uni;
 
 /** Holds, confirmations, cancellations and reads of bookings. */
@@ -61,9 +71,21 @@ public class BookingResource {
 
     @POST
     @RolesAllowed(Roles.CUSTOMER)
+    @Operation(summary = "Hold seats, all or none (customer); the booking freezes their total")
+    @APIResponse(responseCode = "201", description = "Held; Location and ETag name the booking",
+            content = @Content(schema = @Schema(implementation = BookingView.class)))
+    @APIResponse(responseCode = "400", description = "malformed-request (also a bad Idempotency-Key)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "show-not-found", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "seat-unavailable (unavailableSeats); show-not-on-sale (showStatus); idempotent-request-in-progress; concurrent-update", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "payload-too-large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "unsupported-media-type", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "invalid-request (duplicateSeats, unknownSeats, errors); idempotency-key-reused", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> hold(@Valid @NotNull HoldRequest request,
-            @HeaderParam(IdempotencyService.HEADER) String key,
-            @HeaderParam(AdmissionGate.HEADER) String admissionToken) {
+            @Context HttpServerRequest http) {
+        String key = http.getHeader(IdempotencyService.HEADER);
+        String admissionToken = http.getHeader(AdmissionGate.HEADER);
         Caller caller = Caller.of(identity);
         IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings", "", null, request);
         return idempotency.execute(repeatable, responses::created, BookingProblems::of,
@@ -79,7 +101,8 @@ public class BookingResource {
     public Uni<Response> confirm(@PathParam("id") UUID id, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatchHeader,
-            @HeaderParam(IdempotencyService.HEADER) String key) {
+            @Context HttpServerRequest http) {
+        String key = http.getHeader(IdempotencyService.HEADER);
         Caller caller = Caller.of(identity);
         ConfirmRequest request = optionalBodies.read(body, contentType, ConfirmRequest.class);
         IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
@@ -97,7 +120,8 @@ public class BookingResource {
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
     public Uni<Response> cancel(@PathParam("id") UUID id,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatchHeader,
-            @HeaderParam(IdempotencyService.HEADER) String key) {
+            @Context HttpServerRequest http) {
+        String key = http.getHeader(IdempotencyService.HEADER);
         Caller caller = Caller.of(identity);
         IfMatch ifMatch = IfMatch.parse(ifMatchHeader);
         IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/bookings/{id}/cancel",
@@ -107,16 +131,35 @@ public class BookingResource {
                 .map(StoredResponse::toResponse);
     }
 
+    /** The booking with its ETag; {@code If-None-Match} naming it answers 304. */
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
-    public Uni<Response> get(@PathParam("id") UUID id) {
-        return queries.get(Caller.of(identity), id).map(booking -> responses.ok(booking).toResponse());
+    @Operation(summary = "A booking (owner or admin)")
+    @APIResponse(responseCode = "200", description = "The booking; ETag is its version",
+            content = @Content(schema = @Schema(implementation = BookingView.class)))
+    @APIResponse(responseCode = "304", description = "If-None-Match names the current ETag")
+    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "booking-not-found", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> get(@PathParam("id") UUID id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        return queries.get(Caller.of(identity), id).map(booking -> {
+            String etag = BookingResponses.etag(booking);
+            return EntityTags.noneMatchHits(ifNoneMatch, etag)
+                    ? Response.notModified().header(HttpHeaders.ETAG, etag).build()
+                    : responses.ok(booking).toResponse();
+        });
     }
 
     /** The caller's bookings (every booking for an admin), newest first. */
     @GET
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
+    @Operation(summary = "The caller's bookings, every booking for an admin, newest first")
+    @APIResponse(responseCode = "200", description = "One page",
+            content = @Content(schema = @Schema(implementation = BookingPageView.class)))
+    @APIResponse(responseCode = "400", description = "malformed-request: a bad parameter or an impossible page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<BookingPageView> list(@QueryParam("showId") String showId, @QueryParam("status") String status,
             @QueryParam("page") String page, @QueryParam("size") String size) {
         return queries.list(Caller.of(identity), QueryParams.uuid("showId", showId),

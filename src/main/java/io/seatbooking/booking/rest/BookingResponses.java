@@ -4,7 +4,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +16,9 @@ import io.seatbooking.web.idempotency.StoredResponse;
 @ApplicationScoped
 public class BookingResponses {
 
+    /** The one JSON media type every 2xx body of the API is sent as (docs/api.md). */
+    public static final String JSON = "application/json;charset=UTF-8";
+
     private final ObjectMapper json;
 
     public BookingResponses(ObjectMapper json) {
@@ -25,14 +27,14 @@ public class BookingResponses {
 
     /** 201 with Location and ETag. */
     public StoredResponse created(Booking booking) {
-        return new StoredResponse(201, MediaType.APPLICATION_JSON,
+        return new StoredResponse(201, JSON,
                 Map.of(HttpHeaders.LOCATION, "/api/bookings/" + booking.id, HttpHeaders.ETAG, etag(booking)),
                 body(booking));
     }
 
     /** 200 with ETag. */
     public StoredResponse ok(Booking booking) {
-        return new StoredResponse(200, MediaType.APPLICATION_JSON, Map.of(HttpHeaders.ETAG, etag(booking)),
+        return new StoredResponse(200, JSON, Map.of(HttpHeaders.ETAG, etag(booking)),
                 body(booking));
     }
 

@@ -1,6 +1,7 @@
 package io.seatbooking.booking.service;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +17,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.seatbooking.booking.Booking;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.BookingView;
+import io.seatbooking.booking.Seat;
 import io.seatbooking.booking.Show;
 import io.seatbooking.messaging.CloudEvent;
 import io.seatbooking.messaging.EventConfig;
@@ -46,8 +48,20 @@ public class BookingEvents {
     }
 
     /** Appends {@code show.created} to the outbox in {@code tx}. */
-    public Uni<Void> showCreated(SqlConnection tx, Show show, List<String> seats) {
+    public Uni<Void> showCreated(SqlConnection tx, Show show, List<Seat> seats) {
         return outbox.append(tx, showCreated(show, seats));
+    }
+
+    /** Appends {@code show.updated} for the show as it is after the change. */
+    public Uni<Void> showUpdated(SqlConnection tx, Show show) {
+        return outbox.append(tx, message(EventTypes.SHOW_UPDATED, show.id().toString(), show.version(),
+                show.updatedAt(), ShowChanged.of(show)));
+    }
+
+    /** Appends {@code show.cancelled} for the show as it is after the cancellation. */
+    public Uni<Void> showCancelled(SqlConnection tx, Show show) {
+        return outbox.append(tx, message(EventTypes.SHOW_CANCELLED, show.id().toString(), show.version(),
+                show.updatedAt(), ShowChanged.of(show)));
     }
 
     /** Appends a booking event of {@code type} for the booking as it is after the change. */
@@ -55,9 +69,31 @@ public class BookingEvents {
         return outbox.append(tx, bookingChanged(type, booking));
     }
 
-    /** The data of a {@code show.created} event. */
+    /**
+     * The data of a {@code show.created} event.
+     *
+     * @param seats the labels in display order
+     * @param priceCategories each category with its price, in the order first used
+     */
     @RegisterForReflection
-    public record ShowCreated(UUID id, String title, Instant startsAt, int capacity, List<String> seats) {
+    public record ShowCreated(UUID id, String title, Instant startsAt, int capacity, List<String> seats,
+            Instant salesStart, Instant salesEnd, String currency, List<CategoryPrice> priceCategories) {
+    }
+
+    /** A price category and the price of each of its seats, in minor units. */
+    @RegisterForReflection
+    public record CategoryPrice(String name, long priceCents) {
+    }
+
+    /** The data of {@code show.updated} and {@code show.cancelled}: the show after the change. */
+    @RegisterForReflection
+    public record ShowChanged(UUID id, String title, Instant startsAt, Instant salesStart, Instant salesEnd,
+            Instant cancelledAt, long version) {
+
+        static ShowChanged of(Show show) {
+            return new ShowChanged(show.id(), show.title(), show.startsAt(), show.salesStart(), show.salesEnd(),
+                    show.cancelledAt(), show.version());
+        }
     }
 
     /**
@@ -82,9 +118,13 @@ public class BookingEvents {
                 booking.version, booking.updatedAt, data));
     }
 
-    OutboxMessage showCreated(Show show, List<String> seats) {
-        return message(EventTypes.SHOW_CREATED, show.id().toString(), 1, show.createdAt(),
-                new ShowCreated(show.id(), show.title(), show.startsAt(), show.capacity(), seats));
+    OutboxMessage showCreated(Show show, List<Seat> seats) {
+        Map<String, Long> categories = new LinkedHashMap<>();
+        seats.forEach(seat -> categories.putIfAbsent(seat.category(), seat.priceCents()));
+        return message(EventTypes.SHOW_CREATED, show.id().toString(), show.version(), show.createdAt(),
+                new ShowCreated(show.id(), show.title(), show.startsAt(), show.capacity(),
+                        seats.stream().map(Seat::label).toList(), show.salesStart(), show.salesEnd(), show.currency(),
+                        categories.entrySet().stream().map(e -> new CategoryPrice(e.getKey(), e.getValue())).toList()));
     }
 
     /** A booking event whose sequence is the booking's version after the change. */

@@ -8,8 +8,9 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.seatbooking.booking.Booking;
 import io.seatbooking.booking.BookingConfig;
 import io.seatbooking.booking.BookingOutcome.BookingNotFound;
-import io.seatbooking.booking.BookingOutcome.InvalidRequest;
+import io.seatbooking.booking.BookingOutcome.InvalidListing;
 import io.seatbooking.booking.BookingPage;
+import io.seatbooking.booking.Paging;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.repository.BookingQueryRepository;
 import io.seatbooking.security.Caller;
@@ -46,15 +47,12 @@ public class BookingQueryService {
      *
      * @param page zero-based page number
      * @param size page size, or null for the default; at most booking.listing.max-page-size
-     * @throws InvalidRequest for a negative page or a size out of range
+     * @throws InvalidListing for a negative page, a size out of range, or a page whose first item
+     *         lies beyond the largest offset ({@link Integer#MAX_VALUE})
      */
     @WithSession
     public Uni<BookingPage> list(Caller caller, UUID showId, BookingStatus status, int page, Integer size) {
-        int max = config.listing().maxPageSize();
-        int pageSize = size == null ? config.listing().defaultPageSize() : size;
-        if (page < 0 || pageSize < 1 || pageSize > max) {
-            throw new InvalidRequest("page must be 0 or more and size between 1 and " + max + ".");
-        }
+        int pageSize = Paging.checked(page, size, config.listing());
         return bookings.page(caller.admin() ? null : caller.id(), showId, status, page, pageSize);
     }
 }

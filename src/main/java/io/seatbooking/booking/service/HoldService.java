@@ -30,7 +30,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * Holds seats: all of the asked seats or none.
+ * Holds seats: all of the asked seats or none, at the price they have when read (the booking
+ * freezes the total and the show's currency).
  *
  * <p>A hold first reads the seats' states and versions without locking (most losers of an
  * on-sale stop here, cheaply), then in one transaction moves each seat AVAILABLE to HELD with a
@@ -67,7 +68,7 @@ public class HoldService {
      * Holds {@code labels} of show {@code showId} for the caller. A show with a waiting room also
      * needs the caller's current admission ({@code admissionToken}), used in the hold's transaction.
      *
-     * @throws BookingOutcome {@code ShowNotFound}; {@code InvalidRequest} for empty, duplicate,
+     * @throws BookingOutcome {@code ShowNotFound}; {@code ShowNotOnSale}; {@code InvalidRequest} for empty, duplicate,
      *         unknown or too many seats; {@link SeatsUnavailable} naming the seats that were not
      *         available
      * @throws io.seatbooking.queue.QueueOutcome {@code AdmissionRequired} without a valid admission
@@ -76,11 +77,11 @@ public class HoldService {
             BeforeCommit<Booking> beforeCommit) {
         UUID bookingId = BOOKING_IDS.generate();
         return Uni.createFrom().deferred(() -> admissions.admission(showId, caller.id(), admissionToken))
-                .chain(admission -> rules.readAskedSeats(showId, labels).chain(found -> {
+                .chain(admission -> rules.readAskedSeats(showId, labels).chain(asked -> {
                     Instant now = clock.instant();
                     Booking booking = new Booking(bookingId, showId, caller.id(), BookingStatus.HELD, labels,
-                            rules.expiryOf(now), null, now, now, 1);
-                    return claim(booking, found, admission, beforeCommit);
+                            rules.expiryOf(now), null, now, now, 1, asked.totalCents(), asked.show().currency());
+                    return claim(booking, asked.seats(), admission, beforeCommit);
                 }))
                 .onFailure(DatabaseFailures::isConcurrencyConflict).invoke(() -> metrics.conflict("database-retry"))
                 .onFailure(DatabaseFailures::isConcurrencyConflict).retry().atMost(2)

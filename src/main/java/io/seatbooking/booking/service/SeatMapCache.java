@@ -37,7 +37,7 @@ public class SeatMapCache {
     }
 
     @RegisterForReflection
-    record SeatMapBody(UUID showId, List<Seat> seats) {
+    record SeatMapBody(UUID showId, String currency, List<Seat> seats) {
     }
 
     private final ShowRepository shows;
@@ -75,16 +75,18 @@ public class SeatMapCache {
     }
 
     private Uni<SeatMap> load(UUID showId) {
-        return shows.seatMap(showId).map(seats -> {
-            if (seats.isEmpty()) {
+        return Uni.combine().all().unis(shows.find(showId), shows.seatMap(showId)).asTuple().map(read -> {
+            List<Seat> seats = read.getItem2();
+            if (read.getItem1().isEmpty() || seats.isEmpty()) {
                 return null;
             }
+            String currency = read.getItem1().get().currency();
             long versionSum = 0;
             for (Seat seat : seats) {
                 versionSum += seat.version();
             }
             try {
-                return new SeatMap(showId, "\"" + versionSum + "\"", json.writeValueAsBytes(new SeatMapBody(showId, seats)));
+                return new SeatMap(showId, "\"" + versionSum + "\"", json.writeValueAsBytes(new SeatMapBody(showId, currency, seats)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("Seat map cannot be serialised", e);
             }

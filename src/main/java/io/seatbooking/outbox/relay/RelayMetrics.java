@@ -34,6 +34,9 @@ public final class RelayMetrics {
                 .description("From the business transaction writing the row to the broker's confirm")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         registry.gauge("outbox.relay.leader", leader);
+        for (FailureKind kind : FailureKind.values()) {
+            failures(kind);
+        }
     }
 
     void confirmed(long publishToConfirmNanos, Instant createdAt, Instant now) {
@@ -46,8 +49,12 @@ public final class RelayMetrics {
     }
 
     void failed(FailureKind kind) {
-        Counter.builder("outbox.publish.failures").tag("kind", kind.name().toLowerCase())
-                .description("Publishes the broker did not confirm, by cause").register(registry).increment();
+        failures(kind).increment();
+    }
+
+    private Counter failures(FailureKind kind) {
+        return Counter.builder("outbox.publish.failures").tag("kind", kind.name().toLowerCase())
+                .description("Publishes the broker did not confirm, by cause").register(registry);
     }
 
     void retried() {

@@ -9,8 +9,16 @@ import io.seatbooking.booking.BookingStatus;
  */
 public enum PaymentDecision {
 
-    /** payment.succeeded, HELD and the hold still runs: confirm with the payment as reference. */
+    /**
+     * payment.succeeded, HELD and the hold still runs, amount and currency those the hold froze:
+     * confirm with the payment as reference.
+     */
     CONFIRM(null),
+    /**
+     * payment.succeeded, HELD and the hold still runs, but the amount or currency is not the
+     * booking's total: the booking stays as it is and the payment goes back.
+     */
+    REFUND_AMOUNT_MISMATCH("amount-mismatch"),
     /**
      * payment.succeeded, HELD but the hold ran out before the sweeper got to it: expire it as the
      * sweeper would, then decide again (it is then EXPIRED).
@@ -48,9 +56,10 @@ public enum PaymentDecision {
      * @param holdRanOut whether the booking is HELD with its hold run out at the time of deciding
      * @param bookingPaymentReference the payment reference the booking carries, or null
      * @param paymentId the event's payment id
+     * @param paysTheTotal whether the payment's amount and currency are the booking's total
      */
     public static PaymentDecision of(boolean succeeded, BookingStatus status, boolean holdRanOut,
-            String bookingPaymentReference, String paymentId) {
+            String bookingPaymentReference, String paymentId, boolean paysTheTotal) {
         if (!succeeded) {
             return status == BookingStatus.HELD && !holdRanOut ? CANCEL : NO_CHANGE;
         }
@@ -58,7 +67,7 @@ public enum PaymentDecision {
             return ALREADY_APPLIED;
         }
         return switch (status) {
-            case HELD -> holdRanOut ? EXPIRE_THEN_DECIDE_AGAIN : CONFIRM;
+            case HELD -> holdRanOut ? EXPIRE_THEN_DECIDE_AGAIN : paysTheTotal ? CONFIRM : REFUND_AMOUNT_MISMATCH;
             case CONFIRMED -> bookingPaymentReference == null ? KEEP_CONFIRMATION_WITHOUT_PAYMENT
                     : REFUND_PAID_BY_ANOTHER;
             case EXPIRED -> REFUND_EXPIRED;

@@ -16,6 +16,7 @@ import io.seatbooking.db.BeforeCommit;
 import io.seatbooking.deadletter.PoisonMessageException;
 import io.seatbooking.payments.PaymentEvent;
 import io.seatbooking.payments.PaymentOutcome;
+import io.seatbooking.payments.PaymentsMetrics;
 import io.seatbooking.payments.repository.InboxRepository;
 import io.seatbooking.security.Caller;
 import io.smallrye.mutiny.Uni;
@@ -44,13 +45,15 @@ public class PaymentService {
     private final BookingLifecycleService lifecycle;
     private final InboxRepository inbox;
     private final InstantSource clock;
+    private final PaymentsMetrics metrics;
 
     public PaymentService(BookingRepository bookings, BookingLifecycleService lifecycle, InboxRepository inbox,
-            InstantSource clock) {
+            InstantSource clock, PaymentsMetrics metrics) {
         this.bookings = bookings;
         this.lifecycle = lifecycle;
         this.inbox = inbox;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -83,7 +86,8 @@ public class PaymentService {
 
     private Uni<PaymentOutcome> apply(PaymentEvent event, Booking booking) {
         PaymentDecision decision = PaymentDecision.of(event.succeeded(), booking.status,
-                booking.holdExpiredAt(clock.instant()), booking.paymentReference, event.paymentId());
+                booking.holdExpiredAt(clock.instant()), booking.paymentReference, event.paymentId(),
+                paysTheTotal(event, booking));
         return switch (decision) {
             case CONFIRM -> effect(lifecycle.confirm(SYSTEM, booking.id, exactly(booking), event.paymentId(),
                     inboxRecord(event, PaymentOutcome.CONFIRMED)), PaymentOutcome.CONFIRMED);
@@ -98,6 +102,14 @@ public class PaymentService {
                 yield noEffect(event, PaymentOutcome.NO_CHANGE);
             }
             case NO_CHANGE -> noEffect(event, PaymentOutcome.NO_CHANGE);
+            case REFUND_AMOUNT_MISMATCH -> {
+                LOG.warnf("Payment %s of %s %s for booking %s, whose total is %s %s: refund requested",
+                        event.paymentId(), event.amountCents(), event.currency(), booking.id, booking.totalCents,
+                        booking.currency);
+                yield effect(lifecycle.requestRefund(booking, event.paymentId(), event.amountCents(),
+                        decision.refundReason(), inboxRecord(event, PaymentOutcome.REFUND_REQUESTED)),
+                        PaymentOutcome.REFUND_REQUESTED).invoke(metrics::amountMismatch);
+            }
             case REFUND_EXPIRED, REFUND_CANCELLED, REFUND_PAID_BY_ANOTHER ->
                 effect(lifecycle.requestRefund(booking, event.paymentId(), event.amountCents(),
                         decision.refundReason(), inboxRecord(event, PaymentOutcome.REFUND_REQUESTED)),
@@ -128,6 +140,12 @@ public class PaymentService {
             }
             return null;
         });
+    }
+
+    /** Whether the payment is of the total the hold froze, in its currency (an absent currency is not). */
+    private static boolean paysTheTotal(PaymentEvent event, Booking booking) {
+        return event.amountCents() != null && event.amountCents() == booking.totalCents
+                && booking.currency.equals(event.currency());
     }
 
     private static IfMatch exactly(Booking booking) {

@@ -158,10 +158,10 @@ class BookingQueryTest {
     }
 
     @Test
-    void pageSizeAboveMaximumReturns422() {
+    void pageSizeAboveMaximumReturns400() {
         given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("alice"))).queryParam("size", 101)
                 .when().get("/api/bookings")
-                .then().statusCode(422).body("type", equalTo(PROBLEMS + "invalid-request"));
+                .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"));
     }
 
     @Test
@@ -172,17 +172,17 @@ class BookingQueryTest {
     }
 
     @Test
-    void zeroPageSizeReturns422() {
+    void zeroPageSizeReturns400() {
         given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("alice"))).queryParam("size", 0)
                 .when().get("/api/bookings")
-                .then().statusCode(422);
+                .then().statusCode(400);
     }
 
     @Test
-    void negativePageReturns422() {
+    void negativePageReturns400() {
         given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("alice"))).queryParam("page", -1)
                 .when().get("/api/bookings")
-                .then().statusCode(422);
+                .then().statusCode(400);
     }
 
     @Test

@@ -62,8 +62,22 @@ class PaymentDecisionTest {
             default -> "pay-other";
         };
 
-        assertThat(PaymentDecision.of(event.equals("succeeded"), status, holdRanOut, bookingReference, PAYMENT))
+        assertThat(PaymentDecision.of(event.equals("succeeded"), status, holdRanOut, bookingReference, PAYMENT, true))
                 .isEqualTo(expected);
+    }
+
+    @Test
+    void aPaymentOfAnotherAmountOrCurrencyForALiveHoldIsRefundedNotConfirmed() {
+        assertThat(PaymentDecision.of(true, BookingStatus.HELD, false, null, PAYMENT, false))
+                .isEqualTo(PaymentDecision.REFUND_AMOUNT_MISMATCH);
+        assertThat(PaymentDecision.REFUND_AMOUNT_MISMATCH.refundReason()).isEqualTo("amount-mismatch");
+        // Other cases decide as before, whatever the amount.
+        assertThat(PaymentDecision.of(true, BookingStatus.CANCELLED, false, null, PAYMENT, false))
+                .isEqualTo(PaymentDecision.REFUND_CANCELLED);
+        assertThat(PaymentDecision.of(true, BookingStatus.CONFIRMED, false, PAYMENT, PAYMENT, false))
+                .isEqualTo(PaymentDecision.ALREADY_APPLIED);
+        assertThat(PaymentDecision.of(false, BookingStatus.HELD, false, null, PAYMENT, false))
+                .isEqualTo(PaymentDecision.CANCEL);
     }
 
     @Test
@@ -72,7 +86,8 @@ class PaymentDecisionTest {
         assertThat(PaymentDecision.REFUND_CANCELLED.refundReason()).isEqualTo("booking-cancelled");
         assertThat(PaymentDecision.REFUND_PAID_BY_ANOTHER.refundReason()).isEqualTo("booking-paid-by-another-payment");
         Set<PaymentDecision> others = EnumSet.complementOf(EnumSet.of(PaymentDecision.REFUND_EXPIRED,
-                PaymentDecision.REFUND_CANCELLED, PaymentDecision.REFUND_PAID_BY_ANOTHER));
+                PaymentDecision.REFUND_CANCELLED, PaymentDecision.REFUND_PAID_BY_ANOTHER,
+                PaymentDecision.REFUND_AMOUNT_MISMATCH));
         assertThat(others).allSatisfy(decision -> assertThat(decision.refundReason()).isNull());
     }
 }
