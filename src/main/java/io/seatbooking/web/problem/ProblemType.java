@@ -29,7 +29,8 @@ public enum ProblemType {
     DEAD_LETTER_NOT_FOUND("dead-letter-not-found", "Dead letter not found", 404),
     DEAD_LETTER_ALREADY_RESOLVED("dead-letter-already-resolved", "Dead letter already replayed or discarded", 409),
     INTERNAL_ERROR("internal-error", "Internal error", 500),
-    SERVICE_UNAVAILABLE("service-unavailable", "Service temporarily unavailable", 503);
+    SERVICE_UNAVAILABLE("service-unavailable", "Service temporarily unavailable", 503),
+    OVERLOADED("overloaded", "Service at capacity; retry later", 503);
 
     /** Base of every problem type URI. */
     public static final String BASE_URI = "https://seat-booking.dev/problems/";
