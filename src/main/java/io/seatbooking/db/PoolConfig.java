@@ -39,7 +39,7 @@ public interface PoolConfig {
 
     interface Background {
         /** Size of the background pool, on top of {@code quarkus.datasource.reactive.max-size}. */
-        @WithDefault("6")
+        @WithDefault("10")
         int maxSize();
 
         /** The longest background work waits for one of its connections. */
