@@ -17,26 +17,35 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
+import io.seatbooking.support.Meters;
 import io.seatbooking.support.Tokens;
 
 /**
  * The request pool exhausted (two connections, both stuck behind a row lock the test holds):
  * further requests are answered at once with {@code 503 overloaded} and a {@code Retry-After},
- * never a 500 or a hang; background work still gets connections; and the Vert.x pool's
- * timeout timer never logs "Result is already complete" (vertx-sql-client #1706).
+ * never a 500 or a hang, whether the write limit refused them at the edge or no connection came
+ * free; a cached seat map is still answered at once; readiness stays UP (background work has
+ * connections of its own); and the Vert.x pool's timeout timer never logs "Result is already
+ * complete" (vertx-sql-client #1706).
  */
 @QuarkusTest
 @TestProfile(SmallPoolProfile.class)
 class PoolExhaustionTest {
+
+    @Inject
+    MeterRegistry registry;
 
     private final ConcurrentLinkedQueue<String> logged = new ConcurrentLinkedQueue<>();
     private final Handler capture = new Handler() {
@@ -69,6 +78,9 @@ class PoolExhaustionTest {
     @Test
     void exhaustedRequestPoolAnswers503OverloadedAtOnce() throws Exception {
         String showId = Api.createShow(4);
+        given().when().get("/api/shows/{id}/seats", showId).then().statusCode(200);
+        double refusedAtEdge = Meters.count(registry, "admission.shed", "reason", "limit");
+        double noConnection = Meters.count(registry, "admission.shed", "reason", "database-busy");
         List<Response> answers = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(12);
         try (Connection lock = Db.connection()) {
@@ -98,6 +110,12 @@ class PoolExhaustionTest {
                 assertThat(Integer.parseInt(r.header("Retry-After"))).isBetween(1, 3);
                 assertThat(r.time()).as("answered without waiting behind the lock").isLessThan(3000);
             }
+            assertThat(Meters.count(registry, "admission.shed", "reason", "limit")).isGreaterThan(refusedAtEdge);
+            assertThat(Meters.count(registry, "admission.shed", "reason", "database-busy")).isGreaterThan(noConnection);
+            // Reads are not limited, and a cached seat map needs no connection.
+            Response seatMap = given().when().get("/api/shows/{id}/seats", showId);
+            seatMap.then().statusCode(200);
+            assertThat(seatMap.time()).isLessThan(2000);
             // Background work still has connections of its own: the sweeper, the relay.
             assertThat(given().when().get("/q/health/ready").then().extract().statusCode()).isEqualTo(200);
             lock.rollback();

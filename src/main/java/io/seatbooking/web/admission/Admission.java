@@ -39,6 +39,7 @@ public class Admission {
     private final CustomerShare shares;
     private final Counter shedLimit;
     private final Counter shedCustomer;
+    private final Counter shedBusy;
 
     public Admission(AdmissionConfig config, MeterRegistry registry) {
         this.config = config;
@@ -58,6 +59,14 @@ public class Admission {
                 .description("Write requests refused with 503 overloaded").register(registry);
         this.shedCustomer = Counter.builder("admission.shed").tag("reason", "customer-share")
                 .description("Write requests refused with 503 overloaded").register(registry);
+        this.shedBusy = Counter.builder("admission.shed").tag("reason", "database-busy")
+                .description("Requests answered 503 overloaded: no database connection in time, or past their deadline")
+                .register(registry);
+    }
+
+    /** A request was shed further in: no database connection for it in time. */
+    public void shedBusy() {
+        shedBusy.increment();
     }
 
     public boolean enabled() {

@@ -52,6 +52,7 @@ public class ProblemMappers {
     /** No database connection in time for this request: shed, like a request the limit refused. */
     @ServerExceptionMapper
     public Response busy(DatabaseBusyException e) {
+        admission.shedBusy();
         return ProblemResponses.of(Problem.of(ProblemType.OVERLOADED,
                 "The service is at capacity; retry after the number of seconds in Retry-After."),
                 Map.of("Retry-After", Long.toString(admission.retryAfterSeconds())));
