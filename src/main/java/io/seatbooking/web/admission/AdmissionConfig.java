@@ -20,8 +20,12 @@ public interface AdmissionConfig {
     @WithDefault("20")
     int initialLimit();
 
-    /** The limit never goes below this. */
-    @WithDefault("4")
+    /**
+     * The limit never goes below this: as many as the request pool has connections, so that a
+     * latency spike on a busy machine does not shed what the database could still serve (the
+     * pool's own short, bounded wait guards that level).
+     */
+    @WithDefault("20")
     int minLimit();
 
     /** The limit never goes above this. */
