@@ -84,16 +84,50 @@ def render(r, plots):
       f"{pg['confirmed']} bookings confirmed, {pg['failed']} failed; PostgreSQL used "
       f"{pg.get('cpu', {}).get('postgres', 0):.2f} cores and pgbench {pg.get('cpu', {}).get('load generator', 0):.2f}.\n")
 
+    if r.get("overload"):
+        w("## 1b. Overload: up to 4x the rate served in full, and back down\n")
+        w(f"The same bookings at 1x, 2x and 4x the rate served in full ({r['capacity']:.0f}/s) for "
+          f"{p.get('overload_seconds')} s each, then at half of it for {p.get('recovery_seconds')} s, in one Gatling "
+          "run. Goodput is counted on the database (bookings confirmed in the step); admitted p50/p99 are those of the "
+          "bookings the service took (both requests answered 201 and 200), from their scheduled start; shed are the "
+          "requests answered `503 overloaded` (`admission_shed_total`); timeouts are the other failed bookings. "
+          "Served in full again: seconds into the half-rate step until every following second served at least 90 % "
+          "of its offered rate.\n")
+        w("| Step | Offered /s | Goodput /s | Admitted p50 ms | p99 ms | Shed | Timeouts | Served in full again |")
+        w("|---|---|---|---|---|---|---|---|")
+        for s_ in r["overload"]:
+            again = s_.get("recovery_seconds", "")
+            again = "never" if again is None else (f"{again} s" if again != "" else "")
+            w(f"| {s_['name']} | {s_['offered']} | {s_['goodput']:.0f} | {s_['p50']:.0f} | {s_['p99']:.0f} | "
+              f"{s_['shed']} | {s_['timeouts']} | {again} |")
+        w("")
+
+    if r.get("payments"):
+        pay = r["payments"]
+        w("## 1c. Payments: a payment.succeeded for every hold\n")
+        w(f"Holds at {pay['rate']:.0f}/s (the rate served in full) for {p.get('payments_seconds')} s; for each hold "
+          "that succeeded, `bench/lib/Payments.java` published a `payment.succeeded` at once and timed it until the "
+          "booking's `booking.confirmed` arrived on `booking.events`: the wait in `booking.payments`, the processing "
+          "and the relay together, so an upper bound of the queue wait.\n")
+        w(f"Holds {int(pay.get('holds', 0))} (shed {int(pay.get('shed', 0))}, failed {int(pay.get('failed', 0))}), "
+          f"payments published {int(pay.get('published', 0))}, applied {int(pay.get('applied', 0))}: **p50 "
+          f"{pay.get('p50', float('nan')):.1f} ms, p99 {pay.get('p99', float('nan')):.1f} ms**, max "
+          f"{pay.get('max', float('nan')):.1f} ms.\n")
+
     w("## 2. On-sale: everyone wants the same 100 seats\n")
-    w(f"{p['onsale_users']} customers arrive within {p['onsale_ramp']} s; each holds one or two adjacent seats at "
-      "random among 100 and confirms at once when the hold succeeds.\n")
+    w(f"{on.get('users', p['onsale_users'])} customers arrive within {p['onsale_ramp']} s "
+      f"({on.get('users', p['onsale_users']) / max(1, p['onsale_ramp']):.0f}/s, "
+      f"{on.get('users', p['onsale_users']) / max(1, p['onsale_ramp']) / max(1, r['capacity']):.1f} times the rate "
+      "served in full); each holds one or two adjacent seats at random among 100 and confirms at once when the hold "
+      "succeeds. A hold or confirm the service sheds (`503 overloaded` with `Retry-After`) is not retried here.\n")
     w("| Measure | Value |")
     w("|---|---|")
     w(f"| Seats booked | {on['booked']} of 100, by {on['confirmed_bookings']} customers |")
     w(f"| Seats sold twice | {on['oversold']} |")
-    w(f"| Requests failed (5xx, timeout, unexpected status) | {on['ko']} |")
+    w(f"| Requests failed (5xx other than 503 overloaded, timeout, unexpected status) | {on['ko']} |")
+    w(f"| Requests shed (503 overloaded, with Retry-After) | {on.get('shed', 0)} |")
     w(f"| Time from the first hold to the last confirmation | {on['sold_out_seconds']:.2f} s |")
-    w(f"| Holds answered (201 or 409) | {on['hold']['ok']}, p50 {on['hold']['p50']:.0f} ms, p99 "
+    w(f"| Holds answered (201, 409 or 503 overloaded) | {on['hold']['ok']}, p50 {on['hold']['p50']:.0f} ms, p99 "
       f"{on['hold']['p99']:.0f} ms, p99.9 {on['hold']['p999']:.0f} ms |")
     w(f"| Confirmations | {on['confirm']['ok']}, p50 {on['confirm']['p50']:.0f} ms, p99 {on['confirm']['p99']:.0f} ms |\n")
 

@@ -15,8 +15,8 @@ public interface PaymentsConfig {
 
     /**
      * The longest one message may take to process (read, change, inbox) before it counts as a
-     * transient failure. The consumer handles one message at a time, so this also bounds how long
-     * one slow message can hold the others up.
+     * transient failure. Each copy of the consumer handles one message at a time, so this also
+     * bounds how long one slow message can hold up the others of its copy.
      */
     @WithDefault("PT10S")
     Duration processingTimeout();

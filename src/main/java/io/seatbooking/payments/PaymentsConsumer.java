@@ -21,8 +21,12 @@ import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
 
 /**
- * Consumes payment events from the quorum queue {@code booking.payments}, one at a time, without
- * blocking, and settles every delivery explicitly (manual acknowledgement):
+ * Consumes payment events from the quorum queue {@code booking.payments} without blocking, several
+ * at once: the channel runs as {@code mp.messaging.incoming.payments.concurrency} copies, each a
+ * consumer of its own that applies one message at a time. Two messages about one booking may run
+ * side by side; the inbox (one row per message id) and the conditional updates of the booking
+ * decide between them, as they do between replicas. Every delivery is settled explicitly (manual
+ * acknowledgement):
  * <ul>
  * <li>applied, or nothing to do, or a duplicate: ack (the inbox row committed with the effect);
  * <li>poison (can never succeed): republish to {@code booking.dlx}, ack once the broker

@@ -47,7 +47,7 @@ class ConsumerCrashIT {
                 }
                 consumerLink.dropClientToServer(true);
                 publishPayments(env, paid);
-                // Effects commit while acks are held; the consumer's prefetch (16) bounds how many.
+                // Effects commit while acks are held; the consumer's prefetch (8 copies of 4) bounds how many.
                 long expected = Math.min(payments, 16);
                 // Up to 60 s, then on with what committed: the assertion below needs at least one.
                 Scenarios.waitUpTo(Duration.ofSeconds(60), Duration.ofMillis(100), () -> inboxRows(env) >= expected);
@@ -60,6 +60,9 @@ class ConsumerCrashIT {
                 // the connection's end the proxy forwarded what it held, and the broker saw the
                 // acks after all). The process dies, the connection with it.
                 service.kill();
+                // The copies of the consumer go on applying until the kill: count what committed
+                // once the process is gone, not before.
+                effectsBeforeCrash = inboxRows(env);
                 consumerLink.resetConnections();
                 consumerLink.dropClientToServer(false);
                 probe = RecoveryProbe.faultEndedNow(env);

@@ -1,5 +1,6 @@
 package io.seatbooking.outbox.relay;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +53,8 @@ public final class OutboxRelay {
     private boolean running;
     private boolean leader;
     private long leaseTimer = -1;
+    private boolean leaseCheckUnderway;
+    private Duration leaseCheckTimeout = Duration.ofSeconds(3);
     private long pollTimer = -1;
 
     public OutboxRelay(Vertx vertx, OutboxRepository outbox, RelayLease lease, ConfirmingPublisher publisher,
@@ -70,6 +73,7 @@ public final class OutboxRelay {
     public void start(long leaseRenewMillis) {
         context.runOnContext(v -> {
             running = true;
+            leaseCheckTimeout = Duration.ofMillis(3 * leaseRenewMillis);
             leaseTick();
             leaseTimer = vertx.setPeriodic(leaseRenewMillis, id -> leaseTick());
             pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
@@ -153,17 +157,26 @@ public final class OutboxRelay {
     }
 
     private void leaseTick() {
-        if (!running) {
+        // One lease check at a time: on a slow database a tick can outlast the renew interval, and
+        // an acquisition still under way when the next tick fires must not be taken for a lost
+        // lease (the next tick's acquire finds the lease held, by this very replica).
+        if (!running || leaseCheckUnderway) {
             return;
         }
-        Uni<Boolean> held = leader ? lease.renew() : lease.tryAcquire().map(Optional::isPresent);
+        leaseCheckUnderway = true;
+        boolean renewing = leader;
+        Uni<Boolean> held = (renewing ? lease.renew() : lease.tryAcquire().map(Optional::isPresent))
+                // A check that never answers (a stalled connection) must not stop the ticks for good.
+                .ifNoItem().after(leaseCheckTimeout).fail();
         held.subscribe().with(ok -> context.runOnContext(v -> {
+            leaseCheckUnderway = false;
             if (ok && !leader && running) {
                 becomeLeader();
-            } else if (!ok && leader) {
+            } else if (!ok && leader && renewing) {
                 stepDown("the lease was lost");
             }
         }), failure -> context.runOnContext(v -> {
+            leaseCheckUnderway = false;
             warnings.warn("Relay lease check failed: " + failure);
             if (leader && lease.heldToken().isEmpty()) {
                 stepDown("the lease could not be renewed in time");

@@ -29,8 +29,10 @@ import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.seatbooking.db.DatabaseBusyException;
 import io.seatbooking.db.DatabaseFailures;
 import io.seatbooking.web.OptionalJsonBody;
+import io.seatbooking.web.admission.Admission;
 
 /**
  * Turns every failure that reaches the HTTP layer into an RFC 9457 problem response. Client
@@ -40,6 +42,21 @@ import io.seatbooking.web.OptionalJsonBody;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final Admission admission;
+
+    public ProblemMappers(Admission admission) {
+        this.admission = admission;
+    }
+
+    /** No database connection in time for this request: shed, like a request the limit refused. */
+    @ServerExceptionMapper
+    public Response busy(DatabaseBusyException e) {
+        admission.shedBusy();
+        return ProblemResponses.of(Problem.of(ProblemType.OVERLOADED,
+                "The service is at capacity; retry after the number of seconds in Retry-After."),
+                Map.of("Retry-After", Long.toString(admission.retryAfterSeconds())));
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -137,6 +154,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DatabaseBusyException busy) {
+                return busy(busy);
+            }
+        }
         if (DatabaseFailures.isUnavailable(e)) {
             LOG.warnf("Dependency unavailable: %s", e.toString());
             return Response.fromResponse(ProblemResponses.of(Problem.of(ProblemType.SERVICE_UNAVAILABLE,

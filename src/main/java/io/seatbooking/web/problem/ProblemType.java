@@ -37,7 +37,8 @@ public enum ProblemType {
     QUEUE_CLOSED("queue-closed", "Queue closed: the show sold out", 409),
     ADMISSION_REQUIRED("admission-required", "Admission from the waiting room required", 403),
     INTERNAL_ERROR("internal-error", "Internal error", 500),
-    SERVICE_UNAVAILABLE("service-unavailable", "Service temporarily unavailable", 503);
+    SERVICE_UNAVAILABLE("service-unavailable", "Service temporarily unavailable", 503),
+    OVERLOADED("overloaded", "Service at capacity; retry later", 503);
 
     /** Base of every problem type URI. */
     public static final String BASE_URI = "https://seat-booking.dev/problems/";

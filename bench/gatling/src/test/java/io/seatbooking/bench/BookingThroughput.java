@@ -32,6 +32,10 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
  * omission). The wall-clock start of every step is written to {@code steps.file}, so that the
  * rate actually served in each step can be counted on the database.
  *
+ * <p>Only a 201 hold and a 200 confirm are OK, so a step's OK percentiles are those of the
+ * bookings the service admitted; a booking shed with 503 (admission control) or timed out is KO,
+ * and bench/run tells the two apart with the service's 503 count.
+ *
  * <p>System properties: {@code base.url}; {@code steps}: comma-separated {@code name:rate:seconds}
  * (bookings per second); {@code seats.csv} (showId,seat: each line used once); {@code tokens.csv};
  * {@code steps.file}.

@@ -1,0 +1,137 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+
+/**
+ * Scenario 6, payments: holds arrive at a fixed rate (one seat each, from the seats file), and
+ * for every hold that succeeds a payment.succeeded goes to the payments exchange at once, as a
+ * payment provider would send it. Records, per booking, the time from that publish to the
+ * booking.confirmed event arriving on booking.events: the payment's wait in booking.payments plus
+ * its processing plus the relay, so an upper bound of the queue wait. Prints holds, shed holds,
+ * published, applied and the p50, p99 and max in milliseconds.
+ *
+ * usage: java -cp 'tools/target/lib/*' lib/Payments.java <base url> <vhost> <seats.csv> <tokens.csv>
+ *        <holds per second> <seconds>
+ */
+public class Payments {
+
+    private static final Pattern SUBJECT = Pattern.compile("\"subject\":\"([^\"]+)\"");
+    private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+
+    public static void main(String[] args) throws Exception {
+        URI base = URI.create(args[0]);
+        List<String> seats = Files.readAllLines(Path.of(args[2])).stream().skip(1).toList();
+        List<String> tokens = Files.readAllLines(Path.of(args[3])).stream().skip(1).toList();
+        double rate = Double.parseDouble(args[4]);
+        int seconds = Integer.parseInt(args[5]);
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setVirtualHost(args[1]);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Map<String, Long> publishedAt = new ConcurrentHashMap<>();
+        Recorder waits = new Recorder(3);
+        AtomicLong holds = new AtomicLong(), shed = new AtomicLong(), failed = new AtomicLong(),
+                published = new AtomicLong(), applied = new AtomicLong();
+        try (Connection connection = factory.newConnection("bench payments")) {
+            Channel events = connection.createChannel();
+            String queue = events.queueDeclare("", false, true, true, Map.of()).getQueue();
+            events.queueBind(queue, "booking.events", "booking.confirmed");
+            events.basicQos(1000);
+            events.basicConsume(queue, true, new DefaultConsumer(events) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                    Matcher m = SUBJECT.matcher(new String(body, 0, Math.min(body.length, 600), StandardCharsets.UTF_8));
+                    Long sent = m.find() ? publishedAt.remove(m.group(1)) : null;
+                    if (sent != null) {
+                        waits.recordValue(Math.max(0, (System.nanoTime() - sent) / 1000));
+                        applied.incrementAndGet();
+                    }
+                }
+            });
+            Channel payments = connection.createChannel();
+            long start = System.nanoTime();
+            long interval = (long) (1e9 / rate);
+            int total = (int) Math.min(seats.size(), rate * seconds);
+            for (int i = 0; i < total; i++) {
+                long wait = start + i * interval - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait); // pacing the arrivals
+                }
+                String[] seat = seats.get(i).split(",");
+                HttpRequest hold = HttpRequest.newBuilder(base.resolve("/api/bookings")).timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + tokens.get(i % tokens.size()))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"showId\":\"" + seat[0] + "\",\"seats\":[\"" + seat[1] + "\"]}"))
+                        .build();
+                holds.incrementAndGet();
+                http.sendAsync(hold, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+                    if (error != null || (response.statusCode() != 201 && response.statusCode() != 503)) {
+                        failed.incrementAndGet();
+                        return;
+                    }
+                    if (response.statusCode() == 503) {
+                        shed.incrementAndGet();
+                        return;
+                    }
+                    Matcher id = ID.matcher(response.body());
+                    if (!id.find()) {
+                        failed.incrementAndGet();
+                        return;
+                    }
+                    publish(payments, id.group(1), publishedAt);
+                    published.incrementAndGet();
+                });
+            }
+            TimeUnit.SECONDS.sleep(15); // the last payments: applied and relayed
+        }
+        Histogram h = waits.getIntervalHistogram();
+        System.out.printf("holds=%d shed=%d failed=%d published=%d applied=%d p50=%.2f p99=%.2f max=%.2f%n",
+                holds.get(), shed.get(), failed.get(), published.get(), applied.get(),
+                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+    }
+
+    private static void publish(Channel channel, String bookingId, Map<String, Long> publishedAt) {
+        String id = UUID.randomUUID().toString();
+        byte[] body = ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/payments\","
+                + "\"type\":\"payment.succeeded\",\"time\":\"" + Instant.now() + "\","
+                + "\"datacontenttype\":\"application/json\",\"data\":{\"bookingId\":\"" + bookingId
+                + "\",\"paymentId\":\"bench-" + id + "\",\"amountCents\":4200}}").getBytes(StandardCharsets.UTF_8);
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId(id)
+                .contentType("application/cloudevents+json").deliveryMode(2).build();
+        synchronized (channel) {
+            publishedAt.put(bookingId, System.nanoTime());
+            try {
+                channel.basicPublish("payments", "payment.succeeded", properties, body);
+            } catch (java.io.IOException e) {
+                publishedAt.remove(bookingId);
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}

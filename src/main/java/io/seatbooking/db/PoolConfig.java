@@ -1,0 +1,49 @@
+package io.seatbooking.db;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * How the service waits for database connections ({@code db.*}). The request pool is Quarkus's
+ * ({@code quarkus.datasource.reactive.*}, its size included); these keys bound how long and how
+ * many requests may wait for it, and size the background pool beside it (docs/operations.md,
+ * "Overload").
+ */
+@ConfigMapping(prefix = "db")
+public interface PoolConfig {
+
+    /** Connections for HTTP requests. */
+    Request request();
+
+    /** Connections for the relay, the sweeper, the consumers and the purges. */
+    Background background();
+
+    interface Request {
+        /**
+         * The longest a request waits for a connection; after it the request is answered
+         * {@code 503 overloaded}. Short, so that a request never queues for longer than a client
+         * would wait for it.
+         */
+        @WithDefault("PT0.5S")
+        Duration acquireTimeout();
+
+        /**
+         * The most requests that may wait for a connection at once; one more is answered
+         * {@code 503 overloaded} at once.
+         */
+        @WithDefault("64")
+        int maxWaiting();
+    }
+
+    interface Background {
+        /** Size of the background pool, on top of {@code quarkus.datasource.reactive.max-size}. */
+        @WithDefault("10")
+        int maxSize();
+
+        /** The longest background work waits for one of its connections. */
+        @WithDefault("PT10S")
+        Duration acquireTimeout();
+    }
+}

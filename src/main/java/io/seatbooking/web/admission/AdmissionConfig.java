@@ -1,0 +1,56 @@
+package io.seatbooking.web.admission;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Admission control of the write path and the budget of every API request ({@code admission.*};
+ * docs/operations.md, "Overload").
+ */
+@ConfigMapping(prefix = "admission")
+public interface AdmissionConfig {
+
+    /** Whether holds, confirms and cancels pass through the adaptive concurrency limit. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The concurrency limit before the first measurements (Netflix Gradient2). */
+    @WithDefault("20")
+    int initialLimit();
+
+    /**
+     * The limit never goes below this: as many as the request pool has connections, so that a
+     * latency spike on a busy machine does not shed what the database could still serve (the
+     * pool's own short, bounded wait guards that level).
+     */
+    @WithDefault("20")
+    int minLimit();
+
+    /** The limit never goes above this. */
+    @WithDefault("200")
+    int maxLimit();
+
+    /**
+     * The largest share of the current limit one customer (token subject) may hold at once; at
+     * least one request each.
+     */
+    @WithDefault("0.2")
+    double customerShare();
+
+    /**
+     * How long an API request may take before its answer is of no use; a request past it starts
+     * no database work (answered {@code 503 overloaded}).
+     */
+    @WithDefault("PT5S")
+    Duration requestDeadline();
+
+    /** The smallest {@code Retry-After} of a {@code 503 overloaded}. */
+    @WithDefault("PT1S")
+    Duration retryAfter();
+
+    /** Up to this much is added at random to each {@code Retry-After}, so that retries spread out. */
+    @WithDefault("PT2S")
+    Duration retryAfterJitter();
+}
