@@ -28,6 +28,8 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused with a different request", 422),
     DEAD_LETTER_NOT_FOUND("dead-letter-not-found", "Dead letter not found", 404),
     DEAD_LETTER_ALREADY_RESOLVED("dead-letter-already-resolved", "Dead letter already replayed or discarded", 409),
+    DEAD_LETTER_JOB_NOT_FOUND("dead-letter-job-not-found", "Dead letter bulk job not found", 404),
+    DEAD_LETTER_JOB_FINISHED("dead-letter-job-finished", "Dead letter bulk job already finished", 409),
     INTERNAL_ERROR("internal-error", "Internal error", 500),
     SERVICE_UNAVAILABLE("service-unavailable", "Service temporarily unavailable", 503);
 
