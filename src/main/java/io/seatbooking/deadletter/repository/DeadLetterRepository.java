@@ -56,6 +56,15 @@ public class DeadLetterRepository {
             SELECT count(*) AS parked, min(parked_at) AS oldest FROM dead_letter WHERE status = 'PARKED'
             """;
 
+    // Oldest resolved first, a bounded batch; a PARKED letter is never selected.
+    private static final String PURGE_RESOLVED = """
+            DELETE FROM dead_letter
+             WHERE id IN (SELECT id FROM dead_letter
+                           WHERE status <> 'PARKED' AND resolved_at < $1
+                           ORDER BY resolved_at
+                           LIMIT $2)
+            """;
+
     private final Pool pool;
 
     public DeadLetterRepository(Pool pool) {
@@ -115,6 +124,12 @@ public class DeadLetterRepository {
             Row row = rows.iterator().next();
             return new ParkedStats(row.getLong("parked"), Timestamps.instant(row.getOffsetDateTime("oldest")));
         });
+    }
+
+    /** Deletes up to {@code batchSize} REPLAYED or DISCARDED letters resolved before {@code before}. */
+    public Uni<Integer> purgeResolved(Instant before, int batchSize) {
+        return pool.preparedQuery(PURGE_RESOLVED).execute(Tuple.of(Timestamps.utc(before), batchSize))
+                .map(rows -> rows.rowCount());
     }
 
     /**
