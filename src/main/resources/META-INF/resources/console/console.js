@@ -68,6 +68,7 @@ function filterForm() {
     by: $('filter-by').value,
     status: $('filter-status').value,
     reason: $('filter-reason').value.trim(),
+    messageType: $('filter-message-type').value.trim(),
     from: $('filter-from').value.trim(),
     to: $('filter-to').value.trim()
   };
@@ -123,6 +124,9 @@ function groupFilter(by, g, f) {
   }
   if (f.reason && by !== 'reason') {
     filter.reason = f.reason;
+  }
+  if (f.messageType && by !== 'messageType') {
+    filter.messageType = f.messageType;
   }
   return filter;
 }
@@ -249,6 +253,9 @@ function pollJob(id) {
         pollJob(id);
       } else {
         loadGroups();
+        if (!$('letters-section').hidden) {
+          loadLetters();
+        }
       }
     } catch (e) {
       showError(e);
