@@ -52,7 +52,9 @@ public class BulkJobRunner {
     private final String owner;
     private final Map<UUID, Throttle> throttles = new ConcurrentHashMap<>();
     private volatile boolean running;
-    private volatile long timerId = -1;
+    // At most one tick is pending or running: wake() only brings a pending one forward.
+    private boolean scheduled;
+    private long timerId = -1;
 
     public BulkJobRunner(Pool pool, BulkJobRepository jobs, OutboxWriter outbox, ReplayMessages replays,
             DeadLetterMetrics metrics, DeadLetterConfig config, MeterRegistry registry, Vertx vertx,
@@ -76,22 +78,28 @@ public class BulkJobRunner {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    synchronized void stop(@Observes ShutdownEvent event) {
         running = false;
         vertx.cancelTimer(timerId);
     }
 
-    /** Looks for work at once (after a job was created), instead of at the next poll. */
-    public void wake() {
-        if (running) {
-            vertx.cancelTimer(timerId);
+    /** Looks for work at once (after a job was created), unless a batch is running now. */
+    public synchronized void wake() {
+        if (running && scheduled && vertx.cancelTimer(timerId)) {
+            scheduled = false;
             schedule(1);
         }
     }
 
-    private void schedule(long millis) {
-        if (running) {
-            timerId = vertx.setTimer(Math.max(1, millis), id -> tick());
+    private synchronized void schedule(long millis) {
+        if (running && !scheduled) {
+            scheduled = true;
+            timerId = vertx.setTimer(Math.max(1, millis), id -> {
+                synchronized (this) {
+                    scheduled = false;
+                }
+                tick();
+            });
         }
     }
 
@@ -113,12 +121,7 @@ public class BulkJobRunner {
                 .chain(batch -> batch.isEmpty() ? Uni.createFrom().item(JOB_DONE) : resolve(tx, job, batch)))
                 .chain(resolved -> {
                     if (resolved == JOB_DONE) {
-                        throttles.remove(job.id());
-                        return jobs.complete(job.id(), owner).invoke(done -> {
-                            if (done) {
-                                LOG.infof("Bulk %s job %s completed", job.action(), job.id());
-                            }
-                        }).replaceWith(1L);
+                        return completeIfDone(job);
                     }
                     Counter.builder("dead_letters.bulk.resolved").tag("action", job.action().name().toLowerCase())
                             .register(registry).increment(resolved);
@@ -126,6 +129,24 @@ public class BulkJobRunner {
                     return Uni.createFrom().item(throttle.pauseAfter((int) (long) resolved, started,
                             System.currentTimeMillis()));
                 });
+    }
+
+    /**
+     * An empty batch may only mean that another transaction holds the last letters (SKIP LOCKED):
+     * the job completes only when a plain count sees none of its scope PARKED.
+     */
+    private Uni<Long> completeIfDone(BulkJob job) {
+        return pool.withConnection(c -> jobs.countInScope(c, job.filter(), job.snapshotAt())).chain(left -> {
+            if (left > 0) {
+                return Uni.createFrom().item(config.pollInterval().toMillis());
+            }
+            throttles.remove(job.id());
+            return jobs.complete(job.id(), owner).invoke(done -> {
+                if (done) {
+                    LOG.infof("Bulk %s job %s completed", job.action(), job.id());
+                }
+            }).replaceWith(1L);
+        });
     }
 
     private Uni<Long> resolve(SqlConnection tx, BulkJob job, List<DeadLetter> batch) {
