@@ -55,6 +55,8 @@ class DeadLetterScaleIT {
     private static final Cause GARBAGE = new Cause("unparseable", "The body is not JSON.", null);
     private static final Cause NO_BOOKING = new Cause("unknown-booking", "There is no booking.", null);
     private static final ObjectMapper JSON = new ObjectMapper();
+    // One operator throughout: Idempotency-Keys are scoped to the caller.
+    private static final String OPERATOR = Tokens.withGroups("ops-scale-" + UUID.randomUUID(), "admin");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3)).build();
 
@@ -107,7 +109,7 @@ class DeadLetterScaleIT {
             // ... and the console.
             boolean consoleChecked = false;
             if (ConsoleBrowser.installed()) {
-                try (ConsoleBrowser browser = ConsoleBrowser.open(base.resolve("/console/").toString(), Tokens.admin(),
+                try (ConsoleBrowser browser = ConsoleBrowser.open(base.resolve("/console/").toString(), OPERATOR,
                         Duration.ofSeconds(30))) {
                     browser.await().until(d -> browser.groupRows().size() == 3);
                     assertThat(browser.groupRows().stream().map(r -> cell(r, "parked")).toList())
@@ -260,13 +262,13 @@ class DeadLetterScaleIT {
 
     private static JsonNode get(URI base, String path) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
-                .header("Authorization", "Bearer " + Tokens.admin()).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + OPERATOR).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
 
     private static JsonNode post(URI base, String path, String body, String key, int status) throws Exception {
-        return send(base, path, Tokens.admin(), body, key, status);
+        return send(base, path, OPERATOR, body, key, status);
     }
 
     private static JsonNode send(URI base, String path, String token, String body, String key, int status)
