@@ -175,8 +175,9 @@ async function showLetter(id) {
     $('letter-id').textContent = l.id;
     const dl = $('letter-fields');
     dl.replaceChildren();
-    ['status', 'reason', 'exceptionSummary', 'attempts', 'messageId', 'messageType', 'contentType', 'sourceQueue',
-      'originalExchange', 'originalRoutingKey', 'parkedAt', 'resolvedAt', 'resolvedBy', 'replayEventId']
+    ['status', 'group', 'reason', 'exceptionType', 'exceptionSummary', 'failureOrigin', 'attempts', 'messageId',
+      'messageType', 'contentType', 'sourceQueue',
+      'originalExchange', 'originalRoutingKey', 'parkedAt', 'resolvedAt', 'resolvedBy', 'resolvedByJob', 'replayEventId']
       .filter((k) => l[k] !== undefined && l[k] !== null)
       .forEach((k) => {
         const dt = document.createElement('dt');
