@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param resolvedBy who replayed or discarded it
  * @param replayEventId the message id the replay was published with
  * @param replayOf the parked letter this message was itself a replay of
+ * @param fingerprint the cause it failed of, which groups it with others
+ * @param resolvedByJob the bulk job that replayed or discarded it, if one did
  */
 public record DeadLetter(
         UUID id,
@@ -25,5 +27,7 @@ public record DeadLetter(
         Instant resolvedAt,
         String resolvedBy,
         UUID replayEventId,
-        UUID replayOf) {
+        UUID replayOf,
+        FailureFingerprint fingerprint,
+        UUID resolvedByJob) {
 }

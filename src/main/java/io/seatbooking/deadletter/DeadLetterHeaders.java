@@ -14,6 +14,8 @@ public final class DeadLetterHeaders {
     public static final String REASON = "x-failure-reason";
     /** The last failure in one line: exception type and message, never a stack trace. */
     public static final String EXCEPTION = "x-failure-exception";
+    /** The first application frame of the last failure ({@code Class.method}), when it had one. */
+    public static final String FAILURE_ORIGIN = "x-failure-origin";
     /** When the message last failed (ISO-8601). */
     public static final String FAILED_AT = "x-failed-at";
     /** The queue the message failed in. */
@@ -42,8 +44,8 @@ public final class DeadLetterHeaders {
     public static final String REPUBLISH_SEQUENCE = "x-republish-seq";
 
     /** Headers of a failure that a fresh attempt (a replay) must not carry on. */
-    public static final Set<String> FAILURE_STATE = Set.of(ATTEMPTS, REASON, EXCEPTION, FAILED_AT, FAILED_QUEUE,
-            FAILED_BY, DEAD_LETTER_ID, REPLAY_OF, REPLAYED_BY, "x-death", "x-first-death-exchange",
+    public static final Set<String> FAILURE_STATE = Set.of(ATTEMPTS, REASON, EXCEPTION, FAILURE_ORIGIN, FAILED_AT,
+            FAILED_QUEUE,             FAILED_BY, DEAD_LETTER_ID, REPLAY_OF, REPLAYED_BY, "x-death", "x-first-death-exchange",
             "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
             "x-last-death-reason", "x-delivery-count", REPUBLISH_SEQUENCE);
 

@@ -9,6 +9,8 @@ import java.util.UUID;
  * @param parkingKey identifies this dead-lettering (redeliveries of it park once)
  * @param message the message and why it failed
  * @param replayOf the parked letter this message was a replay of, if it was one
+ * @param fingerprint the cause it failed of
  */
-public record ParkedMessage(UUID id, String parkingKey, FailedMessage message, UUID replayOf) {
+public record ParkedMessage(UUID id, String parkingKey, FailedMessage message, UUID replayOf,
+        FailureFingerprint fingerprint) {
 }

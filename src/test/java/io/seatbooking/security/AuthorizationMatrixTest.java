@@ -117,7 +117,14 @@ class AuthorizationMatrixTest {
         REPLAY_DEAD_LETTER("POST /api/admin/dead-letters/{id}/replay", (request, fixture) -> request
                 .post("/api/admin/dead-letters/{id}/replay", fixture.letterId())),
         DISCARD_DEAD_LETTER("DELETE /api/admin/dead-letters/{id}", (request, fixture) -> request
-                .delete("/api/admin/dead-letters/{id}", fixture.letterId()));
+                .delete("/api/admin/dead-letters/{id}", fixture.letterId())),
+        DEAD_LETTER_GROUPS("GET /api/admin/dead-letters/groups", (request, fixture) -> request.queryParam("size", 1)
+                .get("/api/admin/dead-letters/groups")),
+        PREVIEW_BULK("POST /api/admin/dead-letters/bulk/preview", (request, fixture) -> request
+                .contentType(ContentType.JSON).body(Map.of("action", "DISCARD", "group", "0000000000000000"))
+                .post("/api/admin/dead-letters/bulk/preview")),
+        LIST_BULK_JOBS("GET /api/admin/dead-letters/bulk", (request, fixture) -> request.queryParam("size", 1)
+                .get("/api/admin/dead-letters/bulk"));
 
         final String label;
         final BiFunction<RequestSpecification, Fixture, Response> call;
@@ -162,7 +169,10 @@ class AuthorizationMatrixTest {
             Map.entry(Endpoint.LIST_DEAD_LETTERS, new int[] { 401, 403, 403, 200, 403 }),
             Map.entry(Endpoint.GET_DEAD_LETTER, new int[] { 401, 403, 403, 200, 403 }),
             Map.entry(Endpoint.REPLAY_DEAD_LETTER, new int[] { 401, 403, 403, 202, 403 }),
-            Map.entry(Endpoint.DISCARD_DEAD_LETTER, new int[] { 401, 403, 403, 200, 403 }));
+            Map.entry(Endpoint.DISCARD_DEAD_LETTER, new int[] { 401, 403, 403, 200, 403 }),
+            Map.entry(Endpoint.DEAD_LETTER_GROUPS, new int[] { 401, 403, 403, 200, 403 }),
+            Map.entry(Endpoint.PREVIEW_BULK, new int[] { 401, 403, 403, 200, 403 }),
+            Map.entry(Endpoint.LIST_BULK_JOBS, new int[] { 401, 403, 403, 200, 403 }));
 
     @AfterAll
     static void printFigures() {

@@ -24,6 +24,7 @@ import io.seatbooking.deadletter.DeadLetterConfig;
 import io.seatbooking.deadletter.DeadLetterHeaders;
 import io.seatbooking.deadletter.DeadLetterMetrics;
 import io.seatbooking.deadletter.FailedMessage;
+import io.seatbooking.deadletter.FailureFingerprint;
 import io.seatbooking.deadletter.FailureSummary;
 import io.seatbooking.deadletter.ParkedMessage;
 import io.seatbooking.deadletter.repository.DeadLetterRepository;
@@ -110,11 +111,13 @@ public class DeadLetterDrain {
                         + "|" + d.get("count") + "|" + d.get("time") + "|" + sha256(body))))
                 .orElseGet(() -> "unkeyed:" + UUID.randomUUID());
         UUID replayOf = text(headers.get(DeadLetterHeaders.REPLAY_OF)).flatMap(DeadLetterDrain::uuid).orElse(null);
-        return new ParkedMessage(IDS.generate(), parkingKey, new FailedMessage(messageId, sourceQueue,
-                exchange == null ? "" : exchange, routingKey == null ? "" : routingKey, reason,
-                text(headers.get(DeadLetterHeaders.EXCEPTION)).orElse(null), attempts,
-                metadata.getContentType().orElse(null), metadata.getType().orElse(null), AmqpValues.toJson(headers),
-                body), replayOf);
+        FailedMessage message = new FailedMessage(messageId, sourceQueue, exchange == null ? "" : exchange,
+                routingKey == null ? "" : routingKey, reason, text(headers.get(DeadLetterHeaders.EXCEPTION)).orElse(null),
+                attempts, metadata.getContentType().orElse(null), metadata.getType().orElse(null),
+                AmqpValues.toJson(headers), body);
+        FailureFingerprint fingerprint = FailureFingerprint.of(message,
+                text(headers.get(DeadLetterHeaders.FAILURE_ORIGIN)).orElse(null));
+        return new ParkedMessage(IDS.generate(), parkingKey, message, replayOf, fingerprint);
     }
 
     // The broker puts the most recent dead-lettering first.

@@ -13,6 +13,8 @@ import io.seatbooking.db.Timestamps;
 import io.seatbooking.deadletter.DeadLetter;
 import io.seatbooking.deadletter.DeadLetterStatus;
 import io.seatbooking.deadletter.FailedMessage;
+import io.seatbooking.deadletter.FailureFingerprint;
+import io.seatbooking.deadletter.LetterFilter;
 import io.seatbooking.deadletter.ParkedMessage;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -29,17 +31,20 @@ public class DeadLetterRepository {
     private static final String COLUMNS = """
             id, message_id, source_queue, original_exchange, original_routing_key, reason, exception_summary,
             attempts, content_type, message_type, parked_at, status, resolved_at, resolved_by, replay_event_id,
-            replay_of, octet_length(payload) AS payload_bytes""";
+            replay_of, octet_length(payload) AS payload_bytes, exception_type, failure_origin, resolved_by_job""";
 
     private static final String INSERT = """
             INSERT INTO dead_letter (id, parking_key, message_id, source_queue, original_exchange,
                                      original_routing_key, reason, exception_summary, attempts, content_type,
-                                     message_type, headers, payload, replay_of)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                     message_type, headers, payload, replay_of, exception_type, failure_origin,
+                                     fingerprint)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             ON CONFLICT (parking_key) DO NOTHING
             """;
 
-    private static final String FIND = "SELECT " + COLUMNS + ", headers, payload FROM dead_letter WHERE id = $1";
+    static final String FULL_COLUMNS = COLUMNS + ", headers, payload";
+
+    private static final String FIND = "SELECT " + FULL_COLUMNS + " FROM dead_letter WHERE id = $1";
 
     private static final String RESOLVE = """
             UPDATE dead_letter
@@ -49,6 +54,15 @@ public class DeadLetterRepository {
 
     private static final String PARKED_STATS = """
             SELECT count(*) AS parked, min(parked_at) AS oldest FROM dead_letter WHERE status = 'PARKED'
+            """;
+
+    // Oldest resolved first, a bounded batch; a PARKED letter is never selected.
+    private static final String PURGE_RESOLVED = """
+            DELETE FROM dead_letter
+             WHERE id IN (SELECT id FROM dead_letter
+                           WHERE status <> 'PARKED' AND resolved_at < $1
+                           ORDER BY resolved_at
+                           LIMIT $2)
             """;
 
     private final Pool pool;
@@ -64,7 +78,8 @@ public class DeadLetterRepository {
         return pool.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(parked.id(), parked.parkingKey(),
                 m.messageId(), m.sourceQueue(), m.originalExchange(), m.originalRoutingKey(), m.reason(),
                 m.exceptionSummary(), m.attempts(), m.contentType(), m.messageType(), new JsonObject(m.headers()),
-                Buffer.buffer(m.payload()), parked.replayOf())))
+                Buffer.buffer(m.payload()), parked.replayOf(), parked.fingerprint().exceptionType(),
+                parked.fingerprint().origin(), parked.fingerprint().id())))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -87,10 +102,8 @@ public class DeadLetterRepository {
     /** One page, newest first; a null filter does not restrict. */
     public Uni<List<DeadLetter>> list(Filter filter, int page, int size) {
         Where where = where(filter);
-        where.params.addValue(size);
-        where.params.addValue((long) page * size);
         String sql = "SELECT " + COLUMNS + " FROM dead_letter" + where.sql
-                + " ORDER BY parked_at DESC, id DESC LIMIT $" + (where.count + 1) + " OFFSET $" + (where.count + 2);
+                + " ORDER BY parked_at DESC, id DESC LIMIT " + where.next(size) + " OFFSET " + where.next((long) page * size);
         return pool.preparedQuery(sql).execute(where.params).map(rows -> {
             List<DeadLetter> letters = new ArrayList<>(rows.size());
             rows.forEach(row -> letters.add(toLetter(row, false)));
@@ -113,43 +126,45 @@ public class DeadLetterRepository {
         });
     }
 
-    /** A listing filter; null members do not restrict. */
-    public record Filter(String reason, String routingKey, DeadLetterStatus status, Instant from, Instant to) {
+    /** Deletes up to {@code batchSize} REPLAYED or DISCARDED letters resolved before {@code before}. */
+    public Uni<Integer> purgeResolved(Instant before, int batchSize) {
+        return pool.preparedQuery(PURGE_RESOLVED).execute(Tuple.of(Timestamps.utc(before), batchSize))
+                .map(rows -> rows.rowCount());
+    }
+
+    /**
+     * A listing filter; null members do not restrict.
+     *
+     * @param group a failure fingerprint ({@link FailureFingerprint#id})
+     * @param messageType the AMQP type, else the routing key, as the fingerprint has it
+     */
+    public record Filter(String reason, String routingKey, DeadLetterStatus status, Instant from, Instant to,
+            String group, String messageType) {
+
+        /** The PARKED letters a bulk job's filter selects. */
+        public static Filter parked(LetterFilter f) {
+            return new Filter(f.reason(), f.routingKey(), DeadLetterStatus.PARKED, f.from(), f.to(), f.group(),
+                    f.messageType());
+        }
     }
 
     /** See {@link #parkedStats()}. */
     public record ParkedStats(long parked, Instant oldest) {
     }
 
-    private static Where where(Filter filter) {
+    static Where where(Filter filter) {
         Where where = new Where();
         where.add("reason = $", filter.reason());
         where.add("original_routing_key = $", filter.routingKey());
         where.add("status = $", filter.status() == null ? null : filter.status().name());
         where.add("parked_at >= $", Timestamps.utc(filter.from()));
         where.add("parked_at < $", Timestamps.utc(filter.to()));
+        where.add("fingerprint = $", filter.group());
+        where.add("coalesce(message_type, original_routing_key) = $", filter.messageType());
         return where;
     }
 
-    /** A WHERE clause of fixed fragments with numbered parameters: no value ever enters the SQL text. */
-    private static final class Where {
-        final Tuple params = Tuple.tuple();
-        final StringBuilder clause = new StringBuilder();
-        int count;
-        String sql = "";
-
-        void add(String fragment, Object value) {
-            if (value == null) {
-                return;
-            }
-            count++;
-            clause.append(clause.isEmpty() ? " WHERE " : " AND ").append(fragment).append(count);
-            params.addValue(value);
-            sql = clause.toString();
-        }
-    }
-
-    private static DeadLetter toLetter(Row row, boolean full) {
+    static DeadLetter toLetter(Row row, boolean full) {
         FailedMessage message = new FailedMessage(
                 row.getString("message_id"),
                 row.getString("source_queue"),
@@ -171,6 +186,10 @@ public class DeadLetterRepository {
                 Timestamps.instant(row.getOffsetDateTime("resolved_at")),
                 row.getString("resolved_by"),
                 row.getUUID("replay_event_id"),
-                row.getUUID("replay_of"));
+                row.getUUID("replay_of"),
+                new FailureFingerprint(message.reason(), row.getString("exception_type"),
+                        message.messageType() != null ? message.messageType() : message.originalRoutingKey(),
+                        row.getString("failure_origin")),
+                row.getUUID("resolved_by_job"));
     }
 }

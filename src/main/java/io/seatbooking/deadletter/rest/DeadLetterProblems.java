@@ -6,7 +6,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.seatbooking.deadletter.service.DeadLetterOutcome;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.AlreadyResolved;
+import io.seatbooking.deadletter.service.DeadLetterOutcome.InvalidBulkRequest;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.InvalidListing;
+import io.seatbooking.deadletter.service.DeadLetterOutcome.JobFinished;
+import io.seatbooking.deadletter.service.DeadLetterOutcome.JobNotFound;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.NotFound;
 import io.seatbooking.web.problem.Problem;
 import io.seatbooking.web.problem.ProblemResponses;
@@ -34,6 +37,9 @@ public class DeadLetterProblems {
                     .with("resolvedAt", o.resolvedAt())
                     .with("resolvedBy", o.resolvedBy());
             case InvalidListing o -> Problem.of(ProblemType.MALFORMED_REQUEST, detail);
+            case JobNotFound o -> Problem.of(ProblemType.DEAD_LETTER_JOB_NOT_FOUND, detail);
+            case JobFinished o -> Problem.of(ProblemType.DEAD_LETTER_JOB_FINISHED, detail);
+            case InvalidBulkRequest o -> Problem.of(ProblemType.INVALID_REQUEST, detail);
         };
     }
 }

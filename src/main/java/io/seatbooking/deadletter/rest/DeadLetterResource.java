@@ -36,15 +36,20 @@ public class DeadLetterResource {
         this.identity = identity;
     }
 
-    /** Parked messages, newest first, filtered by reason, routing key, status and time [from, to). */
+    /**
+     * Parked messages, newest first, filtered by reason, routing key, status, time [from, to),
+     * failure group (fingerprint) and message type.
+     */
     @GET
     public Uni<DeadLetterPageView> list(@QueryParam("reason") String reason,
             @QueryParam("routingKey") String routingKey, @QueryParam("status") String status,
             @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("group") String group, @QueryParam("messageType") String messageType,
             @QueryParam("page") String page, @QueryParam("size") String size) {
         DeadLetterRepository.Filter filter = new DeadLetterRepository.Filter(QueryParams.text("reason", reason),
                 QueryParams.text("routingKey", routingKey), QueryParams.enumValue("status", status, DeadLetterStatus.class),
-                QueryParams.instant("from", from), QueryParams.instant("to", to));
+                QueryParams.instant("from", from), QueryParams.instant("to", to), QueryParams.text("group", group),
+                QueryParams.text("messageType", messageType));
         return letters.list(filter, QueryParams.integer("page", page, 0), QueryParams.optionalInteger("size", size))
                 .map(DeadLetterPageView::of);
     }

@@ -18,7 +18,9 @@ import io.seatbooking.deadletter.FailedMessage;
 
 /**
  * A parked message as the admin API shows it. Listings leave out {@code headers} and the payload;
- * a single letter has both, the payload as base64 and, when it is valid UTF-8, as text.
+ * a single letter has both, the payload as base64 and, when it is valid UTF-8, as text. {@code group}
+ * is its failure fingerprint (docs/dead-letters.md); {@code resolvedByJob} the bulk job that
+ * resolved it, if one did.
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,6 +42,10 @@ public record DeadLetterView(
         UUID replayEventId,
         UUID replayOf,
         int payloadBytes,
+        String group,
+        String exceptionType,
+        String failureOrigin,
+        UUID resolvedByJob,
         Map<String, Object> headers,
         String payloadBase64,
         String payloadText) {
@@ -58,6 +64,7 @@ public record DeadLetterView(
         return new DeadLetterView(l.id(), l.status(), m.reason(), m.exceptionSummary(), m.attempts(), m.messageId(),
                 m.messageType(), m.contentType(), m.sourceQueue(), m.originalExchange(), m.originalRoutingKey(),
                 l.parkedAt(), l.resolvedAt(), l.resolvedBy(), l.replayEventId(), l.replayOf(), l.payloadBytes(),
+                l.fingerprint().id(), l.fingerprint().exceptionType(), l.fingerprint().origin(), l.resolvedByJob(),
                 headers, base64, text);
     }
 

@@ -65,12 +65,13 @@ public class RetryRouter {
     public Uni<Route> retryOrPark(RetryPolicy policy, Delivery delivery, Throwable failure) {
         int attempts = delivery.previousAttempts() + 1;
         List<Duration> delays = policy.delays();
+        String origin = FailureSummary.origin(failure);
         if (attempts > delays.size()) {
-            return park(policy, delivery, RETRIES_EXHAUSTED, FailureSummary.of(failure), attempts);
+            return park(policy, delivery, RETRIES_EXHAUSTED, FailureSummary.of(failure), origin, attempts);
         }
         String delayQueue = FailureChannelTopology.delayQueue(policy.workQueue(), delays.get(attempts - 1));
         Map<String, Object> headers = failureHeaders(policy, delivery, "transient-failure", FailureSummary.of(failure),
-                attempts);
+                origin, attempts);
         return republish(new Outgoing(FailureChannelTopology.RETRY_EXCHANGE, delayQueue, properties(delivery, headers),
                 delivery.body()), policy)
                 .replaceWith(new Route(false, attempts, "transient-failure", attempts));
@@ -78,7 +79,12 @@ public class RetryRouter {
 
     /** Parks the message at once: it goes to the dead letter exchange with its reason. */
     public Uni<Route> park(RetryPolicy policy, Delivery delivery, String reason, String summary, int attempts) {
-        Map<String, Object> headers = failureHeaders(policy, delivery, reason, summary, attempts);
+        return park(policy, delivery, reason, summary, null, attempts);
+    }
+
+    private Uni<Route> park(RetryPolicy policy, Delivery delivery, String reason, String summary, String origin,
+            int attempts) {
+        Map<String, Object> headers = failureHeaders(policy, delivery, reason, summary, origin, attempts);
         headers.put(DeadLetterHeaders.DEAD_LETTER_ID, UUID.randomUUID().toString());
         return republish(new Outgoing(FailureChannelTopology.DEAD_LETTER_EXCHANGE, delivery.originalRoutingKey(),
                 properties(delivery, headers), delivery.body()), policy)
@@ -97,12 +103,17 @@ public class RetryRouter {
     }
 
     private Map<String, Object> failureHeaders(RetryPolicy policy, Delivery delivery, String reason, String summary,
-            int attempts) {
+            String origin, int attempts) {
         Map<String, Object> headers = new HashMap<>(delivery.headers());
         DeadLetterHeaders.BROKER_DEATH.forEach(headers::remove);
         headers.put(DeadLetterHeaders.ATTEMPTS, attempts);
         headers.put(DeadLetterHeaders.REASON, reason);
         headers.put(DeadLetterHeaders.EXCEPTION, summary);
+        // The origin of this failure only: an earlier attempt's must not stick to a poison message.
+        headers.remove(DeadLetterHeaders.FAILURE_ORIGIN);
+        if (origin != null) {
+            headers.put(DeadLetterHeaders.FAILURE_ORIGIN, origin);
+        }
         headers.put(DeadLetterHeaders.FAILED_AT, Instant.now().atOffset(ZoneOffset.UTC).toString());
         headers.put(DeadLetterHeaders.FAILED_QUEUE, policy.workQueue());
         headers.put(DeadLetterHeaders.FAILED_BY, connections.instance());

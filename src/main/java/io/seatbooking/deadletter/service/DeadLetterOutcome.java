@@ -59,4 +59,25 @@ public abstract sealed class DeadLetterOutcome extends RuntimeException {
             super(detail);
         }
     }
+
+    /** There is no bulk job with this id. */
+    public static final class JobNotFound extends DeadLetterOutcome {
+        public JobNotFound(UUID id) {
+            super("There is no dead letter bulk job " + id + ".");
+        }
+    }
+
+    /** The bulk job completed or was cancelled before. */
+    public static final class JobFinished extends DeadLetterOutcome {
+        public JobFinished(UUID id, String status) {
+            super("Dead letter bulk job " + id + " is " + status.toLowerCase() + ".");
+        }
+    }
+
+    /** A bulk request that cannot be run as asked (no filter, an impossible time range). */
+    public static final class InvalidBulkRequest extends DeadLetterOutcome {
+        public InvalidBulkRequest(String detail) {
+            super(detail);
+        }
+    }
 }

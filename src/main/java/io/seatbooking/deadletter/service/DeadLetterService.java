@@ -1,27 +1,18 @@
 package io.seatbooking.deadletter.service;
 
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.seatbooking.deadletter.AmqpValues;
 import io.seatbooking.deadletter.DeadLetter;
 import io.seatbooking.deadletter.DeadLetterConfig;
-import io.seatbooking.deadletter.DeadLetterHeaders;
 import io.seatbooking.deadletter.DeadLetterMetrics;
 import io.seatbooking.deadletter.DeadLetterPage;
 import io.seatbooking.deadletter.DeadLetterStatus;
-import io.seatbooking.deadletter.FailedMessage;
-import io.seatbooking.deadletter.FailureChannelTopology;
 import io.seatbooking.deadletter.repository.DeadLetterRepository;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.AlreadyResolved;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.InvalidListing;
 import io.seatbooking.deadletter.service.DeadLetterOutcome.NotFound;
-import io.seatbooking.messaging.TopologyDeclarer;
-import io.seatbooking.outbox.OutboxMessage;
 import io.seatbooking.outbox.OutboxWriter;
 import io.seatbooking.security.Caller;
 import io.smallrye.mutiny.Uni;
@@ -46,16 +37,16 @@ public class DeadLetterService {
     private final OutboxWriter outbox;
     private final DeadLetterConfig config;
     private final DeadLetterMetrics metrics;
-    private final TopologyDeclarer topology;
+    private final ReplayMessages replays;
 
     public DeadLetterService(Pool pool, DeadLetterRepository letters, OutboxWriter outbox, DeadLetterConfig config,
-            DeadLetterMetrics metrics, TopologyDeclarer topology) {
+            DeadLetterMetrics metrics, ReplayMessages replays) {
         this.pool = pool;
         this.letters = letters;
         this.outbox = outbox;
         this.config = config;
         this.metrics = metrics;
-        this.topology = topology;
+        this.replays = replays;
     }
 
     /**
@@ -90,7 +81,7 @@ public class DeadLetterService {
         // The message id is fixed when the letter is parked, so it can be worked out before the
         // transaction; the transaction's conditional update decides whether the replay happens.
         return get(id).chain(letter -> {
-            UUID eventId = replayMessageId(letter.message());
+            UUID eventId = ReplayMessages.messageId(letter.message());
             return pool.withTransaction(tx -> letters.resolve(tx, id, DeadLetterStatus.REPLAYED, caller.id(), eventId)
                     .chain(closed -> closed.isPresent()
                             ? appendReplay(tx, closed.get(), eventId, caller).replaceWith(closed.get())
@@ -110,63 +101,12 @@ public class DeadLetterService {
     }
 
     private Uni<Void> appendReplay(SqlConnection tx, DeadLetter parked, UUID messageId, Caller caller) {
-        FailedMessage letter = parked.message();
-        Map<String, String> headers = new LinkedHashMap<>();
-        letter.headers().forEach((name, value) -> {
-            String text = AmqpValues.text(value);
-            if (text != null && !DeadLetterHeaders.FAILURE_STATE.contains(name)) {
-                headers.put(name, text);
-            }
-        });
-        headers.put(DeadLetterHeaders.ORIGINAL_EXCHANGE, letter.originalExchange());
-        headers.put(DeadLetterHeaders.ORIGINAL_ROUTING_KEY, letter.originalRoutingKey());
-        headers.put(DeadLetterHeaders.REPLAY_OF, parked.id().toString());
-        headers.put(DeadLetterHeaders.REPLAYED_BY, caller.id());
-        if (letter.messageId() != null && uuid(letter.messageId()) == null) {
-            headers.put(DeadLetterHeaders.ORIGINAL_MESSAGE_ID, letter.messageId());
-        }
-        // Back to the failed queue alone only where the failure channel's retry exchange leads to it.
-        boolean toSourceQueue = config.replayToSourceQueue()
-                && FailureChannelTopology.routesBackTo(topology.topology(), letter.sourceQueue());
-        String exchange = toSourceQueue ? FailureChannelTopology.RETRY_EXCHANGE : letter.originalExchange();
-        String routingKey = toSourceQueue ? letter.sourceQueue() : letter.originalRoutingKey();
-        String type = letter.messageType() != null ? letter.messageType() : letter.originalRoutingKey();
-        String contentType = letter.contentType() != null ? letter.contentType() : "application/octet-stream";
-        return outbox.append(tx, new OutboxMessage(messageId, type, "dead-letter/" + parked.id(), 1, exchange,
-                routingKey, contentType, headers, letter.payload()));
-    }
-
-    /**
-     * The outbox publishes with a UUID message-id: the original one when it is a UUID (so the
-     * inbox still recognises the message), one derived from it otherwise (the original then
-     * travels in {@code x-original-message-id}, which the consumer deduplicates by), and a new one
-     * when the message had none.
-     */
-    static UUID replayMessageId(FailedMessage letter) {
-        if (letter.messageId() == null) {
-            return UUID.randomUUID();
-        }
-        UUID original = uuid(letter.messageId());
-        return original != null ? original
-                : UUID.nameUUIDFromBytes(("message-id:" + letter.messageId()).getBytes(StandardCharsets.UTF_8));
+        return outbox.append(tx, replays.message(parked, messageId, caller.id()));
     }
 
     private Uni<DeadLetter> whyNotParked(UUID id) {
         return letters.find(id).map(found -> {
             throw found.isEmpty() ? new NotFound(id) : new AlreadyResolved(found.get());
         });
-    }
-
-    private static UUID uuid(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            UUID parsed = UUID.fromString(value);
-            // UUID.fromString accepts short forms such as "1-1-1-1-1"; only the canonical text round-trips.
-            return parsed.toString().equalsIgnoreCase(value) ? parsed : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

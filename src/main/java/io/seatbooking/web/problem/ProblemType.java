@@ -36,6 +36,8 @@ public enum ProblemType {
     WAITING_ROOM_OPENED("waiting-room-opened", "Waiting room already opened", 409),
     QUEUE_CLOSED("queue-closed", "Queue closed: the show sold out", 409),
     ADMISSION_REQUIRED("admission-required", "Admission from the waiting room required", 403),
+    DEAD_LETTER_JOB_NOT_FOUND("dead-letter-job-not-found", "Dead letter bulk job not found", 404),
+    DEAD_LETTER_JOB_FINISHED("dead-letter-job-finished", "Dead letter bulk job already finished", 409),
     INTERNAL_ERROR("internal-error", "Internal error", 500),
     SERVICE_UNAVAILABLE("service-unavailable", "Service temporarily unavailable", 503),
     OVERLOADED("overloaded", "Service at capacity; retry later", 503);

@@ -39,7 +39,7 @@ class DeadLetterProblemsTest {
         Instant at = Instant.parse("2030-01-02T03:04:05Z");
         DeadLetter letter = new DeadLetter(ID, new FailedMessage("m-1", "booking.payments", "payments",
                 "payment.succeeded", "unknown-booking", null, 1, null, null, Map.of(), new byte[0]), 0, at,
-                DeadLetterStatus.DISCARDED, at, "ops-anna", null, null);
+                DeadLetterStatus.DISCARDED, at, "ops-anna", null, null, null, null);
 
         Problem problem = DeadLetterProblems.problem(new AlreadyResolved(letter));
 
