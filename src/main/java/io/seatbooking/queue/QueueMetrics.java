@@ -9,12 +9,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 
 /**
  * The waiting room's metrics (docs/waiting-room.md): customers joined, admitted, abandoned (an
  * admission that expired unused), the wait from joining to admission, and the customers waiting
  * in the rooms this replica last looked at.
  */
+@Startup // registered at start, so that the series exist before the first room opens
 @ApplicationScoped
 public class QueueMetrics {
 

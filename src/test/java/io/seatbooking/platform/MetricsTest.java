@@ -66,7 +66,9 @@ class MetricsTest {
                 "payments_consumed_total{outcome=\"parked\"}",
                 "payments_requeued_total",
                 "payments_retries_total{step=\"3\"}",
-                "payments_parked_total{reason=\"retries-exhausted\"}" }) {
+                "payments_parked_total{reason=\"retries-exhausted\"}",
+                "dead_letters_bulk_resolved_total{action=\"replay\"}",
+                "queue_joined_total", "queue_admitted_total", "queue_abandoned_total" }) {
             String name = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
             String label = series.contains("{") ? series.substring(series.indexOf('{') + 1, series.length() - 1) : "";
             assertThat(metrics).as(series)

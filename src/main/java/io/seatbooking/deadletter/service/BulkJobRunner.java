@@ -69,6 +69,15 @@ public class BulkJobRunner {
         this.vertx = vertx;
         // Unique per process: a restarted replica takes its old jobs over only once their lease ran out.
         this.owner = connections.instance() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        // Registered at start with every action, so that the series exist before the first bulk job.
+        for (BulkJob.Action action : BulkJob.Action.values()) {
+            resolvedCounter(action);
+        }
+    }
+
+    private Counter resolvedCounter(BulkJob.Action action) {
+        return Counter.builder("dead_letters.bulk.resolved").tag("action", action.name().toLowerCase())
+                .description("Dead letters resolved by bulk jobs").register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -123,8 +132,7 @@ public class BulkJobRunner {
                     if (resolved == JOB_DONE) {
                         return completeIfDone(job);
                     }
-                    Counter.builder("dead_letters.bulk.resolved").tag("action", job.action().name().toLowerCase())
-                            .register(registry).increment(resolved);
+                    resolvedCounter(job.action()).increment(resolved);
                     metrics.refresh();
                     return Uni.createFrom().item(throttle.pauseAfter((int) (long) resolved, started,
                             System.currentTimeMillis()));
