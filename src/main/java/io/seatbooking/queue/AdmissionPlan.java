@@ -9,7 +9,9 @@ import java.time.Instant;
  * ({@code maxAdmitted} minus the customers admitted and not yet expired or done), the rate budget
  * (the configured ceiling times the time since the budget was last spent, at most one second's
  * worth, so an idle room does not save up a burst), the seats still available, and the positions
- * given out. The budget's remainder is carried: {@code budgetSpentUpTo} moves by exactly the time
+ * given out. While the write path sheds requests for lack of capacity, a tick admits nobody and
+ * saves no budget: the room admits at the rate the write path can take, the ceiling being only
+ * the most it ever admits. The budget's remainder is carried: {@code budgetSpentUpTo} moves by exactly the time
  * the admitted customers used up.
  */
 public final class AdmissionPlan {
@@ -20,7 +22,7 @@ public final class AdmissionPlan {
 
     /** The room as the tick found it. */
     public record RoomNow(long admittedUpTo, long lastPosition, Instant budgetSpentUpTo, int activeAdmissions,
-            int availableSeats, int unsoldSeats) {
+            int availableSeats, int unsoldSeats, boolean writePathShedding) {
     }
 
     private final int ceilingPerSecond;
@@ -44,7 +46,8 @@ public final class AdmissionPlan {
         long budget = elapsedNanos * ceilingPerSecond / 1_000_000_000L;
         long slots = Math.max(0, maxAdmitted - room.activeAdmissions());
         long waiting = Math.max(0, room.lastPosition() - room.admittedUpTo());
-        long admit = room.availableSeats() == 0 ? 0 : Math.min(Math.min(budget, slots), waiting);
+        long admit = room.availableSeats() == 0 || room.writePathShedding() ? 0
+                : Math.min(Math.min(budget, slots), waiting);
         Instant spent = admit == budget ? since.plusNanos(admit * 1_000_000_000L / ceilingPerSecond)
                 : now; // limited by something else: the unused budget is not saved up
         return new Decision(room.admittedUpTo() + admit, (int) admit, spent, false);

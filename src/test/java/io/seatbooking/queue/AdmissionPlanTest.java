@@ -36,15 +36,26 @@ class AdmissionPlanTest {
 
     @Test
     void noSeatAvailablePausesAndNoSeatUnsoldCloses() {
-        AdmissionPlan.Decision paused = plan.decide(new AdmissionPlan.RoomNow(0, 10, NOW.minusSeconds(1), 0, 0, 4), NOW);
-        AdmissionPlan.Decision closed = plan.decide(new AdmissionPlan.RoomNow(0, 10, NOW.minusSeconds(1), 0, 0, 0), NOW);
+        AdmissionPlan.Decision paused = plan.decide(new AdmissionPlan.RoomNow(0, 10, NOW.minusSeconds(1), 0, 0, 4, false), NOW);
+        AdmissionPlan.Decision closed = plan.decide(new AdmissionPlan.RoomNow(0, 10, NOW.minusSeconds(1), 0, 0, 0, false), NOW);
 
         assertThat(paused.admitted()).isZero();
         assertThat(paused.soldOut()).isFalse();
         assertThat(closed.soldOut()).isTrue();
     }
 
+    @Test
+    void whileTheWritePathShedsNobodyIsAdmittedAndNoBudgetIsSaved() {
+        AdmissionPlan.Decision shedding = plan.decide(
+                new AdmissionPlan.RoomNow(0, 1000, NOW.minusSeconds(1), 0, 100, 100, true), NOW);
+
+        assertThat(shedding.admitted()).isZero();
+        assertThat(shedding.budgetSpentUpTo()).isEqualTo(NOW);
+        assertThat(plan.decide(room(0, 1000, shedding.budgetSpentUpTo(), 0), NOW.plusMillis(100)).admitted())
+                .as("after it stopped shedding, a tick's worth, not a saved-up burst").isEqualTo(5);
+    }
+
     private static AdmissionPlan.RoomNow room(long admittedUpTo, long lastPosition, Instant budget, int active) {
-        return new AdmissionPlan.RoomNow(admittedUpTo, lastPosition, budget, active, 100, 100);
+        return new AdmissionPlan.RoomNow(admittedUpTo, lastPosition, budget, active, 100, 100, false);
     }
 }

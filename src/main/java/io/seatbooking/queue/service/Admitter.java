@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
@@ -17,6 +19,7 @@ import io.seatbooking.outbox.CloudEventMessages;
 import io.seatbooking.outbox.OutboxMessage;
 import io.seatbooking.outbox.OutboxWriter;
 import io.seatbooking.platform.RepeatingJob;
+import io.seatbooking.platform.WritePathLoad;
 import io.seatbooking.queue.AdmissionPlan;
 import io.seatbooking.queue.QueueMetrics;
 import io.seatbooking.queue.Room;
@@ -66,10 +69,13 @@ public class Admitter {
     private final CloudEventMessages messages;
     private final Vertx vertx;
     private final AdmissionPlan plan;
+    private final Instance<WritePathLoad> writePath;
+    private final AtomicLong shedSeen = new AtomicLong();
     private volatile RepeatingJob job;
 
     public Admitter(Pool pool, WaitingRoomRepository rooms, RoomCache cache, WaitingRoomConfig config,
-            QueueMetrics metrics, OutboxWriter outbox, CloudEventMessages messages, Vertx vertx) {
+            QueueMetrics metrics, OutboxWriter outbox, CloudEventMessages messages, Vertx vertx,
+            Instance<WritePathLoad> writePath) {
         this.pool = pool;
         this.rooms = rooms;
         this.cache = cache;
@@ -79,6 +85,7 @@ public class Admitter {
         this.messages = messages;
         this.vertx = vertx;
         this.plan = new AdmissionPlan(config.admissionCeiling(), config.maxAdmitted());
+        this.writePath = writePath;
     }
 
     void start(@Observes StartupEvent event) {
@@ -93,15 +100,29 @@ public class Admitter {
 
     /** One tick of every room that is due; answers what each did. */
     public Uni<List<Tick>> tickAll() {
+        boolean shedding = writePathShedding();
         return rooms.roomsDue().chain(ids -> Multi.createFrom().iterable(ids)
-                .onItem().transformToUniAndConcatenate(this::tick).collect().asList());
+                .onItem().transformToUniAndConcatenate(id -> tick(id, shedding)).collect().asList());
     }
 
     /** One tick of one room, in one transaction; skipped when another replica has it. */
     public Uni<Tick> tick(UUID showId) {
+        return tick(showId, writePathShedding());
+    }
+
+    /** Whether this replica's write path refused requests for lack of capacity since the last look. */
+    private boolean writePathShedding() {
+        if (!writePath.isResolvable()) {
+            return false;
+        }
+        long shed = writePath.get().shedForCapacity();
+        return shedSeen.getAndSet(shed) != shed;
+    }
+
+    private Uni<Tick> tick(UUID showId, boolean shedding) {
         return pool.withTransaction(tx -> rooms.lock(tx, showId).chain(locked -> locked.isEmpty()
                 ? Uni.createFrom().item(Tick.skipped(showId))
-                : tick(tx, locked.get().room(), locked.get().now())))
+                : tick(tx, locked.get().room(), locked.get().now(), shedding)))
                 .invoke(tick -> {
                     if (tick.admitted() > 0 || tick.opened() || tick.closed()) {
                         cache.forget(showId);
@@ -116,7 +137,7 @@ public class Admitter {
     private record Found(long lastPosition, int expired, int active, WaitingRoomRepository.Seats seats) {
     }
 
-    private Uni<Tick> tick(SqlConnection tx, Room room, Instant now) {
+    private Uni<Tick> tick(SqlConnection tx, Room room, Instant now, boolean shedding) {
         UUID showId = room.showId();
         Uni<Found> found = rooms.rankUnranked(tx, showId, room.lastPosition())
                 .chain(lastPosition -> rooms.expireIdle(tx, showId, config.admissionIdle())
@@ -125,7 +146,8 @@ public class Admitter {
                                         .map(seats -> new Found(lastPosition, expired, active, seats)))));
         return found.chain(f -> {
             AdmissionPlan.Decision decision = plan.decide(new AdmissionPlan.RoomNow(room.admittedUpTo(),
-                    f.lastPosition(), room.budgetSpentUpTo(), f.active(), f.seats().available(), f.seats().unsold()),
+                    f.lastPosition(), room.budgetSpentUpTo(), f.active(), f.seats().available(), f.seats().unsold(),
+                    shedding),
                     now);
             return rooms.admit(tx, showId, room.admittedUpTo(), decision.admitUpTo())
                     .call(admitted -> record(tx, room, now, f.lastPosition(), decision, admitted))

@@ -12,6 +12,7 @@ import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.seatbooking.platform.WritePathLoad;
 
 /**
  * The adaptive concurrency limit of the write path (Netflix concurrency-limits, Gradient2: the
@@ -20,7 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * refused at once: the caller answers it {@code 503 overloaded}, never with a wait.
  */
 @ApplicationScoped
-public class Admission {
+public class Admission implements WritePathLoad {
 
     /** An admitted request; exactly one of its methods is called when it ends. */
     public interface Ticket {
@@ -116,5 +117,10 @@ public class Admission {
 
     public int limit() {
         return limiter.getLimit();
+    }
+
+    @Override
+    public long shedForCapacity() {
+        return (long) (shedLimit.count() + shedBusy.count());
     }
 }

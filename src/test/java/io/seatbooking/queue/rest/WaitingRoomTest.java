@@ -53,6 +53,8 @@ class WaitingRoomTest {
     CloudEventMessages messages;
     @Inject
     Vertx vertx;
+    @Inject
+    jakarta.enterprise.inject.Instance<io.seatbooking.platform.WritePathLoad> writePath;
 
     @Test
     void customersWhoJoinBeforeTheOpeningGetRandomPositionsAndAreAdmittedInTurn() {
@@ -163,7 +165,7 @@ class WaitingRoomTest {
         awaitOpened(show);
         // A second replica's admitter: its own cache, the same database, ticking as fast as it can.
         Admitter second = new Admitter(pool, rooms, new RoomCache(rooms, config), config, metrics, outbox, messages,
-                vertx);
+                vertx, writePath);
         List<String> customers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             customers.add(Tokens.newCustomerId("shared-" + i));
