@@ -42,7 +42,9 @@ public final class DatabaseFailures {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P")
+                            // too_many_connections: a new primary filling up while old connections linger
+                            || pg.getSqlState().equals("53300"))) {
                 return true;
             }
             String message = t.getMessage();
