@@ -22,10 +22,10 @@ import io.vertx.ext.web.RoutingContext;
  * (RFC 3986 2.1: {@code %} and two hex digits), in the path or the query, cannot be decoded.
  * Quarkus checks every request URI ({@code new URI(uri)}) before any route runs and refuses a bad
  * one with a bare 400 and no body; that check can only be switched off, with the system property
- * {@code vertx.disableURIValidation}, read when the HTTP server is set up, after the router.
- * So this class switches it off while the router is built and makes the same check itself, in
- * a route ahead of every other, answering as every other 400 does: a {@code malformed-request}
- * problem ({@code FuzzFindingsTest}).
+ * {@code vertx.disableURIValidation}, read when Quarkus's HTTP layer is loaded ({@link ServiceMain}
+ * sets it). This class makes the same check itself, in a route ahead of every other, answering as
+ * every other 400 does: a {@code malformed-request} problem ({@code FuzzFindingsTest}). Without
+ * the property Quarkus's own check answers first, with its bare 400: nothing worse than before.
  */
 @ApplicationScoped
 public class MalformedUrlProblem {
@@ -41,8 +41,10 @@ public class MalformedUrlProblem {
                 "The request URL is not valid (for example, a % must start an escape such as %2F).")));
     }
 
+    /** The system property that switches Quarkus's own URI check off. */
+    static final String DISABLE_QUARKUS_URI_CHECK = "vertx.disableURIValidation";
+
     void install(@Observes Router router) {
-        System.setProperty("vertx.disableURIValidation", "true");
         router.route().order(ORDER).handler(this::check);
     }
 
