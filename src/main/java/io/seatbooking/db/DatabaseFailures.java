@@ -48,8 +48,10 @@ public final class DatabaseFailures {
                 return true;
             }
             String message = t.getMessage();
+            // "Connection reset by peer" also comes as a plain IOException (Netty's native transport).
             if (message != null && (message.contains("Connection is not active")
-                    || message.contains("Connection refused") || message.contains("Timeout"))) {
+                    || message.contains("Connection refused") || message.contains("Connection reset")
+                    || message.contains("Timeout"))) {
                 return true;
             }
         }
