@@ -8,6 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import org.jboss.logging.Logger;
+
+import io.quarkus.arc.Unremovable;
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -39,7 +42,12 @@ import io.vertx.sqlclient.SqlConnectOptions;
  * polls, outbox.relay.poll-interval).
  */
 @ApplicationScoped
+// Quarkus looks the creator up programmatically; without this ArC removes it as unused and the
+// pool is created without the bound (PostgresFailoverIT's partition scenario showed it).
+@Unremovable
 public class BoundedRoundTrips implements PgPoolCreator {
+
+    private static final Logger LOG = Logger.getLogger(BoundedRoundTrips.class);
 
     private final Duration readTimeout;
 
@@ -55,6 +63,8 @@ public class BoundedRoundTrips implements PgPoolCreator {
         if (idleMillis <= 0 || idleMillis > retireAfter) {
             pool.setIdleTimeout((int) retireAfter).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         }
+        LOG.infof("Database pool: a connection silent for %s is closed; idle connections retired after %d ms",
+                readTimeout, pool.getIdleTimeoutUnit().toMillis(pool.getIdleTimeout()));
         return PgBuilder.pool()
                 .with(pool)
                 .connectingTo(bounded(input.pgConnectOptionsList(), readTimeout))
