@@ -42,8 +42,7 @@ import io.vertx.sqlclient.SqlConnectOptions;
  * polls, outbox.relay.poll-interval).
  */
 @ApplicationScoped
-// Quarkus looks the creator up programmatically; without this ArC removes it as unused and the
-// pool is created without the bound (PostgresFailoverIT's partition scenario showed it).
+// Quarkus looks the creator up programmatically: keep ArC from removing it as unused.
 @Unremovable
 public class BoundedRoundTrips implements PgPoolCreator {
 
