@@ -42,12 +42,16 @@ public final class DatabaseFailures {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P")
+                            // too_many_connections: a new primary filling up while old connections linger
+                            || pg.getSqlState().equals("53300"))) {
                 return true;
             }
             String message = t.getMessage();
+            // "Connection reset by peer" also comes as a plain IOException (Netty's native transport).
             if (message != null && (message.contains("Connection is not active")
-                    || message.contains("Connection refused") || message.contains("Timeout"))) {
+                    || message.contains("Connection refused") || message.contains("Connection reset")
+                    || message.contains("Timeout"))) {
                 return true;
             }
         }

@@ -14,6 +14,13 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "db")
 public interface PoolConfig {
 
+    /**
+     * A pooled connection that sent and received nothing for this long is closed: its request
+     * answers 503 instead of hanging on a silent connection ({@link BoundedRoundTrips}).
+     */
+    @WithDefault("PT10S")
+    Duration readTimeout();
+
     /** Connections for HTTP requests. */
     Request request();
 

@@ -5,6 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -14,10 +16,13 @@ import io.vertx.sqlclient.SqlConnectOptions;
 /**
  * Makes Quarkus's reactive pool a {@link GuardedPool}: the request pool with Quarkus's settings
  * ({@code quarkus.datasource.reactive.*}) plus a bounded wait queue and a short connection
- * timeout, and beside it the small background pool, both connecting to the same database.
+ * timeout, and beside it the small background pool, both connecting to the same database, every
+ * round trip of both bounded by {@code db.read-timeout} ({@link BoundedRoundTrips}).
  */
 @Singleton
 public class Pools implements PgPoolCreator {
+
+    private static final Logger LOG = Logger.getLogger(Pools.class);
 
     private final PoolConfig config;
 
@@ -27,12 +32,14 @@ public class Pools implements PgPoolCreator {
 
     @Override
     public Pool create(Input input) {
-        List<SqlConnectOptions> targets = List.copyOf(input.pgConnectOptionsList());
-        PoolOptions requestOptions = new PoolOptions(input.poolOptions())
+        List<SqlConnectOptions> targets = BoundedRoundTrips.bounded(input.pgConnectOptionsList(), config.readTimeout());
+        PoolOptions requestOptions = BoundedRoundTrips.retiringIdleConnections(new PoolOptions(input.poolOptions()),
+                config.readTimeout())
                 .setMaxWaitQueueSize(config.request().maxWaiting())
                 .setConnectionTimeout((int) Math.max(1, config.request().acquireTimeout().toMillis()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-        PoolOptions backgroundOptions = new PoolOptions(input.poolOptions())
+        PoolOptions backgroundOptions = BoundedRoundTrips.retiringIdleConnections(
+                new PoolOptions(input.poolOptions()), config.readTimeout())
                 .setMaxSize(config.background().maxSize())
                 .setMaxWaitQueueSize(-1)
                 .setShared(false)
@@ -41,6 +48,8 @@ public class Pools implements PgPoolCreator {
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         Pool requests = PgBuilder.pool().with(requestOptions).connectingTo(targets).using(input.vertx()).build();
         Pool background = PgBuilder.pool().with(backgroundOptions).connectingTo(targets).using(input.vertx()).build();
+        LOG.infof("Database pools: requests wait at most %s for a connection; a connection silent for %s is closed",
+                config.request().acquireTimeout(), config.readTimeout());
         return new GuardedPool(requests, background);
     }
 }

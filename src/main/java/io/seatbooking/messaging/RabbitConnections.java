@@ -3,10 +3,14 @@ package io.seatbooking.messaging;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
@@ -32,8 +36,6 @@ public class RabbitConnections {
      */
     public Connection open(String purpose) throws IOException, TimeoutException {
         ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(settings.host());
-        factory.setPort(settings.port());
         factory.setUsername(settings.username());
         factory.setPassword(settings.password());
         factory.setVirtualHost(settings.virtualHost());
@@ -42,7 +44,10 @@ public class RabbitConnections {
         factory.setConnectionTimeout(5_000);
         factory.setHandshakeTimeout(5_000);
         factory.setRequestedHeartbeat(10);
-        return factory.newConnection("seat-booking " + purpose + " @" + instance);
+        // The cluster's nodes in turn (shuffled, so that replicas spread over the nodes).
+        List<Address> nodes = new ArrayList<>(List.of(settings.addresses()));
+        Collections.shuffle(nodes);
+        return factory.newConnection(nodes, "seat-booking " + purpose + " @" + instance);
     }
 
     /** The name of this replica (its host name), as shown in connection names. */

@@ -28,7 +28,8 @@ final class CustomResources {
                     "instances", LEAF, "imageName", LEAF, "primaryUpdateStrategy", LEAF,
                     "bootstrap", Map.of("initdb", Map.of("database", LEAF, "owner", LEAF)),
                     "storage", Map.of("size", LEAF, "storageClass", LEAF),
-                    "postgresql", Map.of("parameters", FREE),
+                    "postgresql", Map.of("parameters", FREE, "synchronous", Map.of("method", LEAF, "number", LEAF,
+                            "dataDurability", LEAF)),
                     "resources", RESOURCES,
                     "monitoring", Map.of("enablePodMonitor", LEAF))),
             "RabbitmqCluster", resource("rabbitmq.com/v1beta1", Map.of(

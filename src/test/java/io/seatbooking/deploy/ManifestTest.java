@@ -253,6 +253,64 @@ class ManifestTest {
                 .toList());
     }
 
+    /**
+     * CloudNativePG replicates synchronously wherever there is a standby (reliability/PostgresFailoverIT
+     * shows what asynchronous replication loses), with enough instances that one standby down does
+     * not stop writes; development's single instance has none to wait for.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "base", "overlays/prod" })
+    void postgresReplicatesSynchronouslyToAnyOneStandby(String dir) throws IOException {
+        JsonNode spec = Rendered.of(dir).custom("Cluster").path("spec");
+        JsonNode synchronous = spec.path("postgresql").path("synchronous");
+        assertThat(synchronous.path("method").asText()).isEqualTo("any");
+        assertThat(synchronous.path("number").asInt()).isEqualTo(1);
+        assertThat(synchronous.path("dataDurability").asText()).isEqualTo("required");
+        // A primary plus two standbys: one standby may be down and commits still find one to wait for.
+        assertThat(spec.path("instances").asInt()).isGreaterThanOrEqualTo(synchronous.path("number").asInt() + 2);
+        assertThat(spec.path("postgresql").path("parameters").has("synchronous_standby_names"))
+                .as("left to the operator").isFalse();
+    }
+
+    @Test
+    void theSingleDevelopmentInstanceHasNoSynchronousStandbyToWaitFor() throws IOException {
+        JsonNode spec = Rendered.of("overlays/dev").custom("Cluster").path("spec");
+        assertThat(spec.path("instances").asInt()).isEqualTo(1);
+        assertThat(spec.path("postgresql").has("synchronous")).isFalse();
+    }
+
+    @Test
+    void everyQueueTheServiceOwnsIsAQuorumQueue() throws IOException {
+        assertThat(productionTopology().queues()).isNotEmpty()
+                .allSatisfy(q -> assertThat(q.arguments()).as(q.name()).containsEntry("x-queue-type", "quorum"));
+        assertThat(Rendered.of("overlays/prod").all()).filteredOn(r -> r.path("kind").asText().equals("Queue"))
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.path("spec").path("type").asText()).as(r.path("metadata").path("name")
+                        .asText()).isEqualTo("quorum"));
+    }
+
+    /**
+     * The alternate exchange's queue (unroutable events) is bounded by a policy that refuses, not
+     * drops: a refused event stays pending in the outbox, where the age alert sees it.
+     */
+    @Test
+    void theUnroutableEventsQueueIsBoundedAndRefusesRatherThanDrops() throws IOException {
+        String unroutable = productionTopology().exchanges().stream()
+                .map(e -> (String) e.arguments().get("alternate-exchange")).filter(java.util.Objects::nonNull)
+                .findFirst().orElseThrow();
+        List<ObjectNode> policies = Rendered.of("overlays/prod").all().stream()
+                .filter(r -> r.path("kind").asText().equals("Policy"))
+                .filter(r -> unroutable.matches(r.path("spec").path("pattern").asText())).toList();
+        assertThat(policies).hasSize(1);
+        JsonNode spec = policies.get(0).path("spec");
+        assertThat(spec.path("applyTo").asText()).isEqualTo("queues");
+        assertThat(spec.path("definition").path("max-length").asLong()).isPositive();
+        assertThat(spec.path("definition").path("overflow").asText()).isEqualTo("reject-publish");
+        // The pattern is anchored: no other queue falls under the bound.
+        assertThat(productionTopology().queues()).filteredOn(q -> q.name().matches(spec.path("pattern").asText()))
+                .extracting(Topology.Queue::name).containsExactly(unroutable);
+    }
+
     @Test
     void noSecretValueIsCommitted() throws IOException {
         try (Stream<Path> files = Files.walk(K8S)) {

@@ -173,7 +173,7 @@ class ConfirmingPublisherTest {
     }
 
     private RabbitConnections connections(int port) {
-        return new RabbitConnections(new RabbitSettings("127.0.0.1", port, "guest", "guest", vhost));
+        return new RabbitConnections(new RabbitSettings("127.0.0.1", port, "guest", "guest", vhost, java.util.Optional.empty()));
     }
 
     private int proxyPort() throws Exception {

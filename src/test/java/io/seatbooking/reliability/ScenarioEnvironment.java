@@ -33,12 +33,14 @@ final class ScenarioEnvironment implements AutoCloseable {
     private final String scenario;
     private final String database;
     private final String vhost;
+    private final int pgPort;
     private final List<FaultProxy> proxies = new ArrayList<>();
     private final List<ServiceProcess> services = new ArrayList<>();
     private EventCollector collector;
     private int instances;
 
-    private ScenarioEnvironment(String scenario) {
+    private ScenarioEnvironment(String scenario, int pgPort) {
+        this.pgPort = pgPort;
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         this.scenario = scenario;
         this.database = ("rel_" + scenario + "_" + suffix).replace('-', '_');
@@ -47,10 +49,18 @@ final class ScenarioEnvironment implements AutoCloseable {
 
     /** Creates the database and virtual host, and starts the checker's consumer in it. */
     static ScenarioEnvironment create(String scenario) throws Exception {
-        ScenarioEnvironment env = new ScenarioEnvironment(scenario);
+        return create(scenario, PG_PORT);
+    }
+
+    /**
+     * As {@link #create(String)}, with the scenario's database on the PostgreSQL at
+     * {@code 127.0.0.1:pgPort} (a replicated pair's {@code -rw} proxy, say) instead of the shared one.
+     */
+    static ScenarioEnvironment create(String scenario, int pgPort) throws Exception {
+        ScenarioEnvironment env = new ScenarioEnvironment(scenario, pgPort);
         try {
             Infrastructure.ensureRunning();
-            try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "")) {
+            try (Connection c = DriverManager.getConnection(env.jdbc("postgres"), "postgres", "")) {
                 c.createStatement().execute("CREATE DATABASE " + env.database);
             }
             Infrastructure.rabbitmqctl("add_vhost", env.vhost);
@@ -72,6 +82,11 @@ final class ScenarioEnvironment implements AutoCloseable {
 
     String vhost() {
         return vhost;
+    }
+
+    /** The service processes started so far. */
+    List<ServiceProcess> services() {
+        return List.copyOf(services);
     }
 
     EventCollector collector() {
@@ -96,6 +111,11 @@ final class ScenarioEnvironment implements AutoCloseable {
     record Wiring(int databasePort, int brokerPort, int port, Map<String, String> extraEnv, List<String> jvmOptions) {
         static Wiring direct() {
             return new Wiring(PG_PORT, BROKER_PORT, freePort(), Map.of(), List.of());
+        }
+
+        /** The database at {@code 127.0.0.1:port} (a proxy standing in for a Service, say). */
+        Wiring databasePort(int port) {
+            return new Wiring(port, brokerPort, this.port, extraEnv, jvmOptions);
         }
 
         Wiring database(FaultProxy proxy) {
@@ -157,7 +177,7 @@ final class ScenarioEnvironment implements AutoCloseable {
         return service;
     }
 
-    /** A JDBC connection straight to the scenario's database (never through a proxy). */
+    /** A JDBC connection to the scenario's database (straight, never through a fault proxy). */
     Connection db() throws SQLException {
         return DriverManager.getConnection(jdbc(database), "postgres", "");
     }
@@ -170,8 +190,8 @@ final class ScenarioEnvironment implements AutoCloseable {
         }
     }
 
-    static String jdbc(String database) {
-        return "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/" + database;
+    String jdbc(String database) {
+        return "jdbc:postgresql://" + PG_HOST + ":" + pgPort + "/" + database;
     }
 
     static int freePort() {

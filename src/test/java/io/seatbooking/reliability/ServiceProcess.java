@@ -95,6 +95,11 @@ final class ServiceProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
+    /** The file its output goes to. */
+    Path log() {
+        return log;
+    }
+
     long pid() {
         return process.pid();
     }

@@ -137,9 +137,14 @@ public final class Tokens {
 
     /** Signed with the trusted key, but issued ({@code iat}) an hour from now. */
     public static String issuedInTheFuture(String subject) {
+        return issuedAhead(subject, Duration.ofHours(1));
+    }
+
+    /** A customer token of the subject, signed with the trusted key, issued ({@code iat}) {@code ahead} from now. */
+    public static String issuedAhead(String subject, Duration ahead) {
         Instant now = Instant.now();
-        return Jwt.issuer(ISSUER).subject(subject).groups(Set.of("customer", "admin"))
-                .issuedAt(now.plus(Duration.ofHours(1))).expiresAt(now.plus(Duration.ofHours(2))).sign(DEV_KEY);
+        return Jwt.issuer(ISSUER).subject(subject).groups(Set.of("customer"))
+                .issuedAt(now.plus(ahead)).expiresAt(now.plus(ahead).plus(Duration.ofHours(1))).sign(DEV_KEY);
     }
 
     /**

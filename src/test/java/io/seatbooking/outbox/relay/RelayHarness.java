@@ -90,7 +90,7 @@ final class RelayHarness implements AutoCloseable {
     }
 
     RabbitConnections brokerAt(int port) {
-        return new RabbitConnections(new RabbitSettings("127.0.0.1", port, "guest", "guest", vhost));
+        return new RabbitConnections(new RabbitSettings("127.0.0.1", port, "guest", "guest", vhost, java.util.Optional.empty()));
     }
 
     /** A TCP proxy to the broker, on a free port, that the test can cut, stall and reopen. */

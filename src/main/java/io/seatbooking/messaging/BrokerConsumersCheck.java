@@ -1,0 +1,43 @@
+package io.seatbooking.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
+
+/**
+ * Reports whether each consumer channel ({@code payments}, {@code dead-letters}) is connected to
+ * the broker, as data; the check itself is always UP.
+ *
+ * <p>SmallRye's own messaging checks are switched off ({@code quarkus.messaging.health.enabled=false}):
+ * its readiness and its liveness both follow the broker connection, so a broker outage, or the few
+ * seconds of a broker node failover, would take every replica out of the Service (readiness) or
+ * restart every one of them (liveness), although bookings do not need the broker: their events wait
+ * in the outbox, and the consumers reconnect on their own. docs/operations.md#health says what
+ * each dependency does to liveness and readiness.
+ */
+@Readiness
+@ApplicationScoped
+public class BrokerConsumersCheck implements HealthCheck {
+
+    private final HealthCenter health;
+
+    public BrokerConsumersCheck(HealthCenter health) {
+        this.health = health;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("broker-consumers").up();
+        HealthReport report = health.getReadiness();
+        for (HealthReport.ChannelInfo channel : report.getChannels()) {
+            response.withData(channel.getChannel(), channel.isOk() ? "connected" : "disconnected");
+        }
+        return response.build();
+    }
+}
