@@ -20,6 +20,7 @@ import io.seatbooking.booking.repository.BookingRepository;
 import io.seatbooking.booking.repository.ShowRepository;
 import io.seatbooking.db.DatabaseFailures;
 import io.seatbooking.messaging.EventTypes;
+import io.seatbooking.platform.Detached;
 import io.seatbooking.platform.RepeatingJob;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -92,9 +93,10 @@ public class ShowCancellationService {
 
     /** Starts cancelling the show's bookings now, in the background (the job resumes it if this fails). */
     public void start(UUID showId) {
-        run(showId).subscribe().with(
+        // Outside the cancel request's context: its deadline and its answer must not stop the work.
+        Detached.run(() -> run(showId).subscribe().with(
                 done -> LOG.debugf("Cancellation of show %s: %s", showId, done ? "done" : "settling"),
-                failure -> LOG.warnf("Cancellation of show %s paused, to be resumed: %s", showId, failure.toString()));
+                failure -> LOG.warnf("Cancellation of show %s paused, to be resumed: %s", showId, failure.toString())));
     }
 
     /** Works on every unfinished cancellation; answers how many finished. */

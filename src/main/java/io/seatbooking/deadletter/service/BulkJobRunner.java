@@ -24,6 +24,7 @@ import io.seatbooking.messaging.RabbitConnections;
 import io.seatbooking.outbox.OutboxMessage;
 import io.seatbooking.outbox.OutboxWriter;
 import io.smallrye.mutiny.Uni;
+import io.seatbooking.platform.Detached;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -92,8 +93,15 @@ public class BulkJobRunner {
         vertx.cancelTimer(timerId);
     }
 
-    /** Looks for work at once (after a job was created), unless a batch is running now. */
-    public synchronized void wake() {
+    /**
+     * Looks for work at once (after a job was created), unless a batch is running now. Called from
+     * a request: the work runs outside the request's context ({@link Detached}).
+     */
+    public void wake() {
+        Detached.run(this::wakeHere);
+    }
+
+    private synchronized void wakeHere() {
         if (running && scheduled && vertx.cancelTimer(timerId)) {
             scheduled = false;
             schedule(1);
