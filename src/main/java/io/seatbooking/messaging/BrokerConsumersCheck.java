@@ -1,5 +1,8 @@
 package io.seatbooking.messaging;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -35,9 +38,15 @@ public class BrokerConsumersCheck implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("broker-consumers").up();
         HealthReport report = health.getReadiness();
+        // A channel consumed by several copies (payments$1, payments$2, ...: its concurrency) is one
+        // entry: connected only while every copy is.
+        Map<String, Boolean> channels = new TreeMap<>();
         for (HealthReport.ChannelInfo channel : report.getChannels()) {
-            response.withData(channel.getChannel(), channel.isOk() ? "connected" : "disconnected");
+            String name = channel.getChannel();
+            int copy = name.indexOf('$');
+            channels.merge(copy < 0 ? name : name.substring(0, copy), channel.isOk(), Boolean::logicalAnd);
         }
+        channels.forEach((name, ok) -> response.withData(name, ok ? "connected" : "disconnected"));
         return response.build();
     }
 }
