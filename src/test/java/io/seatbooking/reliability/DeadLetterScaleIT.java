@@ -52,6 +52,8 @@ class DeadLetterScaleIT {
     private static final int RATE = 100;
     private static final Cause OUTAGE = new Cause("retries-exhausted",
             "ConnectException: payment provider unreachable", "PaymentService.apply");
+    /** The scenario's shows have no prices: a booking's total is 0 EUR, which its payment must match. */
+    private static final long UNPRICED_TOTAL_CENTS = 0;
     private static final Cause GARBAGE = new Cause("unparseable", "The body is not JSON.", null);
     private static final Cause NO_BOOKING = new Cause("unknown-booking", "There is no booking.", null);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,7 +81,7 @@ class DeadLetterScaleIT {
                 replayIds.add(id);
                 letters.add(FailedMessages.failed(PaymentsTopology.PAYMENTS_EXCHANGE, PaymentsTopology.PAYMENT_SUCCEEDED,
                         null, id, OUTAGE, PaymentMessages.event(PaymentsTopology.PAYMENT_SUCCEEDED, id, booking,
-                                "pay-" + id, PaymentMessages.AMOUNT_CENTS)));
+                                "pay-" + id, UNPRICED_TOTAL_CENTS)));
             }
             for (int i = 0; i < UNPARSEABLE; i++) {
                 String id = UUID.randomUUID().toString();
