@@ -121,7 +121,7 @@ public class Payments {
         byte[] body = ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/payments\","
                 + "\"type\":\"payment.succeeded\",\"time\":\"" + Instant.now() + "\","
                 + "\"datacontenttype\":\"application/json\",\"data\":{\"bookingId\":\"" + bookingId
-                + "\",\"paymentId\":\"bench-" + id + "\",\"amountCents\":4200}}").getBytes(StandardCharsets.UTF_8);
+                + "\",\"paymentId\":\"bench-" + id + "\",\"amountCents\":0,\"currency\":\"EUR\"}}").getBytes(StandardCharsets.UTF_8);
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId(id)
                 .contentType("application/cloudevents+json").deliveryMode(2).build();
         synchronized (channel) {

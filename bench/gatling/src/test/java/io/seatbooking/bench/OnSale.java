@@ -51,7 +51,7 @@ public class OnSale extends Simulation {
             .doIf(session -> session.getInt("holdStatus") == 201).then(
                     exec(http("on-sale confirm").post("/api/bookings/#{bookingId}/confirm")
                             .header("Authorization", "Bearer #{token}")
-                            .check(status().in(200, 503)))));
+                            .check(status().in(200, 503))));
 
     private final ScenarioBuilder plainReaders = scenario("seat map readers")
             .exec(http("seat map").get("/api/shows/" + showId + "/seats")
