@@ -8,10 +8,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.uuid.Generators;
-import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.seatbooking.booking.Booking;
@@ -19,12 +15,10 @@ import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.BookingView;
 import io.seatbooking.booking.Seat;
 import io.seatbooking.booking.Show;
-import io.seatbooking.messaging.CloudEvent;
-import io.seatbooking.messaging.EventConfig;
 import io.seatbooking.messaging.EventTypes;
+import io.seatbooking.outbox.CloudEventMessages;
 import io.seatbooking.outbox.OutboxMessage;
 import io.seatbooking.outbox.OutboxWriter;
-import io.seatbooking.platform.Tracing;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -35,15 +29,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 @ApplicationScoped
 public class BookingEvents {
 
-    private static final TimeBasedEpochGenerator EVENT_IDS = Generators.timeBasedEpochGenerator();
-
-    private final ObjectMapper json;
-    private final EventConfig config;
+    private final CloudEventMessages messages;
     private final OutboxWriter outbox;
 
-    public BookingEvents(ObjectMapper json, EventConfig config, OutboxWriter outbox) {
-        this.json = json;
-        this.config = config;
+    public BookingEvents(CloudEventMessages messages, OutboxWriter outbox) {
+        this.messages = messages;
         this.outbox = outbox;
     }
 
@@ -133,18 +123,6 @@ public class BookingEvents {
     }
 
     private OutboxMessage message(String type, String subject, long sequence, Instant time, Object data) {
-        UUID id = EVENT_IDS.generate();
-        String traceparent = Tracing.currentTraceparent();
-        CloudEvent<Object> event = new CloudEvent<>(CloudEvent.SPEC_VERSION, id, config.source(), type, subject, time,
-                CloudEvent.DATA_CONTENT_TYPE, CloudEvent.sequenceOf(sequence), traceparent, data);
-        byte[] payload;
-        try {
-            payload = json.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Event of type " + type + " cannot be serialised", e);
-        }
-        Map<String, String> headers = traceparent == null ? Map.of() : Map.of("traceparent", traceparent);
-        return new OutboxMessage(id, type, subject, sequence, EventTypes.EXCHANGE, type, CloudEvent.CONTENT_TYPE,
-                headers, payload);
+        return messages.of(type, subject, sequence, time, data);
     }
 }
