@@ -160,14 +160,26 @@ class ManifestTest {
         for (String key : keysWithoutProductionValue()) {
             assertThat(env).as(dir + ": production needs " + key).containsKey(environmentName(key));
         }
-        // Credentials only ever come from the operators' Secrets.
+        // Credentials only ever come from the operators' Secrets; the waiting room's signing key from
+        // the one Secret the deployment's operator creates (k8s/README.md#secrets).
         String db = k.custom("Cluster").path("metadata").path("name").asText();
         String mq = k.custom("RabbitmqCluster").path("metadata").path("name").asText();
         for (EnvVar var : container.getEnv()) {
             assertThat(var.getValue()).as(var.getName()).isNull();
-            assertThat(var.getValueFrom().getSecretKeyRef().getName()).isIn(db + "-app", mq + "-default-user");
-            assertThat(var.getValueFrom().getSecretKeyRef().getKey()).isIn("username", "password");
+            var ref = var.getValueFrom().getSecretKeyRef();
+            if (var.getName().equals("WAITING_ROOM_TOKEN_SECRET")) {
+                assertThat(ref.getName()).isEqualTo("seat-booking-waiting-room");
+                assertThat(ref.getKey()).isEqualTo("token-secret");
+                // Required: with an optional key, replicas started without it would each sign with
+                // a random key of their own, and a ticket from one would be refused by the others.
+                assertThat(ref.getOptional()).as(dir + ": the signing key must not be optional").isNotEqualTo(Boolean.TRUE);
+                continue;
+            }
+            assertThat(ref.getName()).isIn(db + "-app", mq + "-default-user");
+            assertThat(ref.getKey()).isIn("username", "password");
         }
+        assertThat(env).as(dir + ": every replica must share the waiting room's signing key")
+                .containsKey("WAITING_ROOM_TOKEN_SECRET");
         for (String variable : env.keySet()) {
             if (variable.contains("PASSWORD") || variable.contains("SECRET") || variable.endsWith("USERNAME")) {
                 assertThat(container.getEnv()).as(variable + " must come from a Secret")

@@ -133,7 +133,7 @@ class ProductionProfileIT {
         Map<String, String> env = new LinkedHashMap<>();
         configMap.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         Set<String> secretVariables = Set.of("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
-                "RABBITMQ_USERNAME", "RABBITMQ_PASSWORD");
+                "RABBITMQ_USERNAME", "RABBITMQ_PASSWORD", "WAITING_ROOM_TOKEN_SECRET");
         for (ObjectNode r : rendered) {
             for (JsonNode c : r.path("spec").path("template").path("spec").path("containers")) {
                 for (JsonNode var : c.path("env")) {
@@ -153,6 +153,7 @@ class ProductionProfileIT {
         env.put("QUARKUS_DATASOURCE_PASSWORD", "");
         env.put("RABBITMQ_USERNAME", "guest");
         env.put("RABBITMQ_PASSWORD", "guest");
+        env.put("WAITING_ROOM_TOKEN_SECRET", "production-profile-it-" + java.util.UUID.randomUUID());
         return env;
     }
 

@@ -41,30 +41,24 @@ public class WaitingRoomRepository {
     private static final String FIND_ROOM = "SELECT %s FROM waiting_room WHERE show_id = $1".formatted(ROOM_COLUMNS);
     private static final String FIND_TICKET = """
             SELECT %s FROM queue_ticket WHERE show_id = $1 AND customer_id = $2""".formatted(TICKET_COLUMNS);
-    // Before the room opened: a random draw, ranked at the opening. A repeat changes nothing.
-    private static final String JOIN_UNRANKED = """
+    // A join inserts its ticket without a position, whether the room opened or not: joins never
+    // touch the room row, which the admitter's tick holds. A repeat changes nothing (no row answered).
+    private static final String JOIN = """
             INSERT INTO queue_ticket (show_id, customer_id, draw)
             SELECT show_id, $2, $3 FROM waiting_room WHERE show_id = $1 AND closed_at IS NULL
-            ON CONFLICT (show_id, customer_id) DO NOTHING""";
-    // After the opening: the next position. A concurrent repeat of the same customer can leave a
-    // gap (its position is taken but its insert conflicts); a gap only admits nobody.
-    private static final String JOIN_RANKED = """
-            WITH next AS (UPDATE waiting_room SET last_position = last_position + 1
-                           WHERE show_id = $1 AND opened_at IS NOT NULL AND closed_at IS NULL
-                       RETURNING last_position)
-            INSERT INTO queue_ticket (show_id, customer_id, draw, position)
-            SELECT $1, $2, 0, last_position FROM next
-            ON CONFLICT (show_id, customer_id) DO NOTHING""";
+            ON CONFLICT (show_id, customer_id) DO NOTHING
+            RETURNING %s""".formatted(TICKET_COLUMNS);
     private static final String ROOMS_DUE = """
             SELECT show_id FROM waiting_room WHERE closed_at IS NULL AND opens_at <= now()""";
     private static final String LOCK_ROOM = """
             SELECT %s, now() AS db_now FROM waiting_room
              WHERE show_id = $1 AND closed_at IS NULL AND opens_at <= now()
                FOR UPDATE SKIP LOCKED""".formatted(ROOM_COLUMNS);
-    // Ranks, in draw order after the positions given out, every ticket without a position: at the
-    // opening the whole pre-queue, later a straggler whose join raced the opening.
+    // Ranks every ticket without a position after the positions given out: at the opening the whole
+    // pre-queue in the order of its random draws ($3), afterwards the new joins in arrival order.
     private static final String RANK_UNRANKED = """
-            WITH ranked AS (SELECT customer_id, row_number() OVER (ORDER BY draw, customer_id) AS n
+            WITH ranked AS (SELECT customer_id,
+                                   row_number() OVER (ORDER BY CASE WHEN $3 THEN draw END, arrival) AS n
                               FROM queue_ticket WHERE show_id = $1 AND position IS NULL),
                  placed AS (UPDATE queue_ticket t SET position = $2 + ranked.n
                               FROM ranked WHERE t.show_id = $1 AND t.customer_id = ranked.customer_id
@@ -131,16 +125,13 @@ public class WaitingRoomRepository {
                 .map(rows -> first(rows).map(WaitingRoomRepository::ticket));
     }
 
-    /** Joins before the opening with a random draw; answers whether a ticket was created. */
-    public Uni<Boolean> joinUnranked(UUID showId, String customerId, long draw) {
-        return pool.preparedQuery(JOIN_UNRANKED).execute(Tuple.of(showId, customerId, draw))
-                .map(rows -> rows.rowCount() == 1);
-    }
-
-    /** Joins after the opening at the next position; answers whether a ticket was created. */
-    public Uni<Boolean> joinRanked(UUID showId, String customerId) {
-        return pool.preparedQuery(JOIN_RANKED).execute(Tuple.of(showId, customerId))
-                .map(rows -> rows.rowCount() == 1);
+    /**
+     * Puts the customer in line with {@code draw} (what ranks the pre-queue at the opening); answers
+     * the new ticket, or empty when the customer already had one or the room closed.
+     */
+    public Uni<Optional<Ticket>> join(UUID showId, String customerId, long draw) {
+        return pool.preparedQuery(JOIN).execute(Tuple.of(showId, customerId, draw))
+                .map(rows -> first(rows).map(WaitingRoomRepository::ticket));
     }
 
     public Uni<List<UUID>> roomsDue() {
@@ -157,9 +148,12 @@ public class WaitingRoomRepository {
                 .map(r -> new LockedRoom(room(r), Timestamps.instant(r.getOffsetDateTime("db_now")))));
     }
 
-    /** Ranks the tickets without a position after {@code lastPosition}; answers the new last position. */
-    public Uni<Long> rankUnranked(SqlConnection tx, UUID showId, long lastPosition) {
-        return tx.preparedQuery(RANK_UNRANKED).execute(Tuple.of(showId, lastPosition))
+    /**
+     * Ranks the tickets without a position after {@code lastPosition}, by their draws at the
+     * {@code opening}, otherwise in arrival order; answers the new last position.
+     */
+    public Uni<Long> rankUnranked(SqlConnection tx, UUID showId, long lastPosition, boolean opening) {
+        return tx.preparedQuery(RANK_UNRANKED).execute(Tuple.of(showId, lastPosition, opening))
                 .map(rows -> rows.iterator().next().getLong("last_position"));
     }
 

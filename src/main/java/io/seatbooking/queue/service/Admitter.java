@@ -139,7 +139,7 @@ public class Admitter {
 
     private Uni<Tick> tick(SqlConnection tx, Room room, Instant now, boolean shedding) {
         UUID showId = room.showId();
-        Uni<Found> found = rooms.rankUnranked(tx, showId, room.lastPosition())
+        Uni<Found> found = rooms.rankUnranked(tx, showId, room.lastPosition(), room.openedAt() == null)
                 .chain(lastPosition -> rooms.expireIdle(tx, showId, config.admissionIdle())
                         .chain(expired -> rooms.countAdmitted(tx, showId)
                                 .chain(active -> rooms.seats(tx, showId)

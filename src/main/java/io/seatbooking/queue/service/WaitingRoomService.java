@@ -67,25 +67,20 @@ public class WaitingRoomService {
     }
 
     /**
-     * Puts the caller in line: before the opening with a random draw, afterwards at the next
-     * position. A repeat answers the same ticket.
+     * Puts the caller in line with a random draw: the admitter ranks the draws at the opening and
+     * later joins in their order of arrival, so the answer has no position yet. A repeat answers
+     * the same ticket.
      *
      * @throws QueueOutcome {@code NoWaitingRoom}; {@code Closed} once the show sold out
      */
     public Uni<Joined> join(Caller caller, UUID showId) {
-        return room(showId).chain(room -> rooms.ticket(showId, caller.id()).chain(existing -> {
-            if (existing.isPresent()) {
-                return Uni.createFrom().item(new Joined(statusOf(room, existing.get()), false));
+        return room(showId).chain(room -> rooms.join(showId, caller.id(), DRAWS.nextLong()).chain(created -> {
+            if (created.isPresent()) {
+                metrics.joined();
+                return Uni.createFrom().item(new Joined(statusOf(room, created.get()), true));
             }
-            Uni<Boolean> created = room.openedAt() == null
-                    ? rooms.joinUnranked(showId, caller.id(), DRAWS.nextLong())
-                    : rooms.joinRanked(showId, caller.id());
-            return created.chain(fresh -> rooms.ticket(showId, caller.id()).map(ticket -> {
-                if (fresh) {
-                    metrics.joined();
-                }
-                return new Joined(statusOf(room, ticket.orElseThrow(() -> new QueueOutcome.Closed(showId))), fresh);
-            }));
+            return rooms.ticket(showId, caller.id()).map(ticket -> new Joined(
+                    statusOf(room, ticket.orElseThrow(() -> new QueueOutcome.Closed(showId))), false));
         }));
     }
 
@@ -131,9 +126,10 @@ public class WaitingRoomService {
         };
     }
 
+    /** Not ranked yet: before the opening, or joined since the admitter's last tick. */
     private QueueStatus preQueue(Room room, String ticketToken) {
         Duration untilOpening = Duration.between(clock.instant(), room.opensAt());
-        Duration next = clamp(untilOpening.dividedBy(2));
+        Duration next = room.openedAt() != null ? config.pollInterval() : clamp(untilOpening.dividedBy(2));
         return new QueueStatus(room.showId(), TicketState.WAITING.name().toLowerCase(), null, null, null,
                 room.opensAt(), ticketToken, null, null, jittered(next));
     }
