@@ -50,10 +50,12 @@ public class WaitingRoomRepository {
             RETURNING %s""".formatted(TICKET_COLUMNS);
     private static final String ROOMS_DUE = """
             SELECT show_id FROM waiting_room WHERE closed_at IS NULL AND opens_at <= now()""";
+    // NO KEY UPDATE, not UPDATE: a join's insert checks its foreign key to this row with FOR KEY
+    // SHARE, which FOR UPDATE would block for the whole tick; two ticks still exclude each other.
     private static final String LOCK_ROOM = """
             SELECT %s, now() AS db_now FROM waiting_room
              WHERE show_id = $1 AND closed_at IS NULL AND opens_at <= now()
-               FOR UPDATE SKIP LOCKED""".formatted(ROOM_COLUMNS);
+               FOR NO KEY UPDATE SKIP LOCKED""".formatted(ROOM_COLUMNS);
     // Ranks every ticket without a position after the positions given out: at the opening the whole
     // pre-queue in the order of its random draws ($3), afterwards the new joins in arrival order.
     private static final String RANK_UNRANKED = """
