@@ -74,9 +74,22 @@ public class Admission implements WritePathLoad {
         return config.enabled();
     }
 
-    /** Admits a write request of {@code customer}, or refuses it (empty). */
+    /** Admits a confirm or cancel of {@code customer}, or refuses it (empty). */
     public Optional<Ticket> admit(String customer) {
-        if (!shares.tryEnter(customer, limiter.getLimit())) {
+        return admit(customer, false);
+    }
+
+    /**
+     * Admits a write request of {@code customer}, or refuses it (empty). New work (a hold) only
+     * while the requests running stay under {@code admission.hold-share} of the limit.
+     */
+    public Optional<Ticket> admit(String customer, boolean newWork) {
+        int limit = limiter.getLimit();
+        if (newWork && limiter.getInflight() >= holdLimit(limit)) {
+            shedLimit.increment();
+            return Optional.empty();
+        }
+        if (!shares.tryEnter(customer, limit)) {
             shedCustomer.increment();
             return Optional.empty();
         }
@@ -106,6 +119,11 @@ public class Admission implements WritePathLoad {
                 l.onIgnore();
             }
         });
+    }
+
+    /** How many requests may be running for a new hold to start under {@code limit}: at least one. */
+    int holdLimit(int limit) {
+        return Math.max(1, (int) Math.floor(limit * config.holdShare()));
     }
 
     /** Whole seconds for a {@code Retry-After}: the configured minimum plus random jitter. */

@@ -3,6 +3,7 @@ package io.seatbooking.web.admission;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,7 @@ import io.vertx.ext.web.RoutingContext;
  * that its database work takes connections from the request pool and never starts once the
  * answer is of no use;</li>
  * <li>a hold, confirm or cancel passes {@link Admission} or is answered {@code 503 overloaded}
- * with a jittered {@code Retry-After} at once. Reads are not limited: the seat map and shows are
+ * with a jittered {@code Retry-After} at once; holds are shed first. Reads are not limited: the seat map and shows are
  * answered from memory and must not wait behind writes.</li>
  * </ul>
  */
@@ -61,11 +62,14 @@ public class OverloadEdge {
         HttpServerResponse response = ctx.response();
         new RequestBudget(System.nanoTime() + config.requestDeadline().toNanos(),
                 () -> response.closed() || response.ended()).attach();
-        if (!admission.enabled() || ctx.request().method() != HttpMethod.POST || !WRITE.matcher(ctx.normalizedPath()).matches()) {
+        Matcher write = WRITE.matcher(ctx.normalizedPath());
+        if (!admission.enabled() || ctx.request().method() != HttpMethod.POST || !write.matches()) {
             ctx.next();
             return;
         }
-        Optional<Admission.Ticket> ticket = admission.admit(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)));
+        boolean hold = write.group(1) == null;
+        Optional<Admission.Ticket> ticket = admission.admit(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)),
+                hold);
         if (ticket.isEmpty()) {
             shed(response, admission.retryAfterSeconds());
             return;

@@ -19,6 +19,7 @@ class AdmissionTest {
             public int minLimit() { return 1; }
             public int maxLimit() { return limit; }
             public double customerShare() { return share; }
+            public double holdShare() { return 0.8; }
             public Duration requestDeadline() { return Duration.ofSeconds(5); }
             public Duration retryAfter() { return Duration.ofSeconds(1); }
             public Duration retryAfterJitter() { return Duration.ofSeconds(2); }
@@ -46,6 +47,18 @@ class AdmissionTest {
         for (int i = 0; i < 8; i++) {
             assertThat(admission.admit("other-" + i)).as("others still get in").isPresent();
         }
+    }
+
+    @Test
+    void holdsAreShedFirstSoThatConfirmsOfTheHoldsTakenStillGetIn() {
+        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry());
+        for (int i = 0; i < 8; i++) {
+            assertThat(admission.admit("holder-" + i, true)).as("holds fill 80 %% of the limit").isPresent();
+        }
+        assertThat(admission.admit("late-holder", true)).isEmpty();
+        assertThat(admission.admit("confirmer-1", false)).isPresent();
+        assertThat(admission.admit("confirmer-2", false)).isPresent();
+        assertThat(admission.admit("confirmer-3", false)).as("the whole limit is used").isEmpty();
     }
 
     @Test
