@@ -27,7 +27,7 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
  * from the seat map, holds it with the admission token (trying another seat on 409, up to ten
  * times) and confirms. A {@code 503} (shed: overloaded, or no database connection in time) is
  * answered as clients are told to: wait its {@code Retry-After} and send the request again (a
- * poll simply polls again). A customer still waiting after
+ * poll simply polls again). A customer still joining, or still waiting, after
  * {@code max.wait.seconds} gives up. Every answer must have an expected status; anything else is KO.
  *
  * <p>System properties: {@code base.url}, {@code show.id}, {@code users}, {@code ramp.seconds},
@@ -48,7 +48,8 @@ public class WaitingRoom extends Simulation {
             .exec(session -> session.set("token", DevTokens.customer(run + "-" + session.userId()))
                     .set("etag", "\"none\"").set("attempts", 0).set("booked", false))
             .exec(s -> s.set("joinStatus", 503).set("state", "joining"))
-            .asLongAs(s -> s.getInt("joinStatus") == 503).on(
+            .asLongAsDuring(s -> s.getInt("joinStatus") == 503,
+                    Duration.ofSeconds(Integer.getInteger("max.wait.seconds", 300))).on(
                     exec(http("queue join").post(queue).header("Authorization", "Bearer #{token}")
                             .check(status().in(200, 201, 503).saveAs("joinStatus"),
                                     jsonPath("$.ticket").optional().saveAs("ticket"),
