@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,9 +27,10 @@ import io.seatbooking.support.Tokens;
 /**
  * Many concurrent HTTP clients booking through the API: each holds one to three random seats of
  * the current show (so that clients collide and some get 409), then confirms most holds, cancels
- * some (and some confirmed ones), and leaves the rest held. Every customer is new, so a hold whose
- * answer was lost can be recognised in the database by its customer. Everything it learns goes to
- * the {@link Ledger}.
+ * some (and some confirmed ones), and leaves the rest held (to be paid, when a scenario sends
+ * payments: {@link #start(List, int, int, int, double, Consumer)}). Every customer is new, so a hold
+ * whose answer was lost can be recognised in the database by its customer. Everything it learns
+ * goes to the {@link Ledger}.
  */
 final class BookingWorkload implements AutoCloseable {
 
@@ -49,11 +51,13 @@ final class BookingWorkload implements AutoCloseable {
     private volatile List<URI> targets;
     private volatile boolean running = true;
     private volatile double perClientIntervalMillis;
+    private final Consumer<Ledger.Known> leftHeld;
 
-    private BookingWorkload(List<URI> targets, int showCount, int seatsPerShow) {
+    private BookingWorkload(List<URI> targets, int showCount, int seatsPerShow, Consumer<Ledger.Known> leftHeld) {
         this.targets = List.copyOf(targets);
         this.seatsPerShow = seatsPerShow;
         this.conflictsPerShow = new AtomicIntegerArray(showCount);
+        this.leftHeld = leftHeld;
     }
 
     /**
@@ -62,7 +66,18 @@ final class BookingWorkload implements AutoCloseable {
      */
     static BookingWorkload start(List<URI> targets, int clients, int showCount, int seatsPerShow,
             double holdsPerSecond) throws Exception {
-        BookingWorkload w = new BookingWorkload(targets, showCount, seatsPerShow);
+        return start(targets, clients, showCount, seatsPerShow, holdsPerSecond, booking -> {
+        });
+    }
+
+    /**
+     * As {@link #start(List, int, int, int, double)}; every booking a client leaves held (20% of
+     * its holds) is handed to {@code leftHeld} (the {@link Payments} of a scenario, say), and the
+     * clients do not touch it again.
+     */
+    static BookingWorkload start(List<URI> targets, int clients, int showCount, int seatsPerShow,
+            double holdsPerSecond, Consumer<Ledger.Known> leftHeld) throws Exception {
+        BookingWorkload w = new BookingWorkload(targets, showCount, seatsPerShow, leftHeld);
         for (int i = 0; i < showCount; i++) {
             w.shows.add(w.createShow());
         }
@@ -76,6 +91,11 @@ final class BookingWorkload implements AutoCloseable {
     /** The usual burst against one service: 8 clients, unpaced, on 30 shows of 60 seats. */
     static BookingWorkload burst(ServiceProcess service) throws Exception {
         return start(List.of(service.base()), 8, 30, 60, 0);
+    }
+
+    /** The usual burst, the bookings left held handed to {@code leftHeld} (to be paid). */
+    static BookingWorkload burst(ServiceProcess service, Consumer<Ledger.Known> leftHeld) throws Exception {
+        return start(List.of(service.base()), 8, 30, 60, 0, leftHeld);
     }
 
     Ledger ledger() {
@@ -200,6 +220,8 @@ final class BookingWorkload implements AutoCloseable {
             }
         } else if (dice < 0.8) {
             change(booking, token, "cancel", Ledger.Kind.CANCEL, Ledger.Status.CANCELLED);
+        } else {
+            leftHeld.accept(booking);
         }
     }
 

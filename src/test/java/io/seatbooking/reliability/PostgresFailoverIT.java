@@ -35,6 +35,10 @@ import io.seatbooking.reliability.replicated.SwitchProxy;
  *
  * During the failover the API may answer {@code 503} (never another 5xx, never hang); from the
  * failover's start until {@link #GRACE_MILLIS} after the proxy points at the new primary.
+ *
+ * <p>Payments run beside the bookings ({@link Payments}): every booking the clients leave held is
+ * paid through the broker, and each payment the broker confirmed must have its effect once on the
+ * new primary (asserted with synchronous replication, reported with asynchronous).
  */
 class PostgresFailoverIT {
 
@@ -62,7 +66,7 @@ class PostgresFailoverIT {
                 SwitchProxy rw = SwitchProxy.to("rw", pg.primaryPort());
                 ScenarioEnvironment env = ScenarioEnvironment.create("pg-failover-sync-partition", rw.port())) {
             Map<String, Object> failover = new LinkedHashMap<>();
-            Scenarios.FaultRun<Void> run = Scenarios.burstAround(env, Wiring.direct().databasePort(rw.port()),
+            Scenarios.FaultRun<Void> run = Scenarios.burstWithPaymentsAround(env, Wiring.direct().databasePort(rw.port()),
                     Duration.ofSeconds(90), () -> {
                         rw.holdNew(true);
                         rw.silenceAll();
@@ -87,7 +91,7 @@ class PostgresFailoverIT {
                 SwitchProxy rw = SwitchProxy.to("rw", pg.primaryPort());
                 ScenarioEnvironment env = ScenarioEnvironment.create(scenario, rw.port())) {
             Map<String, Object> failover = new LinkedHashMap<>();
-            Scenarios.FaultRun<Void> run = Scenarios.burstAround(env, Wiring.direct().databasePort(rw.port()),
+            Scenarios.FaultRun<Void> run = Scenarios.burstWithPaymentsAround(env, Wiring.direct().databasePort(rw.port()),
                     Duration.ofSeconds(90), () -> {
                         pg.holdReplication();
                         Scenarios.hold(LAG);
@@ -108,19 +112,29 @@ class PostgresFailoverIT {
             boolean assertInvariants, String injected, Map<String, Object> failover) throws Exception {
         InvariantChecker.Window window = new InvariantChecker.Window(run.startedMillis(),
                 run.probe().faultEndMillis() + GRACE_MILLIS, false);
-        ScenarioReport report = new ScenarioReport(scenario, injected, BookingWorkload.BURST)
+        // Payments first: the bookings whose payment was applied are then held to CONFIRMED by the checker.
+        Map<String, Object> paid = run.payments().finish(env, run.startedMillis(),
+                Duration.ofSeconds(assertInvariants ? 90 : 30));
+        @SuppressWarnings("unchecked")
+        List<String> paymentViolations = (List<String>) paid.get("paymentViolations");
+        ScenarioReport report = new ScenarioReport(scenario, injected, BookingWorkload.BURST
+                + "; one payment.succeeded per booking left held (20%), published with confirms, repeated until confirmed")
                 .checked(env, run, List.of(window))
                 .putAll(failover)
+                .putAll(paid)
+                .violations(paymentViolations)
                 .put("failoverMs", run.probe().faultEndMillis() - run.startedMillis())
                 .put("resultAlreadyCompleteErrors", logLines(env, "Result is already complete"));
         System.out.printf("[reliability] %s: answered201=%s lostAcknowledged=%s phantomEvents=%s phantomBookings=%s "
                 + "seatsAcknowledgedTwice=%s duplicates=%s oversold=%s orderViolations=%s http5xx=%s(outside %s) "
-                + "statuses=%s promoteMs=%s recoveryFirstBookingMs=%s resultAlreadyComplete=%s%n", scenario,
+                + "statuses=%s promoteMs=%s recoveryFirstBookingMs=%s resultAlreadyComplete=%s payments sent=%s "
+                + "confirmed=%s applied=%s paymentViolations=%s%n", scenario,
                 report.get("bookingsAnswered201"), report.get("bookingsMissing"), report.get("phantomEvents"),
                 report.get("phantomBookings"), report.get("seatsAcknowledgedTwice"), report.get("duplicates"),
                 report.get("oversoldSeats"), report.get("orderViolations"), report.get("http5xx"),
                 report.get("http5xxOutsideFaultWindows"), report.get("httpStatuses"), report.get("promoteMs"),
-                report.get("recoveryFirstBookingMs"), report.get("resultAlreadyCompleteErrors"));
+                report.get("recoveryFirstBookingMs"), report.get("resultAlreadyCompleteErrors"), report.get("paymentsSent"),
+                report.get("paymentsConfirmedByBroker"), report.get("paymentsApplied"), paymentViolations);
         if (assertInvariants) {
             report.writeAndAssert();
         } else {

@@ -67,6 +67,12 @@ final class RecoveryProbe {
         }
     }
 
+    /** Waits up to {@code timeout} until the backlog of the fault's moment is drained; answers whether it is. */
+    boolean awaitBacklogDrained(Duration timeout) throws InterruptedException {
+        poller.join(timeout.toMillis());
+        return drainedAtMillis >= 0;
+    }
+
     /** The two recovery times (−1 if not reached); waits up to two minutes for the backlog. */
     Map<String, Object> figures(Ledger ledger) throws InterruptedException {
         poller.join(TimeUnit.MINUTES.toMillis(2));

@@ -14,13 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.rabbitmq.client.Address;
+import com.rabbitmq.client.ConnectionFactory;
+
+import io.seatbooking.reliability.replicated.RabbitCluster;
 import io.seatbooking.support.Broker;
 import io.seatbooking.support.EventCollector;
 
 /**
  * Everything one scenario run owns: a database {@code rel_<scenario>_<random>}, a RabbitMQ
- * virtual host {@code rel-<scenario>-<random>}, the test consumer on {@code booking.events},
- * the proxies and the service processes. {@link #close()} removes all of it, whatever state the
+ * virtual host {@code rel-<scenario>-<random>} (on the local broker, or on a {@link RabbitCluster}
+ * the test started), the test consumer on {@code booking.events}, the proxies and the service
+ * processes. {@link #close()} removes all of it, whatever state the
  * scenario left it in, and makes sure PostgreSQL and RabbitMQ run again.
  */
 final class ScenarioEnvironment implements AutoCloseable {
@@ -34,13 +39,15 @@ final class ScenarioEnvironment implements AutoCloseable {
     private final String database;
     private final String vhost;
     private final int pgPort;
+    private final RabbitCluster cluster;
     private final List<FaultProxy> proxies = new ArrayList<>();
     private final List<ServiceProcess> services = new ArrayList<>();
     private EventCollector collector;
     private int instances;
 
-    private ScenarioEnvironment(String scenario, int pgPort) {
+    private ScenarioEnvironment(String scenario, int pgPort, RabbitCluster cluster) {
         this.pgPort = pgPort;
+        this.cluster = cluster;
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         this.scenario = scenario;
         this.database = ("rel_" + scenario + "_" + suffix).replace('-', '_');
@@ -57,14 +64,30 @@ final class ScenarioEnvironment implements AutoCloseable {
      * {@code 127.0.0.1:pgPort} (a replicated pair's {@code -rw} proxy, say) instead of the shared one.
      */
     static ScenarioEnvironment create(String scenario, int pgPort) throws Exception {
-        ScenarioEnvironment env = new ScenarioEnvironment(scenario, pgPort);
+        return create(new ScenarioEnvironment(scenario, pgPort, null));
+    }
+
+    /**
+     * As {@link #create(String)}, with the virtual host on {@code cluster} instead of the local
+     * broker: the service gets the cluster's address list ({@code RABBITMQ_ADDRESSES}), and the
+     * checker's consumer connects to any node, on a quorum queue.
+     */
+    static ScenarioEnvironment create(String scenario, RabbitCluster cluster) throws Exception {
+        return create(new ScenarioEnvironment(scenario, PG_PORT, cluster));
+    }
+
+    private static ScenarioEnvironment create(ScenarioEnvironment env) throws Exception {
         try {
             Infrastructure.ensureRunning();
             try (Connection c = DriverManager.getConnection(env.jdbc("postgres"), "postgres", "")) {
                 c.createStatement().execute("CREATE DATABASE " + env.database);
             }
-            Infrastructure.rabbitmqctl("add_vhost", env.vhost);
-            Infrastructure.rabbitmqctl("set_permissions", "-p", env.vhost, "guest", ".*", ".*", ".*");
+            if (env.cluster != null) {
+                env.cluster.addVhost(env.vhost);
+            } else {
+                Infrastructure.rabbitmqctl("add_vhost", env.vhost);
+                Infrastructure.rabbitmqctl("set_permissions", "-p", env.vhost, "guest", ".*", ".*", ".*");
+            }
             return env;
         } catch (Exception e) {
             env.close();
@@ -91,6 +114,16 @@ final class ScenarioEnvironment implements AutoCloseable {
 
     EventCollector collector() {
         return collector;
+    }
+
+    /** Connections to the scenario's virtual host; connect with {@link #brokerAddresses()}. */
+    ConnectionFactory brokerFactory() {
+        return cluster != null ? cluster.factory(vhost) : Broker.factory(vhost);
+    }
+
+    /** The broker's nodes: the cluster's, or the local broker. */
+    List<Address> brokerAddresses() {
+        return cluster != null ? cluster.addresses() : List.of(new Address(BROKER_HOST, BROKER_PORT));
     }
 
     /** A proxy to PostgreSQL, closed with the environment. */
@@ -144,7 +177,9 @@ final class ScenarioEnvironment implements AutoCloseable {
      * declares {@code booking.events}, so the first service must be ready first.
      */
     EventCollector startCollector() throws Exception {
-        collector = EventCollector.start(Broker.factory(vhost), EventCollector.BOOKING_EVENTS, "#");
+        collector = cluster != null
+                ? EventCollector.startOnCluster(cluster.factory(vhost), cluster.addresses(), EventCollector.BOOKING_EVENTS, "#")
+                : EventCollector.start(Broker.factory(vhost), EventCollector.BOOKING_EVENTS, "#");
         return collector;
     }
 
@@ -164,6 +199,9 @@ final class ScenarioEnvironment implements AutoCloseable {
         env.put("RABBITMQ_HOST", BROKER_HOST);
         env.put("RABBITMQ_PORT", Integer.toString(wiring.brokerPort()));
         env.put("RABBITMQ_VIRTUAL_HOST", vhost);
+        if (cluster != null) {
+            env.put("RABBITMQ_ADDRESSES", cluster.addressList());
+        }
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", Path.of("dev/keys/dev-only-public-key.pem").toAbsolutePath().toString());
         env.put("TRACING_EXPORT_ENABLED", "false");
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
@@ -227,7 +265,11 @@ final class ScenarioEnvironment implements AutoCloseable {
         } catch (Exception ignored) {
             // the vhost goes anyway
         }
-        Infrastructure.rabbitmqctlQuietly("delete_vhost", vhost);
+        if (cluster != null) {
+            cluster.deleteVhostQuietly(vhost);
+        } else {
+            Infrastructure.rabbitmqctlQuietly("delete_vhost", vhost);
+        }
         if (Boolean.getBoolean("reliability.keep")) {
             System.out.println("[reliability] kept database " + database);
             return;

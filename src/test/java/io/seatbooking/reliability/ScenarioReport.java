@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,14 @@ final class ScenarioReport {
     ScenarioReport checked(ScenarioEnvironment env, Scenarios.FaultRun<?> run, List<InvariantChecker.Window> faultWindows)
             throws Exception {
         return checked(env, run.ledger(), faultWindows, run.probe());
+    }
+
+    /** Adds violations a scenario found itself (beside the checker's) to the ones the report fails on. */
+    ScenarioReport violations(List<String> more) {
+        List<Object> all = new ArrayList<>((List<?>) figures.getOrDefault("violations", List.of()));
+        all.addAll(more);
+        figures.put("violations", all);
+        return this;
     }
 
     Object get(String key) {

@@ -71,9 +71,9 @@ final class Scenarios {
 
     /**
      * When a fault began (epoch millis), what it answered, the recovery probe started as it ended,
-     * and the workload's ledger.
+     * the workload's ledger, and the payments sent during the run (null if none were).
      */
-    record FaultRun<T>(long startedMillis, T result, RecoveryProbe probe, Ledger ledger) {
+    record FaultRun<T>(long startedMillis, T result, RecoveryProbe probe, Ledger ledger, Payments payments) {
     }
 
     /**
@@ -85,6 +85,25 @@ final class Scenarios {
         ServiceProcess service = env.startService(wiring);
         env.startCollector();
         return underLoad(env, BookingWorkload.burst(service), recovery, fault);
+    }
+
+    /**
+     * As {@link #burstAround}, and every booking the clients leave held is paid ({@link Payments},
+     * in the run's {@link FaultRun#payments()}; check them with {@link Payments#finish} before the
+     * checker runs).
+     */
+    static <T> FaultRun<T> burstWithPaymentsAround(ScenarioEnvironment env, ScenarioEnvironment.Wiring wiring,
+            Duration recovery, Fault<T> fault) throws Exception {
+        ServiceProcess service = env.startService(wiring);
+        env.startCollector();
+        Payments payments = Payments.start(env);
+        try {
+            FaultRun<T> run = underLoad(env, BookingWorkload.burst(service, payments::pay), recovery, fault);
+            return new FaultRun<>(run.startedMillis(), run.result(), run.probe(), run.ledger(), payments);
+        } catch (Exception | AssertionError e) {
+            payments.abandon();
+            throw e;
+        }
     }
 
     /**
@@ -100,7 +119,7 @@ final class Scenarios {
             T result = fault.inflict();
             RecoveryProbe probe = RecoveryProbe.faultEndedNow(env);
             awaitMoreHolds(workload.ledger(), 100, recovery);
-            return new FaultRun<>(started, result, probe, workload.ledger());
+            return new FaultRun<>(started, result, probe, workload.ledger(), null);
         } finally {
             workload.stop();
         }

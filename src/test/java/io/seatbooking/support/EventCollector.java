@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -66,11 +67,33 @@ public final class EventCollector implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #start(ConnectionFactory, String, String)}, on a broker cluster: the connection
+     * goes to any of {@code nodes} (and recovers to any live one), and the collector's queue is a
+     * quorum queue, so that it survives the loss of the node it lives on.
+     */
+    public static EventCollector startOnCluster(ConnectionFactory broker, List<Address> nodes, String exchange,
+            String bindingKey) {
+        broker.setAutomaticRecoveryEnabled(true);
+        broker.setNetworkRecoveryInterval(500);
+        try {
+            return start(broker.newConnection(nodes, "test event collector"), exchange, bindingKey,
+                    Map.of("x-expires", 600_000, "x-queue-type", "quorum"));
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("Cannot collect what " + exchange + " routes with " + bindingKey, e);
+        }
+    }
+
     private static EventCollector start(Connection connection, String exchange, String bindingKey) throws IOException {
+        // x-expires removes the queue if a test run dies before close().
+        return start(connection, exchange, bindingKey, Map.of("x-expires", 600_000));
+    }
+
+    private static EventCollector start(Connection connection, String exchange, String bindingKey,
+            Map<String, Object> queueArguments) throws IOException {
         Channel channel = connection.createChannel();
         String queue = "test.events." + UUID.randomUUID();
-        // x-expires removes the queue if a test run dies before close().
-        channel.queueDeclare(queue, true, false, false, Map.of("x-expires", 600_000));
+        channel.queueDeclare(queue, true, false, false, queueArguments);
         channel.queueBind(queue, exchange, bindingKey);
         channel.basicQos(500);
         EventCollector collector = new EventCollector(connection, channel, queue);

@@ -1,0 +1,238 @@
+package io.seatbooking.reliability;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.seatbooking.payments.PaymentsTopology;
+import io.seatbooking.reliability.replicated.RabbitCluster;
+
+/**
+ * Broker node failures under a booking burst with payments, on the engine production runs: three
+ * RabbitMQ nodes of one cluster started by the test ({@link RabbitCluster}), the service (the
+ * packaged jar) connected with the cluster's address list ({@code RABBITMQ_ADDRESSES}), every
+ * queue it owns a quorum queue, the checker's consumer on a quorum queue of its own, payments
+ * published with confirms by an at-least-once publisher ({@link Payments}) for the bookings the
+ * clients leave held.
+ *
+ * <ul>
+ * <li><b>The relay's node killed</b>: SIGKILL of every process of the node the outbox relay's
+ * connection is on.</li>
+ * <li><b>The queues' leader killed</b>: SIGKILL of the node that leads {@code booking.payments}
+ * (and, the service having declared them over one connection, the service's other queues).</li>
+ * <li><b>The relay's node paused</b>: SIGSTOP of that node for {@link #PAUSE}, longer than the
+ * relay's heartbeat (10 s; the client gives a connection up after two missed ones), then SIGCONT.</li>
+ * </ul>
+ *
+ * A killed node is started again once the relay drained what was committed before the fault (and
+ * the clients stopped), and rejoins while the checks run; the scenario ends when every quorum
+ * queue has all its members again. The cluster is
+ * started once for the class (nodes start slowly) and each scenario leaves it whole.
+ *
+ * <p>Asserted: every invariant of the checker (no committed event lost, per-subject order, every
+ * acknowledged booking exists, no seat in two live bookings, no 5xx at all: the broker is not on
+ * the request path), every confirmed payment applied once (booking confirmed, one
+ * {@code booking.confirmed}, no refund, nothing parked), and readiness UP throughout. Reported:
+ * the relay's and the payments consumer's recovery times.
+ */
+class RabbitClusterIT {
+
+    private static final Duration PAUSE = Duration.ofSeconds(30);
+    private static final String PAYMENTS_QUEUE = PaymentsTopology.WORK_QUEUE;
+
+    private static RabbitCluster cluster;
+    private static long clusterStartMs;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        String reason = RabbitCluster.unavailableReason();
+        Assumptions.assumeTrue(reason == null, () -> "RabbitMQ cluster scenarios skipped: " + reason);
+        long start = System.currentTimeMillis();
+        cluster = RabbitCluster.start(3);
+        clusterStartMs = System.currentTimeMillis() - start;
+        System.out.printf("[reliability] rabbit cluster of %s started and joined in %d ms%n", cluster.nodes(),
+                clusterStartMs);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void killingTheNodeTheRelayIsConnectedToLosesNothing() throws Exception {
+        scenario("rabbit-kill-relay-node", "SIGKILL of every process of the node the outbox relay is connected to",
+                env -> relayNode(env), false);
+    }
+
+    @Test
+    void killingTheNodeThatLeadsTheQuorumQueuesLosesNothing() throws Exception {
+        scenario("rabbit-kill-queue-leader", "SIGKILL of every process of the node that leads the quorum queue "
+                + PAYMENTS_QUEUE, env -> cluster.node(cluster.quorumQueues(env.vhost()).get(PAYMENTS_QUEUE).leader()),
+                false);
+    }
+
+    @Test
+    void pausingTheRelaysNodePastTheHeartbeatLosesNothing() throws Exception {
+        scenario("rabbit-pause-relay-node", "SIGSTOP of every process of the node the outbox relay is connected to, for "
+                + PAUSE.toSeconds() + " s (the relay's heartbeat is 10 s), then SIGCONT", env -> relayNode(env), true);
+    }
+
+    @FunctionalInterface
+    private interface Target {
+        RabbitCluster.Node choose(ScenarioEnvironment env) throws Exception;
+    }
+
+    private static RabbitCluster.Node relayNode(ScenarioEnvironment env) throws Exception {
+        RabbitCluster.Node[] found = new RabbitCluster.Node[1];
+        // The relay connects as it takes the lease, after start-up: it may take a moment to show.
+        // A generous limit: one rabbitmqctl call alone took over 20 s on the loaded 2-core machine.
+        Scenarios.waitUpTo(Duration.ofSeconds(120), Duration.ofMillis(500),
+                () -> (found[0] = cluster.nodeOfConnection(env.vhost(), "outbox-relay")) != null);
+        if (found[0] == null) {
+            throw new IllegalStateException("the relay's connection is on no node; the cluster's connections: "
+                    + cluster.connections());
+        }
+        return found[0];
+    }
+
+    private static void scenario(String scenario, String injected, Target target, boolean pause) throws Exception {
+        try (ScenarioEnvironment env = ScenarioEnvironment.create(scenario, cluster)) {
+            ServiceProcess service = env.startService(ScenarioEnvironment.Wiring.direct());
+            env.startCollector();
+            Payments payments = Payments.start(env);
+            ReadinessWatch readiness = ReadinessWatch.start(service);
+            BookingWorkload workload = BookingWorkload.burst(service, payments::pay);
+            Map<String, Object> fault = new LinkedHashMap<>();
+            long faultAt;
+            RecoveryProbe probe;
+            RabbitCluster.Node node;
+            try {
+                Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
+                node = target.choose(env);
+                fault.put("node", node.name());
+                fault.put("nodeHeld", connectionsOn(env, node));
+                fault.put("queueLeaders", leaders(env));
+                faultAt = System.currentTimeMillis();
+                if (pause) {
+                    cluster.pause(node);
+                    probe = RecoveryProbe.faultEndedNow(env);
+                    Scenarios.hold(PAUSE);
+                    cluster.resume(node);
+                } else {
+                    cluster.kill(node);
+                    probe = RecoveryProbe.faultEndedNow(env);
+                }
+                Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
+                // The relay's recovery is measured with the node still gone: it must not need it.
+                fault.put("relayDrainedBeforeNodeBack", probe.awaitBacklogDrained(Duration.ofSeconds(60)));
+            } catch (Exception | AssertionError e) {
+                payments.abandon();
+                throw e;
+            } finally {
+                workload.stop();
+                readiness.stop();
+            }
+            // A killed node starts again (slow: it waits for its peers' tables) while the checks run.
+            RabbitCluster.Node back = node;
+            CompletableFuture<Long> restarted = pause ? CompletableFuture.completedFuture(-1L)
+                    : CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return cluster.restart(back);
+                        } catch (Exception e) {
+                            throw new CompletionException(e);
+                        }
+                    });
+            Map<String, Object> paid = payments.finish(env, faultAt, Duration.ofSeconds(90));
+            @SuppressWarnings("unchecked")
+            List<String> violations = new ArrayList<>((List<String>) paid.get("paymentViolations"));
+            if (readiness.notUp() > 0) {
+                violations.add(readiness.notUp() + " readiness answers not UP during a broker fault");
+            }
+            long restartMs = restarted.get(3, TimeUnit.MINUTES);
+            boolean complete = cluster.awaitQuorumQueuesComplete(env.vhost(), Duration.ofSeconds(60));
+            if (!complete) {
+                violations.add("quorum queues without all their members 60 s after the node was back");
+            }
+            ScenarioReport report = new ScenarioReport(scenario, injected + "; the cluster: " + cluster.nodes(),
+                    BookingWorkload.BURST + "; one payment.succeeded per booking left held (20%), published with "
+                            + "confirms, repeated until confirmed")
+                    .checked(env, workload.ledger(), List.of(), probe)
+                    .put("clusterStartMs", clusterStartMs)
+                    .put("nodeRestartMs", restartMs)
+                    .put("quorumQueuesCompleteAgain", complete)
+                    .putAll(fault)
+                    .putAll(eventDelays(env, faultAt))
+                    .putAll(readiness.figures())
+                    .putAll(paid)
+                    .violations(violations);
+            System.out.printf("[reliability] %s: node=%s held=%s answered201=%s committed=%s lost=%s phantom=%s "
+                    + "duplicates=%s oversold=%s orderViolations=%s 5xx=%s relayDrainedMs=%s relayDisconnectedMs=%s "
+                    + "eventsMaxDelayMs=%s payments sent=%s confirmed=%s applied=%s repeatedPublishes=%s "
+                    + "firstAppliedAfterFaultMs=%s maxDelayMs=%s consumerDisconnectedMs=%s readinessNotUp=%s "
+                    + "nodeRestartMs=%s queuesComplete=%s violations=%s%n", scenario, report.get("node"),
+                    report.get("nodeHeld"), report.get("bookingsAnswered201"), report.get("eventsCommitted"),
+                    report.get("lost"), report.get("phantomEvents"), report.get("duplicates"), report.get("oversoldSeats"),
+                    report.get("orderViolations"), report.get("http5xx"), report.get("recoveryBacklogDrainedMs"),
+                    report.get("relayBrokerDisconnectedMs"), report.get("eventsMaxDelayAroundFaultMs"),
+                    report.get("paymentsSent"), report.get("paymentsConfirmedByBroker"), report.get("paymentsApplied"),
+                    report.get("paymentPublishesRepeated"), report.get("paymentsFirstAppliedAfterFaultMs"),
+                    report.get("paymentsMaxDelayAroundFaultMs"), report.get("paymentsConsumerDisconnectedMs"),
+                    report.get("readinessNotUp"), report.get("nodeRestartMs"), report.get("quorumQueuesCompleteAgain"),
+                    report.get("violations"));
+            report.writeAndAssert();
+        } finally {
+            // The next scenario starts with the whole cluster, whatever happened here.
+            cluster.ensureAllRunning();
+        }
+    }
+
+    /** Which of the scenario's connections the node held (relay, payments consumer, ...), by client-provided name. */
+    private static List<String> connectionsOn(ScenarioEnvironment env, RabbitCluster.Node node) throws Exception {
+        return cluster.connectionNames(env.vhost(), node);
+    }
+
+    private static Map<String, String> leaders(ScenarioEnvironment env) throws Exception {
+        Map<String, String> leaders = new LinkedHashMap<>();
+        cluster.quorumQueues(env.vhost()).forEach((name, q) -> leaders.put(name, q.leader()));
+        return leaders;
+    }
+
+    /**
+     * The longest an event committed from 10 s before the fault on waited for the broker's
+     * confirm, beside the median of those committed before it.
+     */
+    private static Map<String, Object> eventDelays(ScenarioEnvironment env, long faultAt) throws Exception {
+        Map<String, Object> f = new LinkedHashMap<>();
+        try (Connection c = env.db(); PreparedStatement s = c.prepareStatement("""
+                SELECT (SELECT (extract(epoch FROM max(published_at - created_at)) * 1000)::bigint
+                          FROM outbox_event WHERE created_at >= ?),
+                       (SELECT (extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY published_at - created_at)) * 1000)::bigint
+                          FROM outbox_event WHERE created_at < ?)""")) {
+            s.setTimestamp(1, new Timestamp(faultAt - 10_000));
+            s.setTimestamp(2, new Timestamp(faultAt));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                f.put("eventsMaxDelayAroundFaultMs", rs.getLong(1));
+                f.put("eventsMedianDelayBeforeFaultMs", rs.getLong(2));
+            }
+        }
+        return f;
+    }
+}
