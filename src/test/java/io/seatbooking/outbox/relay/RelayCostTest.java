@@ -79,6 +79,10 @@ class RelayCostTest {
                 }
             }
             Snapshot afterInsert = snapshot();
+            // Read back at once (pg_walinspect reads only flushed WAL, and only while the segments
+            // are kept: other databases on the server write WAL too).
+            Thread.sleep(1_000);
+            Phase insert = phase(beforeInsert, afterInsert, events);
 
             long start = System.nanoTime();
             harness.relay("cost", harness.brokerAt(5672));
@@ -92,7 +96,6 @@ class RelayCostTest {
             // pg_walinspect reads only flushed WAL: let the WAL writer catch up.
             Thread.sleep(1_000);
 
-            Phase insert = phase(beforeInsert, afterInsert, events);
             Phase drain = phase(afterInsert, afterDrain, events);
             System.out.printf("[relay-cost] %d events of ~%d bytes: insert WAL %.0f B/event (this db's relations), "
                     + "backend CPU %.1f us/event; drain %.1f s (%.0f msg/s): WAL %.0f B/event, backend CPU %.1f us/event; "
