@@ -71,6 +71,8 @@ class RelayPartitionsIT {
                 RecoveryProbe probe;
                 Map<Integer, String> ownersAtKill;
                 ServiceProcess newcomer;
+                long launchedAt;
+                long readyAt;
                 try {
                     Scenarios.awaitMoreHolds(workload.ledger(), 150, Duration.ofSeconds(60));
                     ownersAtKill = partitionOwners(env);
@@ -83,9 +85,10 @@ class RelayPartitionsIT {
                     rebalanceMillis = System.currentTimeMillis() - killedAt;
                     Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
 
+                    launchedAt = System.currentTimeMillis();
                     newcomer = env.launch(ScenarioEnvironment.Wiring.direct());
                     newcomer.awaitReady(Duration.ofSeconds(120));
-                    long readyAt = System.currentTimeMillis();
+                    readyAt = System.currentTimeMillis();
                     String newcomerOwner = newcomer.readiness().findValue("owner").asText();
                     workload.target(List.of(survivors.get(0).base(), survivors.get(1).base(), newcomer.base()));
                     Scenarios.waitUpTo(Duration.ofSeconds(30), Duration.ofMillis(50),
@@ -105,7 +108,10 @@ class RelayPartitionsIT {
                         .put("rebalanceAfterKillMs", rebalanceMillis)
                         .put("newcomerShareMs", joinMillis)
                         .checked(env, workload.ledger(),
-                                List.of(new InvariantChecker.Window(killedAt, killedAt + 2_000, true)), probe);
+                                // A JVM starting on a 2-core machine beside three others makes the
+                                // running ones shed load (503 overloaded, Retry-After) for a while.
+                                List.of(new InvariantChecker.Window(killedAt, killedAt + 2_000, true),
+                                        new InvariantChecker.Window(launchedAt, readyAt + 5_000, false)), probe);
                 // After the checker's drain, every arrival is in.
                 Delays delays = delays(env, arrivals, ownersAtKill, victimOwner, killedAt, killedAt + rebalanceMillis);
                 report.put("survivorPartitionsMaxDelayMs", delays.survivors())
