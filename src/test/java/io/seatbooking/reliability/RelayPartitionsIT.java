@@ -92,7 +92,7 @@ class RelayPartitionsIT {
                     String newcomerOwner = newcomer.readiness().findValue("owner").asText();
                     workload.target(List.of(survivors.get(0).base(), survivors.get(1).base(), newcomer.base()));
                     Scenarios.waitUpTo(Duration.ofSeconds(30), Duration.ofMillis(50),
-                            () -> countOwnedBy(env, newcomerOwner) >= PARTITIONS / 3
+                            () -> countOwnedBy(env, newcomerOwner) >= PARTITIONS - 2 * ((PARTITIONS + 2) / 3)
                                     && ownedByLive(env, Set.of(victimOwner)) == PARTITIONS);
                     joinMillis = System.currentTimeMillis() - readyAt;
                     Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
