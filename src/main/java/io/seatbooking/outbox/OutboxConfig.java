@@ -20,6 +20,13 @@ public interface OutboxConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /**
+         * How many partitions subjects hash into (hashtext(subject) ranges). Each has its own lease;
+         * the relaying replicas share them evenly.
+         */
+        @WithDefault("16")
+        int partitions();
+
         /** The most rows one claim reads. */
         @WithDefault("500")
         int batchSize();
@@ -50,7 +57,7 @@ public interface OutboxConfig {
     }
 
     interface Lease {
-        /** The lease's name; replicas contending for the same name elect one relay. */
+        /** The leases' name; replicas with the same name share its partitions. */
         @WithDefault("outbox")
         String name();
 
