@@ -191,6 +191,11 @@ class SchemaFuzzTest {
         outcome.after = after;
         String method = outcome.request.method();
 
+        if ((response.status() == 400 || response.status() == 414) && response.body().length == 0) {
+            // Refused by the HTTP layer before any route (a request line over 4096 bytes): outside the API.
+            outcome.after = after;
+            return outcome;
+        }
         if (response.status() >= 500 && !(response.status() == 503 && response.header("retry-after") != null)) {
             outcome.violation = new Violation("5xx", "server error " + response.status());
             return outcome;
@@ -278,8 +283,10 @@ class SchemaFuzzTest {
         if (request.body().length > 0) {
             sent.withBody(new String(request.body(), StandardCharsets.UTF_8));
         }
+        // A body sent to an operation that reads none is ignored, as HTTP allows: not counted.
         return validator.validateRequest(sent.build()).getMessages().stream()
                 .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                .filter(m -> !m.getKey().equals("validation.request.body.unexpected"))
                 .map(m -> m.getKey() + ": " + m.getMessage()).collect(Collectors.toList());
     }
 
