@@ -51,7 +51,11 @@ public final class QueryParams {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant instant = Instant.parse(value);
+            if (!RfcInstants.inRange(instant)) {
+                throw bad(name + " must have a year from 0000 to 9999.");
+            }
+            return instant;
         } catch (DateTimeParseException e) {
             throw bad(name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z.");
         }

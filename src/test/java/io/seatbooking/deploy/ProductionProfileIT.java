@@ -110,6 +110,9 @@ class ProductionProfileIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"showId\":\"" + showId + "\",\"seats\":[\"A2\"]}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(foreign.statusCode()).isEqualTo(401);
+        // The contract is served; Swagger UI is a development tool, absent from the packaged service.
+        assertThat(status(http, base + "/q/openapi")).isEqualTo(200);
+        assertThat(status(http, base + "/q/swagger-ui/")).isEqualTo(404);
 
         // Logs are JSON lines in production.
         List<String> logLines = output.stream().filter(l -> l.startsWith("{")).toList();

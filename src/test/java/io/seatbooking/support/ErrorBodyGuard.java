@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Puts {@link ErrorBodies} around every test class, from before its {@code @BeforeAll} set-up
+ * Puts {@link OpenApiContract} (every request and response checked against the OpenAPI document)
+ * and {@link ErrorBodies} around every test class, from before its {@code @BeforeAll} set-up
  * to after its {@code @AfterAll}, and takes it away afterwards: every error response a REST
  * Assured request receives must be a problem, whichever class ran first. A class that
  * legitimately receives other error bodies says so with {@link AcceptsNonProblemErrors}.
@@ -30,8 +31,9 @@ public final class ErrorBodyGuard implements BeforeAllCallback, AfterAllCallback
     @Override
     public void beforeAll(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
+        call(testClass, OpenApiContract.class, "install");
         if (!optedOut(testClass)) {
-            call(testClass, "install");
+            call(testClass, ErrorBodies.class, "install");
         }
     }
 
@@ -40,7 +42,8 @@ public final class ErrorBodyGuard implements BeforeAllCallback, AfterAllCallback
         Class<?> testClass = context.getRequiredTestClass();
         // A @Nested class runs inside its outer class, whose guard stays until the outer one ends.
         if (!isInner(testClass)) {
-            call(testClass, "uninstall");
+            call(testClass, ErrorBodies.class, "uninstall");
+            call(testClass, OpenApiContract.class, "uninstall");
         }
     }
 
@@ -59,13 +62,14 @@ public final class ErrorBodyGuard implements BeforeAllCallback, AfterAllCallback
         return testClass.getEnclosingClass() != null && !Modifier.isStatic(testClass.getModifiers());
     }
 
-    private static void call(Class<?> testClass, String method) {
+    private static void call(Class<?> testClass, Class<?> check, String method) {
         try {
-            Class.forName(ErrorBodies.class.getName(), true, testClass.getClassLoader()).getMethod(method).invoke(null);
+            Class.forName(check.getName(), true, testClass.getClassLoader()).getMethod(method).invoke(null);
         } catch (InvocationTargetException e) {
-            throw new IllegalStateException("ErrorBodies." + method + " failed for " + testClass.getName(), e.getCause());
+            throw new IllegalStateException(check.getSimpleName() + "." + method + " failed for " + testClass.getName(),
+                    e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Cannot reach ErrorBodies from " + testClass.getName(), e);
+            throw new IllegalStateException("Cannot reach " + check.getSimpleName() + " from " + testClass.getName(), e);
         }
     }
 }

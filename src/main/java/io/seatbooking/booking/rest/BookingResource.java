@@ -19,8 +19,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.quarkus.security.identity.SecurityIdentity;
@@ -40,7 +45,6 @@ import io.seatbooking.web.QueryParams;
 import io.seatbooking.web.idempotency.IdempotencyService;
 import io.seatbooking.web.idempotency.IdempotentRequest;
 import io.seatbooking.web.idempotency.StoredResponse;
-import io.seatbooking.web.problem.Problem;
 import io.smallrye.mutiny.Uni;
 
 /** Holds, confirmations, cancellations and reads of bookings. */
@@ -72,16 +76,19 @@ public class BookingResource {
     @POST
     @RolesAllowed(Roles.CUSTOMER)
     @Operation(summary = "Hold seats, all or none (customer); the booking freezes their total")
+    @Parameter(name = IdempotencyService.HEADER, in = ParameterIn.HEADER)
+    @Parameter(name = AdmissionGate.HEADER, in = ParameterIn.HEADER, description = "The caller's admission from the "
+            + "show's waiting room, on a show that has one (docs/waiting-room.md)", schema = @Schema(type = SchemaType.STRING))
     @APIResponse(responseCode = "201", description = "Held; Location and ETag name the booking",
-            content = @Content(schema = @Schema(implementation = BookingView.class)))
-    @APIResponse(responseCode = "400", description = "malformed-request (also a bad Idempotency-Key)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "show-not-found", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "seat-unavailable (unavailableSeats); show-not-on-sale (showStatus); idempotent-request-in-progress; concurrent-update", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "payload-too-large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "unsupported-media-type", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "invalid-request (duplicateSeats, unknownSeats, errors); idempotency-key-reused", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            headers = { @Header(name = HttpHeaders.LOCATION, required = true, schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)) },
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BookingView.class)))
+    @APIResponse(responseCode = "403", description = "admission-required (join): the show has a waiting room and no "
+            + "valid Admission-Token was sent")
+    @APIResponse(responseCode = "404", description = "show-not-found")
+    @APIResponse(responseCode = "409", description = "seat-unavailable (unavailableSeats); show-not-on-sale "
+            + "(showStatus, startsAt, salesStart, salesEnd); concurrent-update")
+    @APIResponse(responseCode = "422", description = "invalid-request (duplicateSeats, unknownSeats, errors)")
     public Uni<Response> hold(@Valid @NotNull HoldRequest request,
             @Context HttpServerRequest http) {
         String key = http.getHeader(IdempotencyService.HEADER);
@@ -98,6 +105,16 @@ public class BookingResource {
     @Path("/{id}/confirm")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
+    @Operation(summary = "Confirm a HELD booking (owner or admin); the body is optional")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ConfirmRequest.class)))
+    @Parameter(name = IdempotencyService.HEADER, in = ParameterIn.HEADER)
+    @APIResponse(responseCode = "200", description = "Confirmed; ETag is the new version", headers = @Header(
+            name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BookingView.class)))
+    @APIResponse(responseCode = "404", description = "booking-not-found (also another customer's booking)")
+    @APIResponse(responseCode = "409", description = "booking-state-conflict (bookingStatus); booking-expired; "
+            + "concurrent-update")
     public Uni<Response> confirm(@PathParam("id") UUID id, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatchHeader,
@@ -118,6 +135,13 @@ public class BookingResource {
     @Path("/{id}/cancel")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
+    @Operation(summary = "Cancel a HELD or CONFIRMED booking (owner or admin); no body")
+    @Parameter(name = IdempotencyService.HEADER, in = ParameterIn.HEADER)
+    @APIResponse(responseCode = "200", description = "Cancelled; ETag is the new version", headers = @Header(
+            name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BookingView.class)))
+    @APIResponse(responseCode = "404", description = "booking-not-found (also another customer's booking)")
+    @APIResponse(responseCode = "409", description = "booking-state-conflict (bookingStatus); concurrent-update")
     public Uni<Response> cancel(@PathParam("id") UUID id,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatchHeader,
             @Context HttpServerRequest http) {
@@ -136,12 +160,10 @@ public class BookingResource {
     @Path("/{id}")
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
     @Operation(summary = "A booking (owner or admin)")
-    @APIResponse(responseCode = "200", description = "The booking; ETag is its version",
-            content = @Content(schema = @Schema(implementation = BookingView.class)))
-    @APIResponse(responseCode = "304", description = "If-None-Match names the current ETag")
-    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "booking-not-found", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "The booking; ETag is its version", headers = @Header(
+            name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BookingView.class)))
+    @APIResponse(responseCode = "404", description = "booking-not-found (also another customer's booking)")
     public Uni<Response> get(@PathParam("id") UUID id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return queries.get(Caller.of(identity), id).map(booking -> {
             String etag = BookingResponses.etag(booking);
@@ -156,11 +178,10 @@ public class BookingResource {
     @RolesAllowed({ Roles.CUSTOMER, Roles.ADMIN })
     @Operation(summary = "The caller's bookings, every booking for an admin, newest first")
     @APIResponse(responseCode = "200", description = "One page",
-            content = @Content(schema = @Schema(implementation = BookingPageView.class)))
-    @APIResponse(responseCode = "400", description = "malformed-request: a bad parameter or an impossible page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<BookingPageView> list(@QueryParam("showId") String showId, @QueryParam("status") String status,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BookingPageView.class)))
+    @APIResponse(responseCode = "400", description = "malformed-request: a bad parameter or an impossible page")
+    public Uni<BookingPageView> list(@QueryParam("showId") String showId,
+            @Parameter(schema = @Schema(implementation = BookingStatus.class)) @QueryParam("status") String status,
             @QueryParam("page") String page, @QueryParam("size") String size) {
         return queries.list(Caller.of(identity), QueryParams.uuid("showId", showId),
                 QueryParams.enumValue("status", status, BookingStatus.class), QueryParams.integer("page", page, 0),

@@ -22,17 +22,19 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.ShowSummary;
+import io.seatbooking.booking.service.SeatMapCache;
 import io.seatbooking.booking.service.ShowService;
 import io.seatbooking.security.Roles;
 import io.seatbooking.web.EntityTags;
 import io.seatbooking.web.QueryParams;
-import io.seatbooking.web.problem.Problem;
 import io.seatbooking.web.problem.ProblemException;
 import io.seatbooking.web.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
@@ -56,14 +58,12 @@ public class ShowResource {
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Create a show with its priced seat map (admin)")
-    @APIResponse(responseCode = "201", description = "Created; Location names the show",
-            content = @Content(schema = @Schema(implementation = ShowView.class)))
-    @APIResponse(responseCode = "400", description = "malformed-request", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "payload-too-large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "unsupported-media-type", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "invalid-request", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "201", description = "Created; Location names the show, ETag is its version",
+            headers = { @Header(name = HttpHeaders.LOCATION, required = true, schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)) },
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ShowView.class)))
+    @APIResponse(responseCode = "422", description = "invalid-request (errors): seats, rows, times, currency or "
+            + "price categories break a rule")
     public Uni<Response> create(@Valid @NotNull CreateShowRequest request) {
         return shows.create(request.toNewShow())
                 .map(summary -> Response.status(Response.Status.CREATED)
@@ -77,8 +77,8 @@ public class ShowResource {
     @PermitAll
     @Operation(summary = "The show catalogue (anyone): filter by start range and title text, ordered by start")
     @APIResponse(responseCode = "200", description = "One page of shows",
-            content = @Content(schema = @Schema(implementation = ShowPageView.class)))
-    @APIResponse(responseCode = "400", description = "malformed-request: a bad parameter, an impossible page, from not before to", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ShowPageView.class)))
+    @APIResponse(responseCode = "400", description = "malformed-request: a bad parameter, an impossible page, from not before to")
     public Uni<ShowPageView> catalogue(@QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("q") String titleContains, @QueryParam("page") String page, @QueryParam("size") String size) {
         String text = QueryParams.text("q", titleContains);
@@ -95,8 +95,9 @@ public class ShowResource {
     @PermitAll
     @Operation(summary = "A show with its status and seat counts (anyone)")
     @APIResponse(responseCode = "200", description = "The show; ETag is its version",
-            content = @Content(schema = @Schema(implementation = ShowView.class)))
-    @APIResponse(responseCode = "404", description = "show-not-found", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            headers = @Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ShowView.class)))
+    @APIResponse(responseCode = "404", description = "show-not-found")
     public Uni<Response> get(@PathParam("showId") UUID showId) {
         return shows.get(showId).map(this::ok);
     }
@@ -106,16 +107,12 @@ public class ShowResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Change a show's title and times (admin); If-Match with the show's ETag is required")
     @APIResponse(responseCode = "200", description = "The changed show (writes show.updated)",
-            content = @Content(schema = @Schema(implementation = ShowView.class)))
-    @APIResponse(responseCode = "400", description = "malformed-request", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "show-not-found", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "show-cancelled; concurrent-update", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "precondition-failed (currentVersion)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "unsupported-media-type", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "invalid-request", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "428", description = "precondition-required: no If-Match", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            headers = @Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ShowView.class)))
+    @APIResponse(responseCode = "404", description = "show-not-found")
+    @APIResponse(responseCode = "409", description = "show-cancelled; concurrent-update")
+    @APIResponse(responseCode = "422", description = "invalid-request (errors): a title or time breaks a rule")
+    @APIResponse(responseCode = "428", description = "precondition-required: no If-Match")
     public Uni<Response> change(@PathParam("showId") UUID showId, @Valid @NotNull ChangeShowRequest request,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank()) {
@@ -131,12 +128,10 @@ public class ShowResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Cancel a show (admin): no new holds; its live bookings are cancelled in the background")
     @APIResponse(responseCode = "202", description = "Cancelled (writes show.cancelled); bookings follow in batches",
-            content = @Content(schema = @Schema(implementation = ShowView.class)))
-    @APIResponse(responseCode = "401", description = "unauthorized", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "forbidden", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "show-not-found", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "concurrent-update", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "412", description = "precondition-failed (currentVersion)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            headers = @Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ShowView.class)))
+    @APIResponse(responseCode = "404", description = "show-not-found")
+    @APIResponse(responseCode = "409", description = "concurrent-update")
     public Uni<Response> cancel(@PathParam("showId") UUID showId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         return shows.cancel(showId, IfMatch.parse(ifMatch))
                 .map(summary -> Response.accepted(ShowView.of(summary, clock.instant()))
@@ -148,9 +143,10 @@ public class ShowResource {
     @Path("/{showId}/seats")
     @PermitAll
     @Operation(summary = "The seat map with each seat's status, price category and price (anyone)")
-    @APIResponse(responseCode = "200", description = "The seat map; ETag changes with any seat")
-    @APIResponse(responseCode = "304", description = "If-None-Match names the current ETag")
-    @APIResponse(responseCode = "404", description = "show-not-found", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "200", description = "The seat map; ETag changes with any seat",
+            headers = @Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SeatMapCache.SeatMapBody.class)))
+    @APIResponse(responseCode = "404", description = "show-not-found")
     public Uni<Response> seats(@PathParam("showId") UUID showId,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return shows.seatMap(showId).map(map -> {

@@ -36,8 +36,9 @@ public class SeatMapCache {
     public record SeatMap(UUID showId, String etag, byte[] json) {
     }
 
+    /** The seat map's JSON body (also its schema in the OpenAPI document). */
     @RegisterForReflection
-    record SeatMapBody(UUID showId, String currency, List<Seat> seats) {
+    public record SeatMapBody(UUID showId, String currency, List<Seat> seats) {
     }
 
     private final ShowRepository shows;

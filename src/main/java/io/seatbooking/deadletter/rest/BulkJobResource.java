@@ -20,6 +20,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -64,10 +68,8 @@ public class BulkJobResource {
     @Path("/preview")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "How many PARKED letters a bulk action would act on now, and how long it would take")
-    @APIResponse(responseCode = "200", description = "The preview")
-    @APIResponse(responseCode = "400", description = "malformed-request: unreadable body")
-    @APIResponse(responseCode = "401", description = "unauthorized")
-    @APIResponse(responseCode = "403", description = "forbidden: not an admin")
+    @APIResponse(responseCode = "200", description = "The preview", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = BulkJobView.Preview.class)))
     @APIResponse(responseCode = "422", description = "invalid-request: no filter, bad field or time range")
     public Uni<BulkJobView.Preview> preview(@Valid @NotNull BulkRequest request) {
         return jobs.preview(request.action(), request.filter()).map(BulkJobView.Preview::of);
@@ -79,13 +81,10 @@ public class BulkJobResource {
     @Operation(summary = "Start a bulk replay or discard of the PARKED letters matching a filter",
             description = "Throttled; resumable after a crash; a repeat with the same Idempotency-Key answers the "
                     + "first response (Idempotent-Replayed: true).")
-    @APIResponse(responseCode = "202", description = "The job, started (COMPLETED at once if nothing matched)")
-    @APIResponse(responseCode = "400", description = "malformed-request: unreadable body or bad Idempotency-Key")
-    @APIResponse(responseCode = "401", description = "unauthorized")
-    @APIResponse(responseCode = "403", description = "forbidden: not an admin")
-    @APIResponse(responseCode = "409", description = "idempotent-request-in-progress")
-    @APIResponse(responseCode = "422", description = "invalid-request (no filter, bad field or time range) or "
-            + "idempotency-key-reused")
+    @APIResponse(responseCode = "202", description = "The job, started (COMPLETED at once if nothing matched)",
+            headers = @Header(name = HttpHeaders.LOCATION, required = true, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BulkJobView.class)))
+    @APIResponse(responseCode = "422", description = "invalid-request: no filter, bad field or time range")
     public Uni<Response> start(@Valid @NotNull BulkRequest request,
             @HeaderParam(IdempotencyService.HEADER) String key) {
         Caller caller = Caller.of(identity);
@@ -98,10 +97,9 @@ public class BulkJobResource {
 
     @GET
     @Operation(summary = "Bulk jobs, newest first: who ran what on which filter, and how far it got")
-    @APIResponse(responseCode = "200", description = "One page of jobs")
+    @APIResponse(responseCode = "200", description = "One page of jobs", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = BulkJobView.Page.class)))
     @APIResponse(responseCode = "400", description = "malformed-request: bad page or size")
-    @APIResponse(responseCode = "401", description = "unauthorized")
-    @APIResponse(responseCode = "403", description = "forbidden: not an admin")
     public Uni<BulkJobView.Page> list(@QueryParam("page") String page, @QueryParam("size") String size) {
         return jobs.list(QueryParams.integer("page", page, 0), QueryParams.optionalInteger("size", size))
                 .map(BulkJobView.Page::of);
@@ -110,9 +108,8 @@ public class BulkJobResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "One bulk job and its progress")
-    @APIResponse(responseCode = "200", description = "The job")
-    @APIResponse(responseCode = "401", description = "unauthorized")
-    @APIResponse(responseCode = "403", description = "forbidden: not an admin")
+    @APIResponse(responseCode = "200", description = "The job", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = BulkJobView.class)))
     @APIResponse(responseCode = "404", description = "dead-letter-job-not-found")
     public Uni<BulkJobView> get(@PathParam("id") UUID id) {
         return jobs.get(id).map(BulkJobView::of);
@@ -122,9 +119,8 @@ public class BulkJobResource {
     @Path("/{id}/cancel")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Stop a running bulk job after its current batch")
-    @APIResponse(responseCode = "200", description = "The job, CANCELLED")
-    @APIResponse(responseCode = "401", description = "unauthorized")
-    @APIResponse(responseCode = "403", description = "forbidden: not an admin")
+    @APIResponse(responseCode = "200", description = "The job, CANCELLED", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = BulkJobView.class)))
     @APIResponse(responseCode = "404", description = "dead-letter-job-not-found")
     @APIResponse(responseCode = "409", description = "dead-letter-job-finished")
     public Uni<BulkJobView> cancel(@PathParam("id") UUID id) {

@@ -8,6 +8,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.seatbooking.deadletter.DeadLetterStatus;
@@ -34,11 +37,12 @@ public class FailureGroupResource {
     @Operation(summary = "Dead letters grouped by failure fingerprint, reason or message type",
             description = "by=group (default), reason or messageType; filtered by status, reason, messageType and "
                     + "parked time [from, to); paginated.")
-    @APIResponse(responseCode = "200", description = "One page of groups")
+    @APIResponse(responseCode = "200", description = "One page of groups", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = FailureGroupView.Page.class)))
     @APIResponse(responseCode = "400", description = "malformed-request: bad by, status, time, page or size")
-    @APIResponse(responseCode = "401", description = "unauthorized")
-    @APIResponse(responseCode = "403", description = "forbidden: not an admin")
-    public Uni<FailureGroupView.Page> summarise(@QueryParam("by") String by, @QueryParam("status") String status,
+    public Uni<FailureGroupView.Page> summarise(
+            @Parameter(schema = @Schema(enumeration = { "group", "reason", "messageType" })) @QueryParam("by") String by,
+            @Parameter(schema = @Schema(implementation = DeadLetterStatus.class)) @QueryParam("status") String status,
             @QueryParam("reason") String reason, @QueryParam("messageType") String messageType,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("page") String page,
             @QueryParam("size") String size) {

@@ -19,6 +19,15 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.quarkus.security.identity.SecurityIdentity;
 import io.seatbooking.queue.service.QueueStatus;
 import io.seatbooking.queue.service.WaitingRoomService;
@@ -58,6 +67,11 @@ public class WaitingRoomResource {
     /** Gives the show a waiting room, or moves its opening while it has not opened. */
     @PUT
     @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Give the show a waiting room, or move its opening while it has not opened (admin)")
+    @APIResponse(responseCode = "200", description = "The waiting room", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaitingRoomView.class)))
+    @APIResponse(responseCode = "404", description = "show-not-found")
+    @APIResponse(responseCode = "409", description = "waiting-room-opened: the opening cannot move any more")
     public Uni<WaitingRoomView> configure(@PathParam("showId") UUID showId, @Valid @NotNull OpeningRequest request) {
         return rooms.configure(showId, request.opensAt()).map(WaitingRoomView::of);
     }
@@ -66,6 +80,15 @@ public class WaitingRoomResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.CUSTOMER)
+    @Operation(summary = "Join the show's queue (customer); a repeat answers the same ticket")
+    @APIResponse(responseCode = "201", description = "Joined: a new ticket", headers = { @Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)),
+            @Header(name = POLL_AFTER_HEADER, description = "Milliseconds to wait before the next poll (jittered)", schema = @Schema(type = SchemaType.INTEGER)) }, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = QueueStatusView.class)))
+    @APIResponse(responseCode = "200", description = "Already in the queue: the same ticket", headers = { @Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)),
+            @Header(name = POLL_AFTER_HEADER, description = "Milliseconds to wait before the next poll (jittered)", schema = @Schema(type = SchemaType.INTEGER)) }, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = QueueStatusView.class)))
+    @APIResponse(responseCode = "404", description = "show-not-found; waiting-room-not-found")
+    @APIResponse(responseCode = "409", description = "queue-closed: the show sold out")
     public Uni<Response> join(@PathParam("showId") UUID showId) {
         return rooms.join(Caller.of(identity), showId)
                 .map(joined -> answer(joined.status(), joined.created() ? 201 : 200, null));
@@ -74,6 +97,14 @@ public class WaitingRoomResource {
     /** The caller's place; with the ticket of an earlier answer it costs no database read while waiting. */
     @GET
     @RolesAllowed(Roles.CUSTOMER)
+    @Operation(summary = "The caller's place in the queue (customer); poll after Queue-Poll-After milliseconds")
+    @Parameter(name = TICKET_HEADER, in = ParameterIn.HEADER, description = "The ticket of an earlier answer")
+    @APIResponse(responseCode = "200", description = "The caller's place, or the admission once admitted", headers = {
+            @Header(name = HttpHeaders.ETAG, required = true, schema = @Schema(type = SchemaType.STRING)), @Header(name = POLL_AFTER_HEADER, description = "Milliseconds to wait before the next poll (jittered)", schema = @Schema(type = SchemaType.INTEGER)) }, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = QueueStatusView.class)))
+    @APIResponse(responseCode = "404", description = "show-not-found; waiting-room-not-found; queue-ticket-not-found "
+            + "(join)")
+    @APIResponse(responseCode = "409", description = "queue-closed: the show sold out")
     public Uni<Response> status(@PathParam("showId") UUID showId, @HeaderParam(TICKET_HEADER) String ticket,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return rooms.status(Caller.of(identity), showId, ticket).map(status -> answer(status, 200, ifNoneMatch));

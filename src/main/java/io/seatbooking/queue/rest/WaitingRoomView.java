@@ -3,6 +3,8 @@ package io.seatbooking.queue.rest;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import io.seatbooking.queue.Room;
 
 /**
@@ -10,7 +12,8 @@ import io.seatbooking.queue.Room;
  *
  * @param inLine customers given a position and not admitted yet (those still in the unranked pre-queue not counted)
  */
-public record WaitingRoomView(UUID showId, Instant opensAt, Instant openedAt, Instant closedAt, long admittedUpTo,
+public record WaitingRoomView(UUID showId, Instant opensAt, @Schema(nullable = true) Instant openedAt,
+        @Schema(nullable = true) Instant closedAt, long admittedUpTo,
         long inLine) {
 
     static WaitingRoomView of(Room room) {

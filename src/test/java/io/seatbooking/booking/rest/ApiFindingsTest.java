@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.seatbooking.support.Api;
+import io.seatbooking.support.OpenApiContract;
 import io.seatbooking.support.Tokens;
 
 /**
@@ -37,10 +38,12 @@ class ApiFindingsTest {
     @ValueSource(strings = { "page=-1", "size=0", "size=101" })
     void pagingErrorsAre400LikeTheDeadLetterListing(String query) {
         String[] parameter = query.split("=");
-        given().auth().oauth2(Tokens.admin()).queryParam(parameter[0], parameter[1])
+        given().filter(OpenApiContract.invalidRequest("a page or size out of the documented range"))
+                .auth().oauth2(Tokens.admin()).queryParam(parameter[0], parameter[1])
                 .when().get("/api/bookings")
                 .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"));
-        given().auth().oauth2(Tokens.admin()).queryParam(parameter[0], parameter[1])
+        given().filter(OpenApiContract.invalidRequest("a page or size out of the documented range"))
+                .auth().oauth2(Tokens.admin()).queryParam(parameter[0], parameter[1])
                 .when().get("/api/admin/dead-letters")
                 .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"));
     }
@@ -48,7 +51,8 @@ class ApiFindingsTest {
     @Test
     void anEmptyIdempotencyKeyIs400() {
         String showId = Api.createShow("A1");
-        given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("alice"))).contentType(ContentType.JSON)
+        given().filter(OpenApiContract.invalidRequest("an empty Idempotency-Key"))
+                .auth().oauth2(Tokens.customer(Tokens.newCustomerId("alice"))).contentType(ContentType.JSON)
                 .header("Idempotency-Key", "")
                 .body(Map.of("showId", showId, "seats", List.of("A1")))
                 .when().post("/api/bookings")
@@ -59,7 +63,8 @@ class ApiFindingsTest {
     @ParameterizedTest(name = "seatsPerRow: {0}")
     @ValueSource(strings = { "\"3\"", "1.5", "3.0", "true", "[3]" })
     void aNumberOfTheWrongJsonTypeIs400(String seatsPerRow) {
-        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+        given().filter(OpenApiContract.invalidRequest("a seatsPerRow of another JSON type"))
+                .auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
                 .body("{\"title\":\"Types\",\"startsAt\":\"2030-01-01T20:00:00Z\",\"rows\":[\"A\"],\"seatsPerRow\":"
                         + seatsPerRow + "}")
                 .when().post("/api/shows")
@@ -70,7 +75,8 @@ class ApiFindingsTest {
     @ParameterizedTest(name = "title: {0}")
     @ValueSource(strings = { "42", "true" })
     void aTextOfTheWrongJsonTypeIs400(String title) {
-        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+        given().filter(OpenApiContract.invalidRequest("a title of another JSON type"))
+                .auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
                 .body("{\"title\":" + title + ",\"startsAt\":\"2030-01-01T20:00:00Z\",\"seats\":[\"A1\"]}")
                 .when().post("/api/shows")
                 .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"));

@@ -26,6 +26,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
+import io.seatbooking.support.OpenApiContract;
 import io.seatbooking.support.Tokens;
 
 /** Confirming and cancelling bookings: state rules, If-Match, seats and events. */
@@ -140,7 +141,8 @@ class BookingLifecycleTest {
     void confirmWithTooLongPaymentReferenceReturns422() {
         Api.Held held = Api.newHold("A1");
 
-        given().auth().oauth2(held.customer()).contentType(ContentType.JSON)
+        given().filter(OpenApiContract.invalidRequest("a paymentReference over its maximum length"))
+                .auth().oauth2(held.customer()).contentType(ContentType.JSON)
                 .body(Map.of("paymentReference", "x".repeat(201)))
                 .when().post("/api/bookings/{id}/confirm", held.bookingId())
                 .then().statusCode(422);
@@ -151,7 +153,8 @@ class BookingLifecycleTest {
     void confirmWithUnknownFieldReturns400() {
         Api.Held held = Api.newHold("A1");
 
-        given().auth().oauth2(held.customer()).contentType(ContentType.JSON)
+        given().filter(OpenApiContract.invalidRequest("an unknown member"))
+                .auth().oauth2(held.customer()).contentType(ContentType.JSON)
                 .body(Map.of("paymentReference", "p", "amount", 10))
                 .when().post("/api/bookings/{id}/confirm", held.bookingId())
                 .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"));
@@ -165,7 +168,9 @@ class BookingLifecycleTest {
 
     @Test
     void confirmOfMalformedBookingIdReturns404() {
-        Api.confirm(Tokens.customer(Tokens.newCustomerId("alice")), "booking-1").then().statusCode(404);
+        given().filter(OpenApiContract.invalidRequest("an id that is not a UUID"))
+                .auth().oauth2(Tokens.customer(Tokens.newCustomerId("alice"))).contentType(ContentType.JSON)
+                .when().post("/api/bookings/{id}/confirm", "booking-1").then().statusCode(404);
     }
 
     @Test
@@ -255,7 +260,8 @@ class BookingLifecycleTest {
 
     @Test
     void getBookingOnConfirmPathReturns405() {
-        given().auth().oauth2(Tokens.admin()).when().get("/api/bookings/{id}/confirm", UUID.randomUUID())
+        given().filter(OpenApiContract.invalidRequest("a method the path does not have"))
+                .auth().oauth2(Tokens.admin()).when().get("/api/bookings/{id}/confirm", UUID.randomUUID())
                 .then().statusCode(405).body("type", equalTo(PROBLEMS + "method-not-allowed"));
     }
 

@@ -34,6 +34,7 @@ import io.restassured.response.Response;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
 import io.seatbooking.support.ErrorBodies;
+import io.seatbooking.support.OpenApiContract;
 import io.seatbooking.support.Tokens;
 
 /** {@code POST /api/bookings}: holding seats, all or none. */
@@ -192,7 +193,8 @@ class HoldTest {
 
     @Test
     void holdWithoutShowIdReturns422NamingTheField() {
-        given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("x"))).contentType(ContentType.JSON)
+        given().filter(OpenApiContract.invalidRequest("showId is required"))
+                .auth().oauth2(Tokens.customer(Tokens.newCustomerId("x"))).contentType(ContentType.JSON)
                 .body(Map.of("seats", List.of("A1")))
                 .when().post("/api/bookings")
                 .then().statusCode(422).body("errors.field", hasItem("showId"));
@@ -208,7 +210,8 @@ class HoldTest {
 
     @Test
     void holdWithEmptyBodyReturns422() {
-        given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("x"))).contentType(ContentType.JSON)
+        given().filter(OpenApiContract.invalidRequest("the body is required"))
+                .auth().oauth2(Tokens.customer(Tokens.newCustomerId("x"))).contentType(ContentType.JSON)
                 .when().post("/api/bookings")
                 .then().statusCode(422).body("type", equalTo(PROBLEMS + "invalid-request"));
     }
@@ -255,7 +258,8 @@ class HoldTest {
 
     @Test
     void holdWithMalformedShowIdReturns400() {
-        given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("x"))).contentType(ContentType.JSON)
+        given().filter(OpenApiContract.invalidRequest("a showId that is not a UUID"))
+                .auth().oauth2(Tokens.customer(Tokens.newCustomerId("x"))).contentType(ContentType.JSON)
                 .body(Map.of("showId", "show-1", "seats", List.of("A1")))
                 .when().post("/api/bookings")
                 .then().statusCode(400).body("detail", containsString("showId"));
@@ -265,7 +269,8 @@ class HoldTest {
     void holdWithUnknownFieldReturns400AndHoldsNothing() {
         String showId = Api.createShow("A1");
 
-        rejected(showId, () -> given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("x")))
+        rejected(showId, () -> given().filter(OpenApiContract.invalidRequest("an unknown member"))
+                .auth().oauth2(Tokens.customer(Tokens.newCustomerId("x")))
                 .contentType(ContentType.JSON)
                 .body(Map.of("showId", showId, "seats", List.of("A1"), "discount", "100%"))
                 .when().post("/api/bookings"), 400)
@@ -277,7 +282,8 @@ class HoldTest {
     void holdWithSeatsAsStringReturns400() {
         String showId = Api.createShow("A1");
 
-        rejected(showId, () -> given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("x")))
+        rejected(showId, () -> given().filter(OpenApiContract.invalidRequest("a text where an array belongs"))
+                .auth().oauth2(Tokens.customer(Tokens.newCustomerId("x")))
                 .contentType(ContentType.JSON)
                 .body("{\"showId\":\"" + showId + "\",\"seats\":\"A1\"}")
                 .when().post("/api/bookings"), 400);
@@ -285,7 +291,8 @@ class HoldTest {
 
     @Test
     void holdWithMalformedJsonReturns400() {
-        given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("x"))).contentType(ContentType.JSON)
+        given().filter(OpenApiContract.invalidRequest("JSON cut short"))
+                .auth().oauth2(Tokens.customer(Tokens.newCustomerId("x"))).contentType(ContentType.JSON)
                 .body("{\"showId\": ")
                 .when().post("/api/bookings")
                 .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"));
@@ -293,7 +300,8 @@ class HoldTest {
 
     @Test
     void holdAsFormReturns415() {
-        given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("x"))).contentType(ContentType.URLENC)
+        given().filter(OpenApiContract.invalidRequest("a form, not JSON"))
+                .auth().oauth2(Tokens.customer(Tokens.newCustomerId("x"))).contentType(ContentType.URLENC)
                 .formParam("showId", UUID.randomUUID().toString())
                 .when().post("/api/bookings")
                 .then().statusCode(415);
@@ -305,7 +313,8 @@ class HoldTest {
         String body = "{\"showId\":\"" + showId + "\",\"seats\":[" + String.join(",", Collections.nCopies(20_000, "\"A1\"")) + "]}";
         assertThat(body.length()).isGreaterThan(64 * 1024);
 
-        rejected(showId, () -> given().auth().oauth2(Tokens.customer(Tokens.newCustomerId("x")))
+        rejected(showId, () -> given().filter(OpenApiContract.invalidRequest("more seats than the document allows"))
+                .auth().oauth2(Tokens.customer(Tokens.newCustomerId("x")))
                 .contentType(ContentType.JSON).body(body)
                 .when().post("/api/bookings"), 413)
                 .then().body("type", equalTo(PROBLEMS + "payload-too-large"));

@@ -24,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
+import io.seatbooking.support.OpenApiContract;
 import io.seatbooking.support.Tokens;
 
 /** Creating shows, reading them and their seat maps (ETag, 304), and every way to get creation wrong. */
@@ -113,7 +114,8 @@ class ShowResourceTest {
 
     @Test
     void getShowWithMalformedIdReturns404() {
-        given().when().get("/api/shows/not-a-uuid").then().statusCode(404);
+        given().filter(OpenApiContract.invalidRequest("an id that is not a UUID"))
+                .when().get("/api/shows/not-a-uuid").then().statusCode(404);
     }
 
     @Test
@@ -193,7 +195,7 @@ class ShowResourceTest {
 
     @Test
     void createShowWithoutStartReturns422NamingTheField() {
-        rejectShow(Map.of("title", "No start", "seats", List.of("A1")), 422)
+        rejectShow(Map.of("title", "No start", "seats", List.of("A1")), 422, "startsAt is required")
                 .body("errors.field", hasItem("startsAt"));
     }
 
@@ -218,7 +220,8 @@ class ShowResourceTest {
 
     @Test
     void createShowWithUnknownFieldReturns400() {
-        rejectShow(Map.of("title", "Extra", "startsAt", "2030-01-01T20:00:00Z", "seats", List.of("A1"), "price", 10), 400)
+        rejectShow(Map.of("title", "Extra", "startsAt", "2030-01-01T20:00:00Z", "seats", List.of("A1"), "price", 10), 400,
+                "an unknown member")
                 .body("type", equalTo(PROBLEMS + "malformed-request"))
                 .body("detail", containsString("price"));
     }
@@ -226,26 +229,29 @@ class ShowResourceTest {
     @Test
     void createShowWithWrongTypeReturns400() {
         rejectShow(Map.of("title", "Typed", "startsAt", "2030-01-01T20:00:00Z", "rows", List.of("A"),
-                "seatsPerRow", "many"), 400)
+                "seatsPerRow", "many"), 400, "a text where a number belongs")
                 .body("detail", containsString("seatsPerRow"));
     }
 
     @Test
     void createShowWithUnparseableDateReturns400() {
-        rejectShow(Map.of("title", "Typed", "startsAt", "tomorrow evening", "seats", List.of("A1")), 400)
+        rejectShow(Map.of("title", "Typed", "startsAt", "tomorrow evening", "seats", List.of("A1")), 400,
+                "a startsAt that is no date-time")
                 .body("detail", containsString("startsAt"));
     }
 
     @Test
     void createShowWithMalformedJsonReturns400() {
-        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body("{\"title\": \"Half")
+        given().filter(OpenApiContract.invalidRequest("JSON cut short")).auth().oauth2(Tokens.admin())
+                .contentType(ContentType.JSON).body("{\"title\": \"Half")
                 .when().post("/api/shows")
                 .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"));
     }
 
     @Test
     void createShowAsPlainTextReturns415() {
-        given().auth().oauth2(Tokens.admin()).contentType(ContentType.TEXT).body("title=Hamlet")
+        given().filter(OpenApiContract.invalidRequest("a body that is not JSON")).auth().oauth2(Tokens.admin())
+                .contentType(ContentType.TEXT).body("title=Hamlet")
                 .when().post("/api/shows")
                 .then().statusCode(415).body("type", equalTo(PROBLEMS + "unsupported-media-type"));
     }
@@ -270,13 +276,23 @@ class ShowResourceTest {
 
     /** Posts a show that must be rejected, and checks that nothing was created. */
     private static io.restassured.response.ValidatableResponse rejectShow(Map<String, Object> body, int status) {
+        return rejectShow(body, status, null);
+    }
+
+    /** As above, for a body the OpenAPI document does not allow either ({@code why} says how). */
+    private static io.restassured.response.ValidatableResponse rejectShow(Map<String, Object> body, int status,
+            String why) {
         String title = "rejected-" + UUID.randomUUID();
         Map<String, Object> marked = new java.util.HashMap<>(body);
         String given = String.valueOf(body.get("title"));
         if (!given.isBlank() && !given.contains("\u0000")) {
             marked.put("title", title); // so that the check below finds the show if it was created after all
         }
-        io.restassured.response.ValidatableResponse response = given().auth().oauth2(Tokens.admin())
+        io.restassured.specification.RequestSpecification request = given();
+        if (why != null) {
+            request.filter(OpenApiContract.invalidRequest(why));
+        }
+        io.restassured.response.ValidatableResponse response = request.auth().oauth2(Tokens.admin())
                 .contentType(ContentType.JSON).body(marked)
                 .when().post("/api/shows")
                 .then().statusCode(status).header("Location", not(notNullValue()));

@@ -40,6 +40,10 @@ final class FuzzFixture implements AutoCloseable {
     final String showId;
     final String heldBookingId;
     final String confirmedBookingId;
+    /** A second, cancelled show: holds on it are refused. */
+    final String cancelledShowId;
+    /** An id no bulk job has. */
+    final String unknownJobId = UUID.randomUUID().toString();
     final List<String> letterIds;
     final Map<String, String> authorizations = new LinkedHashMap<>();
     private final Instant runStart;
@@ -54,6 +58,9 @@ final class FuzzFixture implements AutoCloseable {
         confirmedBookingId = Api.holdSeats(owner, showId, "B1");
         Api.confirm(owner, confirmedBookingId).then().statusCode(200);
         letterIds = List.of(parkedLetter(), parkedLetter());
+        cancelledShowId = Api.createShow("A1", "A2");
+        io.restassured.RestAssured.given().auth().oauth2(Tokens.admin()).when()
+                .post("/api/shows/{id}/cancel", cancelledShowId).then().statusCode(202);
 
         authorizations.put("owner", "Bearer " + owner);
         authorizations.put("other", "Bearer " + Tokens.customer(callers.other()));
@@ -82,6 +89,8 @@ final class FuzzFixture implements AutoCloseable {
             case "{confirmed}" -> confirmedBookingId;
             case "{letter}" -> letterIds.get(0);
             case "{letter2}" -> letterIds.get(1);
+            case "{otherShow}" -> cancelledShowId;
+            case "{job}" -> unknownJobId;
             default -> symbol;
         };
     }
@@ -104,7 +113,8 @@ final class FuzzFixture implements AutoCloseable {
     Map<String, String> snapshot() throws SQLException {
         String sql = """
                 SELECT
-                 (SELECT string_agg(concat_ws(':', id, title, starts_at, capacity, version), ',') FROM show WHERE id = ?::uuid),
+                 (SELECT string_agg(concat_ws(':', id, title, starts_at, capacity, version), ',' ORDER BY id) FROM show
+                   WHERE id = ANY (?::uuid[])),
                  (SELECT string_agg(concat_ws(':', label, status, booking_id, version), ',' ORDER BY label)
                     FROM seat WHERE show_id = ?::uuid),
                  (SELECT string_agg(concat_ws(':', id, status, version, customer_id, payment_reference, expires_at,
@@ -112,36 +122,81 @@ final class FuzzFixture implements AutoCloseable {
                  (SELECT string_agg(concat_ws(':', booking_id, label, live), ',' ORDER BY booking_id, label)
                     FROM booking_seat WHERE show_id = ?::uuid),
                  (SELECT string_agg(concat_ws(':', id, event_type, subject, sequence), ',' ORDER BY id) FROM outbox_event
-                   WHERE subject = ? OR subject = ANY (?) OR subject IN (SELECT id::text FROM booking WHERE show_id = ?::uuid)),
+                   WHERE subject = ANY (?) OR subject = ANY (?) OR subject IN (SELECT id::text FROM booking WHERE show_id = ?::uuid)),
                  (SELECT string_agg(concat_ws('|', caller, idempotency_key, state, response_status), E'\\n'
                          ORDER BY caller, idempotency_key) FROM idempotency_record WHERE caller = ANY (?)),
                  (SELECT string_agg(concat_ws(':', id, status, resolved_at, resolved_by, replay_event_id), ',' ORDER BY id)
                     FROM dead_letter WHERE id = ANY (?::uuid[])),
-                 (SELECT count(*) FROM show WHERE created_at >= ?)
+                 (SELECT count(*) FROM show WHERE created_at >= ?),
+                 (SELECT string_agg(concat_ws(':', show_id, opens_at), ',' ORDER BY show_id) FROM waiting_room
+                   WHERE show_id = ANY (?::uuid[])),
+                 (SELECT count(*) FROM queue_ticket WHERE show_id = ANY (?::uuid[])),
+                 (SELECT count(*) FROM dead_letter_bulk_job WHERE requested_by = ANY (?))
                 """;
         try (PreparedStatement s = db.prepareStatement(sql)) {
+            Array shows = db.createArrayOf("text", new Object[] { showId, cancelledShowId });
             Array letterSubjects = db.createArrayOf("text", letterIds.stream().map(id -> "dead-letter/" + id).toArray());
-            s.setString(1, showId);
+            Array callerIds = db.createArrayOf("text", new Object[] { callers.owner(), callers.other(), callers.admin() });
+            s.setArray(1, shows);
             s.setString(2, showId);
             s.setString(3, showId);
             s.setString(4, showId);
-            s.setString(5, showId);
+            s.setArray(5, shows);
             s.setArray(6, letterSubjects);
             s.setString(7, showId);
-            s.setArray(8, db.createArrayOf("text", new Object[] { callers.owner(), callers.other(), callers.admin() }));
+            s.setArray(8, callerIds);
             s.setArray(9, db.createArrayOf("text", letterIds.toArray()));
             s.setTimestamp(10, Timestamp.from(runStart));
+            s.setArray(11, shows);
+            s.setArray(12, shows);
+            s.setArray(13, callerIds);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 Map<String, String> snapshot = new LinkedHashMap<>();
                 String[] names = { "show", "seats", "bookings", "seatClaims", "outbox", "idempotency", "deadLetters",
-                        "showsCreatedInRun" };
+                        "showsCreatedInRun", "waitingRooms", "queueTickets", "bulkJobs" };
                 for (int i = 0; i < names.length; i++) {
                     snapshot.put(names[i], String.valueOf(r.getString(i + 1)));
                 }
                 return snapshot;
             }
         }
+    }
+
+    /**
+     * The documented exception to "a rejected request changes nothing": a 404, 409 or 412 answer
+     * to a request with an Idempotency-Key is an answer about the world, stored under the key so a
+     * retry gets the same. Allowed when that is the only difference: one new COMPLETED record of
+     * this key with this status.
+     */
+    static boolean isStoredIdempotentAnswer(RawHttp.Request request, int status, Map<String, String> before,
+            Map<String, String> after) {
+        if (status != 404 && status != 409 && status != 412) {
+            return false;
+        }
+        String key = request.headers().stream().filter(h -> h.getKey().equals("Idempotency-Key"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        if (key == null) {
+            return false;
+        }
+        for (String section : before.keySet()) {
+            if (!section.equals("idempotency") && !before.get(section).equals(after.get(section))) {
+                return false;
+            }
+        }
+        List<String> old = rows(before.get("idempotency"));
+        List<String> now = rows(after.get("idempotency"));
+        if (!now.containsAll(old) || now.size() != old.size() + 1) {
+            return false;
+        }
+        now.removeAll(old);
+        String added = now.get(0);
+        return added.endsWith("|" + key + "|COMPLETED|" + status) || added.contains("|" + key.trim() + "|COMPLETED|" + status);
+    }
+
+    private static List<String> rows(String aggregate) {
+        return "null".equals(aggregate) ? new java.util.ArrayList<>()
+                : new java.util.ArrayList<>(List.of(aggregate.split("\n")));
     }
 
     @Override

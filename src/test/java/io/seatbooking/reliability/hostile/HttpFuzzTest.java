@@ -128,7 +128,7 @@ class HttpFuzzTest {
                     }
                     boolean mustNotChange = status >= 400 || "GET".equals(request.method());
                     if (mustNotChange && !after.equals(before)) {
-                        if (isStoredIdempotentAnswer(request, status, before, after, fixture)) {
+                        if (FuzzFixture.isStoredIdempotentAnswer(request, status, before, after)) {
                             storedIdempotentRejections++;
                         } else {
                             if (status >= 400) {
@@ -186,40 +186,6 @@ class HttpFuzzTest {
             }
         }
         return null;
-    }
-
-    /**
-     * The documented exception: a 404, 409 or 412 answer to a request with an Idempotency-Key is
-     * an answer about the world, stored under the key so a retry gets the same. Allowed when that
-     * is the only difference: one new COMPLETED record of this key with this status.
-     */
-    private static boolean isStoredIdempotentAnswer(RawHttp.Request request, int status, Map<String, String> before,
-            Map<String, String> after, FuzzFixture fixture) {
-        if (status != 404 && status != 409 && status != 412) {
-            return false;
-        }
-        String key = request.headers().stream().filter(h -> h.getKey().equals("Idempotency-Key"))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
-        if (key == null) {
-            return false;
-        }
-        for (String section : before.keySet()) {
-            if (!section.equals("idempotency") && !before.get(section).equals(after.get(section))) {
-                return false;
-            }
-        }
-        List<String> old = rows(before.get("idempotency"));
-        List<String> now = rows(after.get("idempotency"));
-        if (!now.containsAll(old) || now.size() != old.size() + 1) {
-            return false;
-        }
-        now.removeAll(old);
-        String added = now.get(0);
-        return added.endsWith("|" + key + "|COMPLETED|" + status) || added.contains("|" + key.trim() + "|COMPLETED|" + status);
-    }
-
-    private static List<String> rows(String aggregate) {
-        return "null".equals(aggregate) ? new ArrayList<>() : new ArrayList<>(List.of(aggregate.split("\n")));
     }
 
     /** A request target with a % that starts no valid escape (RFC 3986 2.1). */

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.seatbooking.support.Api;
+import io.seatbooking.support.OpenApiContract;
 
 /** Errors that belong to no single endpoint: routing, content negotiation, unexpected failures. */
 @QuarkusTest
@@ -24,13 +25,14 @@ class ErrorResponsesTest {
 
     @Test
     void unknownPathReturns404Problem() {
-        given().when().get("/api/no-such-thing")
+        given().filter(OpenApiContract.invalidRequest("a path the API does not have")).when().get("/api/no-such-thing")
                 .then().statusCode(404).body("type", equalTo(PROBLEMS + "not-found"));
     }
 
     @Test
     void unsupportedMethodReturns405Problem() {
-        given().when().delete("/api/shows/{id}", UUID.randomUUID())
+        given().filter(OpenApiContract.invalidRequest("a method the path does not have"))
+                .when().delete("/api/shows/{id}", UUID.randomUUID())
                 .then().statusCode(405).body("type", equalTo(PROBLEMS + "method-not-allowed"));
     }
 
