@@ -2,6 +2,8 @@ package io.seatbooking.deadletter;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Which parked letters a bulk job acts on; null members do not restrict. A job needs at least
  * one member, so that "everything" is never one click away.
@@ -13,6 +15,7 @@ import java.time.Instant;
  * @param from parked at or after
  * @param to parked before
  */
+@JsonInclude(JsonInclude.Include.NON_NULL) // a criterion not given is absent, as the document says
 public record LetterFilter(String group, String reason, String messageType, String routingKey, Instant from,
         Instant to) {
 

@@ -131,7 +131,12 @@ public final class OpenApiContract implements Filter {
                 .anyMatch(f -> f.getClass().getName().equals(InvalidRequest.class.getName()));
 
         List<ValidationReport.Message> faults = new ArrayList<>();
-        List<ValidationReport.Message> requestFaults = errors(validator.validateRequest(sent));
+        List<ValidationReport.Message> requestFaults = new ArrayList<>(errors(validator.validateRequest(sent)));
+        if (request.getBody() == null) {
+            // REST Assured gives a bodyless POST its default form Content-Type; with no body there is
+            // nothing for the type to describe, and the service reads none.
+            requestFaults.removeIf(m -> m.getKey().equals("validation.request.contentType.notAllowed"));
+        }
         boolean noOperation = requestFaults.stream().anyMatch(m -> m.getKey().equals("validation.request.path.missing")
                 || m.getKey().equals("validation.request.operation.notAllowed"));
         boolean onlyMissingCredential = !requestFaults.isEmpty() && answer.statusCode() == 401

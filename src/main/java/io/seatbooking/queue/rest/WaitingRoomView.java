@@ -3,17 +3,19 @@ package io.seatbooking.queue.rest;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.seatbooking.queue.Room;
 
 /**
  * A show's waiting room, for its administrators.
  *
+ * @param openedAt absent until the room opened
+ * @param closedAt absent until the show sold out
  * @param inLine customers given a position and not admitted yet (those still in the unranked pre-queue not counted)
  */
-public record WaitingRoomView(UUID showId, Instant opensAt, @Schema(nullable = true) Instant openedAt,
-        @Schema(nullable = true) Instant closedAt, long admittedUpTo,
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record WaitingRoomView(UUID showId, Instant opensAt, Instant openedAt, Instant closedAt, long admittedUpTo,
         long inLine) {
 
     static WaitingRoomView of(Room room) {

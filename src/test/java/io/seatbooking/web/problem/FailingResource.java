@@ -7,6 +7,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 
@@ -21,6 +23,7 @@ import io.vertx.pgclient.PgException;
 @Produces(MediaType.APPLICATION_JSON)
 public class FailingResource {
 
+    @Operation(hidden = true) // test-only: not part of the contract
     @GET
     @Path("/database")
     public Uni<String> database() {
@@ -29,6 +32,7 @@ public class FailingResource {
                 "Key (id)=(42) already exists. SELECT * FROM booking WHERE id = $1"));
     }
 
+    @Operation(hidden = true) // test-only: not part of the contract
     @GET
     @Path("/bug")
     public String bug() {
@@ -36,6 +40,7 @@ public class FailingResource {
     }
 
     /** A plain-text 418: the kind of error body no endpoint of the service may answer. */
+    @Operation(hidden = true) // test-only: not part of the contract
     @GET
     @Path("/not-a-problem")
     @Produces(MediaType.TEXT_PLAIN)
