@@ -42,9 +42,6 @@ def render(r, plots):
       f"| {ratio:.2f} | >= 0.6: {verdict(ratio >= 0.6)} |")
     w(f"| Relay publish rate (msg/s) | {rel['rate']:.0f} | PerfTest {rel['perftest']:.0f} | {relay_ratio:.2f} "
       f"| >= 0.8: {verdict(relay_ratio >= 0.8)} |")
-    if "wal_bytes_per_event" in rel:
-        w(f"| Relay WAL per event, beyond the insert (bytes) | {rel['wal_bytes_per_event']} | | | "
-          f"< 200: {verdict(rel['wal_bytes_per_event'] < 200)} |")
     w(f"| Commit-to-confirm p99 at {rel['committed_rate']:.0f} commits/s (half of min(relay, PostgreSQL NOTIFY "
       f"commits)) | "
       f"{p99_confirm:.1f} ms | | | < 20 ms: {verdict(p99_confirm < 20)} |")
@@ -155,18 +152,6 @@ def render(r, plots):
       f"**{rel['rate']:.0f} msg/s** ({rel['seconds']:.1f} s from first to last row marked published), "
       f"**{relay_ratio:.2f}** of PerfTest. A first backlog of {p.get('relay_warmup', 0)} rows warmed the JVM up "
       "and is not counted.\n")
-    if "wal_bytes_per_event" in rel:
-        w(f"What that drain cost PostgreSQL (all its processes, machine-wide), per event: **"
-          f"{rel['wal_bytes_per_event']} bytes of WAL** (the backlog's own insert not counted) and **"
-          f"{rel['pg_cpu_us_per_event']} µs of CPU** (targets: under 200 bytes, half of the 2026-12 figure).\n")
-    if rel.get("scaling"):
-        w("The same backlog drained by 1, 2 and 3 relaying instances sharing the relay partitions "
-          "(docs/relay.md); they share this machine's two cores, so CPU per event says more than the rate:\n")
-        w("| Relaying instances | Rate (msg/s) | PostgreSQL CPU per event (µs) | WAL per event (bytes) |")
-        w("|---|---|---|---|")
-        for d in rel["scaling"]:
-            w(f"| {d['instances']} | {d['rate']:.0f} | {d['pg_cpu_us_per_event']} | {d['wal_bytes_per_event']} |")
-        w("")
     lat = rel["latency"]
     if "notify_ceiling" in rel:
         w(f"Baseline for the commit side: PostgreSQL alone commits the outbox row with its NOTIFY (8 pgbench "

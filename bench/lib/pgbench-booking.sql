@@ -36,9 +36,7 @@ WITH appended AS (
                          ARRAY[1::bigint], ARRAY['booking.events'], ARRAY['booking.held'],
                          ARRAY['application/cloudevents+json'], ARRAY['{}'::jsonb],
                          ARRAY[convert_to(repeat('x', 650), 'UTF8')])
-    RETURNING id, subject
-), queued AS (
-    INSERT INTO outbox_pending (subject_hash, id) SELECT hashtext(subject), id FROM appended
+    RETURNING id
 )
 SELECT pg_notify('outbox_event', '') FROM (SELECT 1 FROM appended LIMIT 1) AS written;
 COMMIT;
@@ -74,9 +72,7 @@ WITH appended AS (
                          ARRAY[2::bigint], ARRAY['booking.events'], ARRAY['booking.confirmed'],
                          ARRAY['application/cloudevents+json'], ARRAY['{}'::jsonb],
                          ARRAY[convert_to(repeat('x', 650), 'UTF8')])
-    RETURNING id, subject
-), queued AS (
-    INSERT INTO outbox_pending (subject_hash, id) SELECT hashtext(subject), id FROM appended
+    RETURNING id
 )
 SELECT pg_notify('outbox_event', '') FROM (SELECT 1 FROM appended LIMIT 1) AS written;
 COMMIT;

@@ -20,13 +20,6 @@ public interface OutboxConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /**
-         * How many partitions subjects hash into (hashtext(subject) ranges). Each has its own lease;
-         * the relaying replicas share them evenly.
-         */
-        @WithDefault("16")
-        int partitions();
-
         /** The most rows one claim reads. */
         @WithDefault("500")
         int batchSize();
@@ -57,7 +50,7 @@ public interface OutboxConfig {
     }
 
     interface Lease {
-        /** The leases' name; replicas with the same name share its partitions. */
+        /** The lease's name; replicas contending for the same name elect one relay. */
         @WithDefault("outbox")
         String name();
 

@@ -26,19 +26,15 @@ public class OutboxWriter {
     /** The channel the relay LISTENs on. */
     public static final String NOTIFY_CHANNEL = "outbox_event";
 
-    // One round trip: the rows, their entries in the relay's queue of pending rows, and the
-    // notification. NOTIFY is delivered at commit, and PostgreSQL folds identical notifications of
-    // one transaction into one. Whoever writes outbox_event rows another way must queue them too
-    // (docs/relay.md), or the relay never sees them.
+    // One round trip: the rows and the notification. NOTIFY is delivered at commit, and
+    // PostgreSQL folds identical notifications of one transaction into one.
     private static final String APPEND = """
             WITH appended AS (
                 INSERT INTO outbox_event
                        (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
                                      $7::text[], $8::jsonb[], $9::bytea[])
-                RETURNING id, subject
-            ), queued AS (
-                INSERT INTO outbox_pending (subject_hash, id) SELECT hashtext(subject), id FROM appended
+                RETURNING id
             )
             SELECT pg_notify('%s', '') FROM (SELECT 1 FROM appended LIMIT 1) AS written
             """.formatted(NOTIFY_CHANNEL);

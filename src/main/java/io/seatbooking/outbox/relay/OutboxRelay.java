@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.seatbooking.messaging.ConfirmingPublisher;
 import io.seatbooking.outbox.OutboxConfig;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
@@ -23,11 +24,9 @@ import io.vertx.core.Vertx;
  * broker in sequence order, whatever fails and whichever replica publishes. Failures and
  * failovers can only add duplicates (same message id), never reorder.
  *
- * <p><b>Role.</b> Subjects hash into a fixed number of partitions, each with its own fenced lease
- * ({@link PartitionLeases}); the relaying replicas share them evenly ({@link PartitionAssignment}).
- * A replica claims and marks only rows of partitions it holds, fenced by their epochs in SQL, and
- * when a partition's local lease deadline ({@link LeaseDeadline}) passes without renewal it stops,
- * closes its broker connection and forgets what was in flight.
+ * <p><b>Role.</b> Only the holder of the {@link RelayLease} publishes: claims are fenced by the
+ * lease epoch in SQL, and the holder stops and closes its broker connection when its local
+ * lease deadline ({@link LeaseDeadline}) passes without renewal.
  *
  * <p><b>Flow.</b> A sliding window of up to {@code max-in-flight} unconfirmed messages: claims
  * run whenever the window has room and there may be work (a NOTIFY, a confirm, the fallback
@@ -43,7 +42,7 @@ public final class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final Vertx vertx;
-    private final PartitionLeases lease;
+    private final RelayLease lease;
     private final ConfirmingPublisher publisher;
     private final OutboxConfig.Relay config;
     private final RelayMetrics metrics;
@@ -58,7 +57,7 @@ public final class OutboxRelay {
     private Duration leaseCheckTimeout = Duration.ofSeconds(3);
     private long pollTimer = -1;
 
-    public OutboxRelay(Vertx vertx, OutboxRepository outbox, PartitionLeases lease, ConfirmingPublisher publisher,
+    public OutboxRelay(Vertx vertx, OutboxRepository outbox, RelayLease lease, ConfirmingPublisher publisher,
             OutboxConfig.Relay config, RelayMetrics metrics, InstantSource clock, PublishTracing tracing) {
         this.vertx = vertx;
         this.lease = lease;
@@ -70,7 +69,7 @@ public final class OutboxRelay {
                 new RelayMessages(tracing, metrics, clock), config, clock, warnings);
     }
 
-    /** Starts contending for partitions, and relaying those held. */
+    /** Starts contending for the lease, and relaying while it is held. */
     public void start(long leaseRenewMillis) {
         context.runOnContext(v -> {
             running = true;
@@ -98,24 +97,9 @@ public final class OutboxRelay {
         context.runOnContext(v -> pump.wake());
     }
 
-    /** Whether this replica currently holds any relay partition. */
+    /** Whether this replica currently holds the relay role. */
     public boolean isLeader() {
         return leader;
-    }
-
-    /** The relay partitions this replica holds now. */
-    public java.util.Set<Integer> partitionsHeld() {
-        return lease.held();
-    }
-
-    /** How many relay partitions there are. */
-    public int partitions() {
-        return lease.partitions();
-    }
-
-    /** Whether this replica holds partition 0, whose holder also runs the outbox retention. */
-    public boolean runsRetention() {
-        return lease.holds(0);
     }
 
     /** Whether the broker connection of the active relay is open. */
@@ -143,9 +127,10 @@ public final class OutboxRelay {
             long timer = vertx.setTimer(config.drainTimeout().toMillis(), id -> drained.complete(null));
             drained.whenComplete((ignored, e) -> context.runOnContext(x -> {
                 vertx.cancelTimer(timer);
-                lease.releaseAll().onFailure().recoverWithNull()
+                lease.release().onFailure().recoverWithNull()
                         .subscribe().with(done -> {
-                            roleChanged();
+                            leader = false;
+                            metrics.leader(false);
                             publisher.shutdown().whenComplete((ignoredResult, ignoredFailure) -> stopped.complete(null));
                         });
             }));
@@ -164,7 +149,8 @@ public final class OutboxRelay {
             vertx.cancelTimer(leaseTimer);
             vertx.cancelTimer(pollTimer);
             lease.forget();
-            roleChanged();
+            leader = false;
+            metrics.leader(false);
             publisher.shutdown().whenComplete((ignoredResult, ignoredFailure) -> killed.complete(null));
         });
         return killed;
@@ -173,94 +159,63 @@ public final class OutboxRelay {
     private void leaseTick() {
         // One lease check at a time: on a slow database a tick can outlast the renew interval, and
         // an acquisition still under way when the next tick fires must not be taken for a lost
-        // lease (the next tick's acquire finds the partition held, by this very replica).
+        // lease (the next tick's acquire finds the lease held, by this very replica).
         if (!running || leaseCheckUnderway) {
             return;
         }
         leaseCheckUnderway = true;
-        lease.tick()
+        boolean renewing = leader;
+        Uni<Boolean> held = (renewing ? lease.renew() : lease.tryAcquire().map(Optional::isPresent))
                 // A check that never answers (a stalled connection) must not stop the ticks for good.
-                .ifNoItem().after(leaseCheckTimeout).fail()
-                .subscribe().with(change -> context.runOnContext(v -> {
-                    leaseCheckUnderway = false;
-                    if (!change.lost().isEmpty()) {
-                        partitionsLost(change.lost(), "their leases were lost");
-                    }
-                    if (!running) {
-                        return;
-                    }
-                    if (!change.gained().isEmpty()) {
-                        LOG.infof("Relay %s took partitions %s; it holds %s", lease.owner(), change.gained(), lease.held());
-                        roleChanged();
-                        pump.gained();
-                    }
-                    releaseDrained();
-                }), failure -> context.runOnContext(v -> {
-                    leaseCheckUnderway = false;
-                    warnings.warn("Relay lease check failed: " + failure);
-                    java.util.Set<Integer> expired = new java.util.TreeSet<>();
-                    lease.scope(expired);
-                    if (!expired.isEmpty()) {
-                        partitionsLost(expired, "their leases could not be renewed in time");
-                    }
-                }));
+                .ifNoItem().after(leaseCheckTimeout).fail();
+        held.subscribe().with(ok -> context.runOnContext(v -> {
+            leaseCheckUnderway = false;
+            if (ok && !leader && running) {
+                becomeLeader();
+            } else if (!ok && leader && renewing) {
+                stepDown("the lease was lost");
+            }
+        }), failure -> context.runOnContext(v -> {
+            leaseCheckUnderway = false;
+            warnings.warn("Relay lease check failed: " + failure);
+            if (leader && lease.heldToken().isEmpty()) {
+                stepDown("the lease could not be renewed in time");
+            }
+        }));
     }
 
-    /** Gives up the partitions marked for release whose rows are all confirmed and marked. */
-    private void releaseDrained() {
-        lease.releaseDrained(p -> pump.inFlight(p) == 0).subscribe().with(
-                released -> context.runOnContext(v -> {
-                    if (!released.isEmpty()) {
-                        LOG.infof("Relay %s released partitions %s; it holds %s", lease.owner(), released, lease.held());
-                        roleChanged();
-                    }
-                }),
-                failure -> warnings.warn("Releasing relay partitions failed: " + failure));
+    private void becomeLeader() {
+        leader = true;
+        metrics.leader(true);
+        LOG.infof("Relay %s holds the outbox lease; publishing", lease.owner());
+        pump.gained();
     }
 
-    private void roleChanged() {
-        leader = !lease.held().isEmpty();
-        metrics.leader(leader);
-        metrics.partitionsOwned(lease.held().size());
-    }
-
-    /**
-     * Partitions were lost without a release: nothing of theirs may leave this replica any more.
-     * The broker connection is closed (which stops whatever is still queued for sending) and the
-     * window forgotten, for every partition: the others' unconfirmed rows are published again.
-     */
-    private void partitionsLost(java.util.Set<Integer> lost, String why) {
-        LOG.warnf("Relay %s stops publishing partitions %s: %s", lease.owner(), lost, why);
-        roleChanged();
+    private void stepDown(String why) {
+        LOG.warnf("Relay %s stops publishing: %s", lease.owner(), why);
+        leader = false;
+        metrics.leader(false);
+        lease.forget();
         pump.lost();
-        // The other partitions' forgotten rows lie below the cursor: start over from the lowest.
-        context.runOnContext(v -> pump.gained());
     }
 
-    /** The role as the pump sees it: claims only while running, within the local deadlines. */
+    /** The role as the pump sees it: claims only while running and leading, within the local deadline. */
     private final class PumpRole implements RelayPump.Role {
         @Override
-        public Optional<PartitionLeases.Scope> claimScope(String whyIfPassed) {
-            if (!running) {
+        public Optional<RelayLease.Token> claimToken(String whyIfPassed) {
+            if (!running || !leader) {
                 return Optional.empty();
             }
-            java.util.Set<Integer> expired = new java.util.TreeSet<>();
-            Optional<PartitionLeases.Scope> scope = lease.scope(expired);
-            if (!expired.isEmpty()) {
-                partitionsLost(expired, whyIfPassed);
-                return lease.scope(expired);
+            Optional<RelayLease.Token> token = lease.heldToken();
+            if (token.isEmpty()) {
+                stepDown(whyIfPassed);
             }
-            return scope;
+            return token;
         }
 
         @Override
         public boolean isLeader() {
             return leader;
-        }
-
-        @Override
-        public PartitionLeases leases() {
-            return lease;
         }
     }
 }

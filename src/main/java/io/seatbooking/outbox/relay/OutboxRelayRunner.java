@@ -69,8 +69,7 @@ public class OutboxRelayRunner {
             return;
         }
         String owner = connections.instance() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        PartitionLeases lease = new PartitionLeases(pool, config.lease().name(), owner, config.relay().partitions(),
-                config.lease().ttl());
+        RelayLease lease = new RelayLease(pool, config.lease().name(), owner, config.lease().ttl());
         ConfirmingPublisher publisher = new ConfirmingPublisher(connections, "outbox-relay");
         relay = new OutboxRelay(vertx, outbox, lease, publisher, config.relay(), new RelayMetrics(registry), clock,
                 new PublishTracing(tracer));

@@ -18,51 +18,29 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class OutboxRepository {
 
-    // Fenced per partition: answers rows only of the partitions the caller holds with these epochs
-    // (unexpired). Walks the narrow queue of pending rows (outbox_pending) in id order and stops
-    // after a batch, never the event table: published rows (however many) cost nothing, and other
-    // replicas' partitions cost one index entry each. held_back says that an earlier row of the
-    // same subject is still pending (in flight, left out, or not seen before): such a row must not
-    // be sent yet, whatever the relay remembers. A subject's rows share its hash, so that probe is
-    // one lookup of the queue's primary key.
+    // Fenced: answers rows only while the caller holds the lease with this epoch. Walks the
+    // partial index of pending rows, so published rows (however many) cost nothing. held_back
+    // says that an earlier row of the same subject is still pending in the table (in flight, left
+    // out, or not seen before): such a row must not be sent yet, whatever the relay remembers.
     private static final String CLAIM = """
-            WITH mine AS (
-                SELECT h.lowest, h.highest
-                  FROM unnest($1::int[], $2::bigint[], $3::int[], $4::int[]) AS h(partition, epoch, lowest, highest)
-                  JOIN outbox_relay_lease l ON l.name = $5 AND l.partition = h.partition AND l.owner = $6
-                                           AND l.epoch = h.epoch AND l.expires_at > now()
-            ), claimed AS (
-                SELECT q.subject_hash, q.id
-                  FROM outbox_pending q
-                 WHERE q.id > $7 AND q.id <> ALL ($8::bigint[])
-                   AND EXISTS (SELECT 1 FROM mine WHERE q.subject_hash BETWEEN mine.lowest AND mine.highest)
-                 ORDER BY q.id
-                 LIMIT $9
-            )
             SELECT o.id, o.event_id, o.event_type, o.subject, o.sequence, o.exchange, o.routing_key,
-                   o.content_type, o.headers, o.payload, o.created_at, c.subject_hash,
-                   EXISTS (SELECT 1 FROM outbox_pending e JOIN outbox_event p ON p.id = e.id
-                            WHERE e.subject_hash = c.subject_hash AND e.id < c.id AND p.subject = o.subject) AS held_back
-              FROM claimed c JOIN outbox_event o ON o.id = c.id
+                   o.content_type, o.headers, o.payload, o.created_at,
+                   EXISTS (SELECT 1 FROM outbox_event p
+                            WHERE p.subject = o.subject AND p.published_at IS NULL AND p.id < o.id) AS held_back
+              FROM outbox_event o
+             WHERE o.published_at IS NULL
+               AND o.id > $6
+               AND o.id <> ALL ($1::bigint[])
+               AND EXISTS (SELECT 1 FROM outbox_relay_lease l
+                            WHERE l.name = $2 AND l.owner = $3 AND l.epoch = $4 AND l.expires_at > now())
              ORDER BY o.id
+             LIMIT $5
             """;
 
-    // Fenced per partition too: only a holder of the row's partition (same epoch, expired or not)
-    // removes it from the queue. The mark of published_at touches no indexed column: a HOT update.
+    // Not fenced: a confirm is a fact whoever learnt it, and recording it saves a duplicate.
     private static final String MARK_PUBLISHED = """
-            WITH mine AS (
-                SELECT h.partition
-                  FROM unnest($1::int[], $2::bigint[]) AS h(partition, epoch)
-                  JOIN outbox_relay_lease l ON l.name = $3 AND l.partition = h.partition AND l.owner = $4
-                                           AND l.epoch = h.epoch
-            ), gone AS (
-                DELETE FROM outbox_pending q
-                 USING unnest($5::int[], $6::bigint[], $7::int[]) AS d(subject_hash, id, partition)
-                 WHERE d.partition IN (SELECT partition FROM mine)
-                   AND q.subject_hash = d.subject_hash AND q.id = d.id
-                RETURNING q.id
-            )
-            UPDATE outbox_event o SET published_at = $8 FROM gone WHERE o.id = gone.id
+            UPDATE outbox_event SET published_at = $2
+             WHERE id = ANY ($1::bigint[]) AND published_at IS NULL
             """;
 
     private static final String RECORD_FAILURE = """
@@ -71,16 +49,15 @@ public class OutboxRepository {
             """;
 
     private static final String PENDING_STATS = """
-            SELECT (SELECT count(*) FROM outbox_pending) AS pending,
-                   (SELECT o.created_at FROM outbox_event o WHERE o.id = (SELECT min(id) FROM outbox_pending)) AS oldest
+            SELECT (SELECT count(*) FROM outbox_event WHERE published_at IS NULL) AS pending,
+                   (SELECT created_at FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT 1) AS oldest
             """;
 
-    // Through the BRIN index on created_at (a row is published after it was written), in no
-    // particular order: any bounded batch of old published rows will do.
     private static final String DELETE_PUBLISHED_BEFORE = """
             DELETE FROM outbox_event
              WHERE id = ANY (ARRAY(SELECT id FROM outbox_event
-                                    WHERE created_at < $1 AND published_at < $1
+                                    WHERE published_at IS NOT NULL AND published_at < $1
+                                    ORDER BY published_at
                                     LIMIT $2))
             """;
 
@@ -94,25 +71,15 @@ public class OutboxRepository {
         this.pool = pool;
     }
 
-    /** A confirmed row to mark: its queue key, and the partition it was claimed in. */
-    public record Mark(int subjectHash, long id, int partition) {
-    }
-
     /**
-     * Up to {@code limit} pending rows of the partitions in {@code scope}, in id order, with ids
-     * above {@code after}, leaving out {@code exclude} (rows already in flight); of a partition, only
-     * while it is still held with that epoch in the database. Each excluded row costs the scan a
-     * little, so a caller that knows no pending row below some id passes that id as {@code after}
-     * and nothing to exclude.
+     * Up to {@code limit} pending rows in id order with ids above {@code after}, leaving out
+     * {@code exclude} (rows already in flight); empty unless {@code lease} is still held in the
+     * database. Each excluded row costs the scan a heap fetch, so a caller that knows no pending
+     * row below some id passes that id as {@code after} and nothing to exclude.
      */
-    public Uni<List<OutboxRow>> claim(PartitionLeases.Scope scope, Collection<Long> exclude, long after, int limit) {
-        List<PartitionLeases.Held> held = scope.held();
-        Tuple params = Tuple.tuple(List.of(
-                held.stream().map(PartitionLeases.Held::partition).toArray(Integer[]::new),
-                held.stream().map(PartitionLeases.Held::epoch).toArray(Long[]::new),
-                held.stream().map(PartitionLeases.Held::lowestHash).toArray(Integer[]::new),
-                held.stream().map(PartitionLeases.Held::highestHash).toArray(Integer[]::new),
-                scope.name(), scope.owner(), after, exclude.toArray(Long[]::new), limit));
+    public Uni<List<OutboxRow>> claim(RelayLease.Token lease, Collection<Long> exclude, long after, int limit) {
+        Tuple params = Tuple.tuple(List.of(exclude.toArray(Long[]::new), lease.name(), lease.owner(), lease.epoch(),
+                limit, after));
         return pool.preparedQuery(CLAIM).execute(params).map(rows -> {
             List<OutboxRow> claimed = new ArrayList<>(rows.size());
             for (Row row : rows) {
@@ -122,19 +89,10 @@ public class OutboxRepository {
         });
     }
 
-    /**
-     * Marks confirmed rows published: removes them from the queue and sets published_at, for the
-     * rows of the partitions {@code epochs} (partition to epoch) says the owner still holds.
-     */
-    public Uni<Integer> markPublished(String lease, String owner, java.util.Map<Integer, Long> epochs,
-            Collection<Mark> marks, Instant at) {
-        Tuple params = Tuple.tuple(List.of(
-                epochs.keySet().toArray(Integer[]::new), epochs.values().toArray(Long[]::new), lease, owner,
-                marks.stream().map(Mark::subjectHash).toArray(Integer[]::new),
-                marks.stream().map(Mark::id).toArray(Long[]::new),
-                marks.stream().map(Mark::partition).toArray(Integer[]::new),
-                Timestamps.utc(at)));
-        return pool.preparedQuery(MARK_PUBLISHED).execute(params).map(rows -> rows.rowCount());
+    public Uni<Integer> markPublished(Collection<Long> ids, Instant at) {
+        return pool.preparedQuery(MARK_PUBLISHED)
+                .execute(Tuple.of(ids.toArray(Long[]::new), Timestamps.utc(at)))
+                .map(rows -> rows.rowCount());
     }
 
     public Uni<Void> recordFailure(long id, String error) {
@@ -168,7 +126,6 @@ public class OutboxRepository {
                 row.getJsonObject("headers").getMap(),
                 row.getBuffer("payload").getBytes(),
                 Timestamps.instant(row.getOffsetDateTime("created_at")),
-                row.getBoolean("held_back"),
-                row.getInteger("subject_hash"));
+                row.getBoolean("held_back"));
     }
 }

@@ -10,9 +10,8 @@ import java.util.UUID;
  * @param id the row id (commit order within one subject)
  * @param createdAt when the business transaction wrote it
  * @param heldBack an earlier row of the same subject was still pending when the row was claimed
- * @param subjectHash {@code hashtext(subject)}: the row's relay partition, and its key in {@code outbox_pending}
  */
 public record OutboxRow(long id, UUID eventId, String eventType, String subject, long sequence, String exchange,
         String routingKey, String contentType, Map<String, Object> headers, byte[] payload, Instant createdAt,
-        boolean heldBack, int subjectHash) {
+        boolean heldBack) {
 }

@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.seatbooking.messaging.ConfirmingPublisher.FailureKind;
 
-/** The relay's meters: throughput, confirm latency, failures, retries, role and partitions owned. */
+/** The relay's meters: throughput, confirm latency, failures, retries and role. */
 public final class RelayMetrics {
 
     private final Counter published;
@@ -19,7 +19,6 @@ public final class RelayMetrics {
     private final Timer commitToConfirm;
     private final MeterRegistry registry;
     private final AtomicInteger leader = new AtomicInteger();
-    private final AtomicInteger partitionsOwned = new AtomicInteger();
 
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -35,8 +34,6 @@ public final class RelayMetrics {
                 .description("From the business transaction writing the row to the broker's confirm")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         registry.gauge("outbox.relay.leader", leader);
-        io.micrometer.core.instrument.Gauge.builder("outbox.relay.partitions.owned", partitionsOwned, AtomicInteger::get)
-                .description("Relay partitions this replica holds").register(registry);
         for (FailureKind kind : FailureKind.values()) {
             failures(kind);
         }
@@ -66,9 +63,5 @@ public final class RelayMetrics {
 
     void leader(boolean isLeader) {
         leader.set(isLeader ? 1 : 0);
-    }
-
-    void partitionsOwned(int owned) {
-        partitionsOwned.set(owned);
     }
 }

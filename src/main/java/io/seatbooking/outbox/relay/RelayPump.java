@@ -2,13 +2,8 @@ package io.seatbooking.outbox.relay;
 
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 
@@ -35,16 +30,13 @@ final class RelayPump {
     /** The relay role, as far as the pump needs it. */
     interface Role {
         /**
-         * The partitions this replica may claim and publish in now; empty when none, after giving
-         * up (for {@code whyIfPassed}) any whose local deadline passed.
+         * The lease token while this replica may claim and publish; empty when it may not, after
+         * giving the role up (for {@code whyIfPassed}) if its local deadline passed.
          */
-        Optional<PartitionLeases.Scope> claimScope(String whyIfPassed);
+        Optional<RelayLease.Token> claimToken(String whyIfPassed);
 
-        /** Whether this replica holds any partition (it may be stopping). */
+        /** Whether this replica holds the role (it may be stopping). */
         boolean isLeader();
-
-        /** The lease name and this replica's owner id, for fenced marks. */
-        PartitionLeases leases();
     }
 
     private final Context context;
@@ -58,7 +50,6 @@ final class RelayPump {
     private final RelayBackoff backoff;
     private final RareWarnings warnings;
 
-    private final Map<Long, OutboxRepository.Mark> marks = new HashMap<>();
     private boolean markScheduled;
     private boolean opening;
     private CompletableFuture<Void> drained;
@@ -79,10 +70,7 @@ final class RelayPump {
                 new SplittableRandom());
     }
 
-    /**
-     * Partitions were gained: their pending rows may lie anywhere below the cursor, so the next
-     * claim starts from the lowest pending id.
-     */
+    /** The role was gained: start from a clean slate. */
     void gained() {
         window.restart();
         backoff.reset();
@@ -96,12 +84,6 @@ final class RelayPump {
     void lost() {
         publisher.abort();
         window.clear();
-        marks.clear();
-    }
-
-    /** How many rows of the partition are in flight or waiting to be marked. */
-    int inFlight(int partition) {
-        return window.inFlight(partition);
     }
 
     /** There may be new rows, possibly below the cursor (a NOTIFY, or the fallback poll). */
@@ -119,8 +101,8 @@ final class RelayPump {
 
     /** Claims, if the role, the backoff, the broker connection and the window allow it. */
     void pump() {
-        Optional<PartitionLeases.Scope> scope = role.claimScope("the local lease deadline passed without renewal");
-        if (scope.isEmpty() || backoff.isPaused()) {
+        Optional<RelayLease.Token> token = role.claimToken("the local lease deadline passed without renewal");
+        if (token.isEmpty() || backoff.isPaused()) {
             return;
         }
         if (!publisher.isOpen()) {
@@ -132,7 +114,7 @@ final class RelayPump {
             return;
         }
         RelayWindow.Claim claim = next.get();
-        outbox.claim(scope.get(), claim.exclude(), claim.after(), claim.limit()).subscribe().with(
+        outbox.claim(token.get(), claim.exclude(), claim.after(), claim.limit()).subscribe().with(
                 rows -> context.runOnContext(v -> onClaimed(claim, rows)),
                 failure -> context.runOnContext(v -> {
                     window.claimDiscarded(claim);
@@ -142,34 +124,25 @@ final class RelayPump {
     }
 
     private void onClaimed(RelayWindow.Claim claim, List<OutboxRow> rows) {
-        Optional<PartitionLeases.Scope> scope = role.claimScope("the local lease deadline passed before publishing");
-        if (scope.isEmpty()) {
+        if (role.claimToken("the local lease deadline passed before publishing").isEmpty()) {
             window.claimDiscarded(claim);
             return;
         }
-        // Rows of a partition lost or being released meanwhile stay pending for its next holder.
-        int partitions = scope.get().partitions();
-        Set<Integer> claimable = new HashSet<>();
-        scope.get().held().forEach(h -> claimable.add(h.partition()));
-        List<OutboxRow> ours = rows.size() == 0 ? rows : rows.stream()
-                .filter(r -> claimable.contains(PartitionAssignment.partitionOf(r.subjectHash(), partitions))).toList();
-        RelayWindow.Selection selection = window.claimed(claim, ours);
+        RelayWindow.Selection selection = window.claimed(claim, rows);
         if (!selection.send().isEmpty()) {
-            publish(selection.send(), partitions);
+            publish(selection.send());
         }
         if (selection.claimAgain()) {
             pump();
         }
     }
 
-    private void publish(List<OutboxRow> rows, int partitions) {
+    private void publish(List<OutboxRow> rows) {
         List<Outgoing> batch = new ArrayList<>(rows.size());
         long now = System.nanoTime();
         for (OutboxRow row : rows) {
             RelayMessages.Sent sent = messages.start(row, now);
-            int partition = PartitionAssignment.partitionOf(row.subjectHash(), partitions);
-            window.sent(row, partition, sent);
-            marks.put(row.id(), new OutboxRepository.Mark(row.subjectHash(), row.id(), partition));
+            window.sent(row, sent);
             batch.add(messages.message(row, sent));
         }
         List<CompletableFuture<Void>> outcomes = publisher.publishAll(batch);
@@ -207,19 +180,8 @@ final class RelayPump {
             return;
         }
         List<Long> batch = next.get();
-        List<OutboxRepository.Mark> rows = new ArrayList<>(batch.size());
-        Map<Integer, Long> epochs = new LinkedHashMap<>();
-        PartitionLeases leases = role.leases();
-        for (Long id : batch) {
-            OutboxRepository.Mark mark = marks.get(id);
-            if (mark != null) {
-                rows.add(mark);
-                leases.epochOf(mark.partition()).ifPresent(epoch -> epochs.put(mark.partition(), epoch));
-            }
-        }
-        outbox.markPublished(leases.name(), leases.owner(), epochs, rows, clock.instant()).subscribe().with(
+        outbox.markPublished(batch, clock.instant()).subscribe().with(
                 count -> context.runOnContext(v -> {
-                    batch.forEach(marks::remove);
                     window.marked(batch);
                     backoff.succeeded();
                     markConfirmed();
@@ -236,7 +198,6 @@ final class RelayPump {
     }
 
     private void onFailed(long id, Throwable failure) {
-        marks.remove(id);
         Optional<RelayMessages.Sent> sent = window.failed(id);
         if (sent.isEmpty()) {
             return;

@@ -12,8 +12,7 @@ import io.seatbooking.outbox.relay.OutboxRelay;
 import io.seatbooking.outbox.relay.OutboxRelayRunner;
 
 /**
- * Reports the relay's role (leader: it holds relay partitions, or standby), how many partitions it
- * holds, whether the active relay's broker connection is
+ * Reports the relay's role (leader or standby), whether the active relay's broker connection is
  * open, and whether the broker topology is declared.
  *
  * <p>A broker outage does not make the replica unready: bookings go on and their events wait in
@@ -40,10 +39,7 @@ public class RelayReadinessCheck implements HealthCheck {
         if (relay == null) {
             return response.withData("role", "disabled").build();
         }
-        // Holding partitions or not, the replica is ready: a replica waiting for its share is fine.
-        response.withData("role", relay.isLeader() ? "leader" : "standby").withData("owner", relay.owner())
-                .withData("partitionsOwned", (long) relay.partitionsHeld().size())
-                .withData("partitions", (long) relay.partitions());
+        response.withData("role", relay.isLeader() ? "leader" : "standby").withData("owner", relay.owner());
         if (relay.isLeader()) {
             response.withData("brokerConnected", relay.isBrokerConnected());
         }

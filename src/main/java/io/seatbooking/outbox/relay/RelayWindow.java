@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The flow state of one replica's relay (over all the partitions it holds), and the decisions taken on it: which rows are in flight
+ * The flow state of one relay partition, and the decisions taken on it: which rows are in flight
  * (published and not yet both confirmed and marked), which rows of a claim may be sent, the
  * claim cursor and when a claim must be a full one, and the confirmed rows waiting to be marked.
  * A plain single-threaded class without I/O: the relay calls it from its one context, runs the
@@ -49,7 +49,7 @@ final class RelayWindow<T> {
     record Selection(List<OutboxRow> send, boolean claimAgain) {
     }
 
-    private record InFlight<T>(String subject, UUID eventId, int partition, T attachment) {
+    private record InFlight<T>(String subject, UUID eventId, T attachment) {
     }
 
     private final int maxInFlight;
@@ -57,7 +57,6 @@ final class RelayWindow<T> {
     private final Map<Long, InFlight<T>> inFlight = new HashMap<>();
     private final Set<String> busySubjects = new HashSet<>();
     private final Set<UUID> busyEvents = new HashSet<>();
-    private final Map<Integer, Integer> inFlightByPartition = new HashMap<>();
     private final List<Long> confirmed = new ArrayList<>();
     private boolean claiming;
     private boolean claimAgain;
@@ -129,13 +128,7 @@ final class RelayWindow<T> {
 
     /** The row was handed to the publisher. */
     void sent(OutboxRow row, T attachment) {
-        sent(row, 0, attachment);
-    }
-
-    /** The row, of relay partition {@code partition}, was handed to the publisher. */
-    void sent(OutboxRow row, int partition, T attachment) {
-        inFlight.put(row.id(), new InFlight<>(row.subject(), row.eventId(), partition, attachment));
-        inFlightByPartition.merge(partition, 1, Integer::sum);
+        inFlight.put(row.id(), new InFlight<>(row.subject(), row.eventId(), attachment));
         busySubjects.add(row.subject());
         busyEvents.add(row.eventId());
     }
@@ -199,13 +192,7 @@ final class RelayWindow<T> {
         inFlight.clear();
         busySubjects.clear();
         busyEvents.clear();
-        inFlightByPartition.clear();
         confirmed.clear();
-    }
-
-    /** How many rows of the partition are in flight or waiting to be marked. */
-    int inFlight(int partition) {
-        return inFlightByPartition.getOrDefault(partition, 0);
     }
 
     /** Nothing is in flight, waiting to be marked or being marked. */
@@ -218,7 +205,6 @@ final class RelayWindow<T> {
         if (sent != null) {
             busySubjects.remove(sent.subject());
             busyEvents.remove(sent.eventId());
-            inFlightByPartition.computeIfPresent(sent.partition(), (p, n) -> n > 1 ? n - 1 : null);
         }
         return sent;
     }

@@ -180,7 +180,7 @@ class RelayDeliveryTest {
         assertThat(events.about(later)).hasSize(1);
     }
 
-    /** One outbox row with its queue entry and NOTIFY, as OutboxWriter writes them; answers its id. */
+    /** One outbox row with its NOTIFY, as OutboxWriter writes them; answers its id. */
     private static long insertOutboxRow(java.sql.Connection connection, String subject) throws Exception {
         String payload = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"subject\":\"" + subject
                 + "\",\"sequence\":\"1\",\"type\":\"booking.held\",\"source\":\"/test\"}";
@@ -190,8 +190,7 @@ class RelayDeliveryTest {
                                               content_type, payload)
                     VALUES (gen_random_uuid(), 'booking.held', ?, 1, 'booking.events', 'booking.held',
                             'application/cloudevents+json', convert_to(?, 'UTF8'))
-                    RETURNING id, subject),
-                queued AS (INSERT INTO outbox_pending (subject_hash, id) SELECT hashtext(subject), id FROM appended)
+                    RETURNING id)
                 SELECT id, pg_notify('outbox_event', '') FROM appended""")) {
             insert.setString(1, subject);
             insert.setString(2, payload);

@@ -83,12 +83,10 @@ class RelayFaultTest {
         OutboxRelay second = harness.relay("second", harness.brokerAt(5672));
 
         Workload burst = Workload.underway(200, 12, 70);
-        // The two share the partitions; the dead one's wait for their leases to expire.
-        await().atMost(Duration.ofSeconds(10)).until(() -> !first.partitionsHeld().isEmpty() && second.isLeader());
+        assertThat(second.isLeader()).isFalse();
         long killedAt = System.nanoTime();
         first.kill().get(10, TimeUnit.SECONDS);
-        await().atMost(RelayHarness.LEASE_TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> RelayHarness.holdsAll(second));
+        await().atMost(RelayHarness.LEASE_TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(20)).until(second::isLeader);
         long handoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         burst.awaitDone();
 
@@ -110,13 +108,7 @@ class RelayFaultTest {
         DeliveryCheck check = awaitDelivery(events, burst.lastSequences());
         report("two relays", check, 0);
         assertThat(check.complete()).isTrue();
-        // They share the partitions, each held by one of them, half each.
-        await().atMost(Duration.ofSeconds(10)).until(() -> one.partitionsHeld().size() == one.partitions() / 2
-                && two.partitionsHeld().size() == one.partitions() / 2);
-        java.util.Set<Integer> both = new java.util.TreeSet<>(one.partitionsHeld());
-        assertThat(two.partitionsHeld()).doesNotContainAnyElementsOf(both);
-        both.addAll(two.partitionsHeld());
-        assertThat(both).hasSize(one.partitions());
+        assertThat(java.util.stream.Stream.of(one, two).filter(OutboxRelay::isLeader).count()).isEqualTo(1);
     }
 
     @Test
@@ -127,17 +119,14 @@ class RelayFaultTest {
         EventCollector events = collect("test.backlog." + run);
         // Rows are inserted sequence by sequence, so ids follow each subject's order, as commits do.
         pool.query("""
-                WITH appended AS (
-                    INSERT INTO outbox_event (event_id, event_type, subject, sequence, exchange, routing_key,
-                                              content_type, payload)
-                    SELECT gen_random_uuid(), 'test.backlog', 'backlog-%1$s-' || s, q, 'booking.events',
-                           'test.backlog.%1$s', 'application/cloudevents+json',
-                           convert_to(json_build_object('subject', 'backlog-%1$s-' || s,
-                                                        'sequence', lpad(q::text, 19, '0'))::text, 'UTF8')
-                      FROM generate_series(1, %2$d) AS q, generate_series(1, %3$d) AS s
-                     ORDER BY q, s
-                    RETURNING id, subject)
-                INSERT INTO outbox_pending (subject_hash, id) SELECT hashtext(subject), id FROM appended
+                INSERT INTO outbox_event (event_id, event_type, subject, sequence, exchange, routing_key,
+                                          content_type, payload)
+                SELECT gen_random_uuid(), 'test.backlog', 'backlog-%1$s-' || s, q, 'booking.events',
+                       'test.backlog.%1$s', 'application/cloudevents+json',
+                       convert_to(json_build_object('subject', 'backlog-%1$s-' || s,
+                                                    'sequence', lpad(q::text, 19, '0'))::text, 'UTF8')
+                  FROM generate_series(1, %2$d) AS q, generate_series(1, %3$d) AS s
+                 ORDER BY q, s
                 """.formatted(run, perSubject, subjects)).execute().await().atMost(Duration.ofMinutes(2));
         Map<String, Long> expected = new ConcurrentHashMap<>();
         for (int s = 1; s <= subjects; s++) {

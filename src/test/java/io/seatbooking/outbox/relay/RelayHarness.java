@@ -24,7 +24,7 @@ import io.seatbooking.outbox.relay.OutboxRelay;
 import io.seatbooking.outbox.relay.OutboxRelayRunner;
 import io.seatbooking.outbox.relay.OutboxRepository;
 import io.seatbooking.outbox.relay.PublishTracing;
-import io.seatbooking.outbox.relay.PartitionLeases;
+import io.seatbooking.outbox.relay.RelayLease;
 import io.seatbooking.outbox.relay.RelayMetrics;
 import io.seatbooking.support.Broker;
 import io.seatbooking.support.EventCollector;
@@ -64,11 +64,9 @@ final class RelayHarness implements AutoCloseable {
 
     /** Starts a relay named {@code name}, waking on NOTIFY, publishing through {@code connections}. */
     OutboxRelay relay(String name, RabbitConnections connections) {
-        FastRelayConfig config = new FastRelayConfig();
-        PartitionLeases lease = new PartitionLeases(pool, leaseName, name + "/" + UUID.randomUUID(), config.partitions(),
-                LEASE_TTL);
+        RelayLease lease = new RelayLease(pool, leaseName, name + "/" + UUID.randomUUID(), LEASE_TTL);
         ConfirmingPublisher publisher = new ConfirmingPublisher(connections, "test-relay-" + name);
-        OutboxRelay relay = new OutboxRelay(vertx, outbox, lease, publisher, config,
+        OutboxRelay relay = new OutboxRelay(vertx, outbox, lease, publisher, new FastRelayConfig(),
                 new RelayMetrics(new SimpleMeterRegistry()), clock,
                 new PublishTracing(OpenTelemetry.noop().getTracer("test")));
         OutboxNotifications notifications = new OutboxNotifications(vertx, runner.listenOptions(), relay::wake);
@@ -79,23 +77,11 @@ final class RelayHarness implements AutoCloseable {
         return relay;
     }
 
-    /** Starts a relay as {@link #relay} does, and waits (up to 10 s) until it holds a partition. */
+    /** Starts a relay as {@link #relay} does, and waits (up to 10 s) until it holds the lease. */
     OutboxRelay leader(String name, RabbitConnections connections) {
         OutboxRelay relay = relay(name, connections);
         await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
         return relay;
-    }
-
-    /** Starts a relay as {@link #relay} does, and waits (up to 10 s) until it holds every partition. */
-    OutboxRelay sole(String name, RabbitConnections connections) {
-        OutboxRelay relay = relay(name, connections);
-        await().atMost(Duration.ofSeconds(10)).until(() -> holdsAll(relay));
-        return relay;
-    }
-
-    /** Whether the relay holds every partition. */
-    static boolean holdsAll(OutboxRelay relay) {
-        return relay.partitionsHeld().size() == relay.partitions();
     }
 
     /** Forgets a relay the test stopped itself. */

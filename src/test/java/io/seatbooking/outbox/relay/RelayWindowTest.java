@@ -231,12 +231,12 @@ class RelayWindowTest {
 
     private static OutboxRow row(long id, String subject, UUID eventId) {
         return new OutboxRow(id, eventId, "booking.held", subject, id, "booking.events", "booking.held",
-                "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH, false, subject.hashCode());
+                "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH, false);
     }
 
     /** A row whose claim found an earlier row of its subject still pending in the table. */
     private static OutboxRow heldBack(long id, String subject) {
         return new OutboxRow(id, UUID.randomUUID(), "booking.confirmed", subject, id, "booking.events",
-                "booking.confirmed", "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH, true, subject.hashCode());
+                "booking.confirmed", "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH, true);
     }
 }
