@@ -17,16 +17,16 @@ public interface AdmissionConfig {
     boolean enabled();
 
     /** The concurrency limit before the first measurements (Netflix Gradient2). */
-    @WithDefault("40")
+    @WithDefault("20")
     int initialLimit();
 
     /**
-     * The limit never goes below this: twice as many as the request pool has connections, so
-     * that a latency spike on a busy machine does not shed what the database could still serve
-     * (the pool's own short, bounded wait guards that level). With the pool's 20 the bench shed 3 %
-     * of the bookings at half the machine's capacity (issue 11's ladder at 100/s).
+     * The limit never goes below this: as many as the request pool has connections, so that a
+     * latency spike on a busy machine does not shed what the database could still serve (the
+     * pool's own short, bounded wait guards that level). Twice that (40) was tried: holds then
+     * queued for connections and a seat-map read that missed its cache was shed in the on-sale.
      */
-    @WithDefault("40")
+    @WithDefault("20")
     int minLimit();
 
     /** The limit never goes above this. */
