@@ -110,8 +110,10 @@ class PoolExhaustionTest {
                 assertThat(Integer.parseInt(r.header("Retry-After"))).isBetween(1, 3);
                 assertThat(r.time()).as("answered without waiting behind the lock").isLessThan(3000);
             }
-            assertThat(Meters.count(registry, "admission.shed", "reason", "limit")).isGreaterThan(refusedAtEdge);
-            assertThat(Meters.count(registry, "admission.shed", "reason", "database-busy")).isGreaterThan(noConnection);
+            // Which of the two refused each depends on how the requests overlapped; together they refused them all.
+            assertThat(Meters.count(registry, "admission.shed", "reason", "limit") - refusedAtEdge
+                    + Meters.count(registry, "admission.shed", "reason", "database-busy") - noConnection)
+                    .isGreaterThanOrEqualTo(shed.size());
             // Reads are not limited, and a cached seat map needs no connection.
             Response seatMap = given().when().get("/api/shows/{id}/seats", showId);
             seatMap.then().statusCode(200);
@@ -126,7 +128,9 @@ class PoolExhaustionTest {
             clients.shutdownNow();
         }
         assertThat(answers).extracting(Response::statusCode).allMatch(s -> s == 201 || s == 409 || s == 503);
-        assertThat(answers).extracting(Response::statusCode).filteredOn(s -> s == 201).hasSize(1);
+        // A1 held at most once: by one of the requests stuck behind the lock, if any got that far (when the
+        // crowd took both connections for its first reads at that moment, none did and all were shed).
+        assertThat(answers).extracting(Response::statusCode).filteredOn(s -> s == 201).hasSizeLessThanOrEqualTo(1);
         // Served again once the lock is gone.
         String customer = Tokens.customer(Tokens.newCustomerId("after"));
         Api.hold(customer, showId, "A2").then().statusCode(201);

@@ -125,7 +125,7 @@ public class Admitter {
                 : tick(tx, locked.get().room(), locked.get().now(), shedding)))
                 .invoke(tick -> {
                     if (tick.admitted() > 0 || tick.opened() || tick.closed()) {
-                        cache.forget(showId);
+                        cache.refresh(showId);
                     }
                     if (tick.opened()) {
                         LOG.infof("Waiting room of show %s opened", showId);

@@ -12,7 +12,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "admission")
 public interface AdmissionConfig {
 
-    /** Whether holds, confirms and cancels pass through the adaptive concurrency limit. */
+    /**
+     * Whether holds, confirms and cancels pass through the adaptive concurrency limit, and
+     * waiting-room joins through one of their own (same settings).
+     */
     @WithDefault("true")
     boolean enabled();
 
@@ -56,11 +59,21 @@ public interface AdmissionConfig {
     @WithDefault("PT5S")
     Duration requestDeadline();
 
-    /** The smallest {@code Retry-After} of a {@code 503 overloaded}. */
+    /** The smallest {@code Retry-After} of a {@code 503 overloaded}: the wait while few requests are shed. */
     @WithDefault("PT1S")
     Duration retryAfter();
 
-    /** Up to this much is added at random to each {@code Retry-After}, so that retries spread out. */
+    /**
+     * The largest wait before jitter: while many requests are shed the wait grows towards it, so
+     * that a crowd's retries come down to what the service serves ({@code RetryAfterPolicy}).
+     */
+    @WithDefault("PT30S")
+    Duration retryAfterMax();
+
+    /**
+     * Up to this much (or up to the wait itself, if longer) is added at random to each
+     * {@code Retry-After}, so that retries spread out.
+     */
     @WithDefault("PT2S")
     Duration retryAfterJitter();
 }

@@ -30,7 +30,10 @@ import io.vertx.ext.web.RoutingContext;
  * that its database work takes connections from the request pool and never starts once the
  * answer is of no use;</li>
  * <li>a hold, confirm or cancel passes {@link Admission} or is answered {@code 503 overloaded}
- * with a jittered {@code Retry-After} at once; holds are shed first. Reads are not limited: the seat map and shows are
+ * with a jittered {@code Retry-After} at once; holds are shed first. A waiting-room join passes
+ * the joins' own limit the same way: refused here, before its token is verified or its body read,
+ * a crowd's surplus costs next to nothing, where refused further in (no database connection) each
+ * refusal cost a whole request. Reads are not limited: the seat map, shows and queue polls are
  * answered from memory and must not wait behind writes.</li>
  * </ul>
  */
@@ -40,6 +43,7 @@ public class OverloadEdge {
     // Before the body limit (-3) and the rest of the API routes: a shed request reads no body.
     private static final int ORDER = -4;
     private static final Pattern WRITE = Pattern.compile("/api/bookings(/[^/]+/(confirm|cancel))?/?");
+    private static final Pattern JOIN = Pattern.compile("/api/shows/[^/]+/queue/?");
 
     private final Admission admission;
     private final AdmissionConfig config;
@@ -62,16 +66,26 @@ public class OverloadEdge {
         HttpServerResponse response = ctx.response();
         new RequestBudget(System.nanoTime() + config.requestDeadline().toNanos(),
                 () -> response.closed() || response.ended()).attach();
-        Matcher write = WRITE.matcher(ctx.normalizedPath());
-        if (!admission.enabled() || ctx.request().method() != HttpMethod.POST || !write.matches()) {
+        if (!admission.enabled() || ctx.request().method() != HttpMethod.POST) {
             ctx.next();
             return;
         }
-        boolean hold = write.group(1) == null;
-        Optional<Admission.Ticket> ticket = admission.admit(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)),
-                hold);
+        String path = ctx.normalizedPath();
+        Matcher write = WRITE.matcher(path);
+        Optional<Admission.Ticket> ticket;
+        boolean join = false;
+        if (write.matches()) {
+            boolean hold = write.group(1) == null;
+            ticket = admission.admit(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), hold);
+        } else if (JOIN.matcher(path).matches()) {
+            join = true;
+            ticket = admission.admitJoin(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)));
+        } else {
+            ctx.next();
+            return;
+        }
         if (ticket.isEmpty()) {
-            shed(response, admission.retryAfterSeconds());
+            shed(response, join ? admission.joinRetryAfterSeconds() : admission.retryAfterSeconds());
             return;
         }
         Admission.Ticket admitted = ticket.get();

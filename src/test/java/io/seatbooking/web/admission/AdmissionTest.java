@@ -22,6 +22,7 @@ class AdmissionTest {
             public double holdShare() { return 0.8; }
             public Duration requestDeadline() { return Duration.ofSeconds(5); }
             public Duration retryAfter() { return Duration.ofSeconds(1); }
+            public Duration retryAfterMax() { return Duration.ofSeconds(30); }
             public Duration retryAfterJitter() { return Duration.ofSeconds(2); }
         };
     }
@@ -59,6 +60,17 @@ class AdmissionTest {
         assertThat(admission.admit("confirmer-1", false)).isPresent();
         assertThat(admission.admit("confirmer-2", false)).isPresent();
         assertThat(admission.admit("confirmer-3", false)).as("the whole limit is used").isEmpty();
+    }
+
+    @Test
+    void joinsHaveALimitOfTheirOwnSoThatACrowdJoiningLeavesTheAdmittedTheirWrites() {
+        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry());
+        for (int i = 0; i < 10; i++) {
+            assertThat(admission.admitJoin("joiner-" + i)).isPresent();
+        }
+        assertThat(admission.admitJoin("one-too-many")).isEmpty();
+        assertThat(admission.admit("admitted-customer", true)).as("holds do not compete with joins").isPresent();
+        assertThat(admission.shedForCapacity()).as("a shed join does not stop the admitter").isZero();
     }
 
     @Test

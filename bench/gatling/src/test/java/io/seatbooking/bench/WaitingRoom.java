@@ -28,7 +28,8 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
  * times) and confirms. A {@code 503} (shed: overloaded, or no database connection in time) is
  * answered as clients are told to: wait its {@code Retry-After} and send the request again (a
  * poll simply polls again). A customer still joining, or still waiting, after
- * {@code max.wait.seconds} gives up. Every answer must have an expected status; anything else is KO.
+ * {@code max.wait.seconds} gives up; one who arrives after the show sold out is told so
+ * ({@code 409 queue-closed}) and leaves. Every answer must have an expected status; anything else is KO.
  *
  * <p>System properties: {@code base.url}, {@code show.id}, {@code users}, {@code ramp.seconds},
  * {@code run} (a prefix that makes the customer ids of this run unique), {@code dev.key}.
@@ -51,7 +52,7 @@ public class WaitingRoom extends Simulation {
             .asLongAsDuring(s -> s.getInt("joinStatus") == 503,
                     Duration.ofSeconds(Integer.getInteger("max.wait.seconds", 300))).on(
                     exec(http("queue join").post(queue).header("Authorization", "Bearer #{token}")
-                            .check(status().in(200, 201, 503).saveAs("joinStatus"),
+                            .check(status().in(200, 201, 409, 503).saveAs("joinStatus"),
                                     jsonPath("$.ticket").optional().saveAs("ticket"),
                                     jsonPath("$.state").optional().saveAs("state"),
                                     header("ETag").optional().saveAs("etag"),
