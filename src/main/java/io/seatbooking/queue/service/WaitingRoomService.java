@@ -86,16 +86,25 @@ public class WaitingRoomService {
 
     /**
      * Where the caller is in the show's queue. {@code ticketToken}, the ticket of an earlier answer,
-     * spares the database read while the caller waits.
+     * spares the database read while the caller waits: in the pre-queue, and once ranked until the
+     * admissions reach the caller's position. Only the first poll after the opening (to learn the
+     * position) and the poll that finds the caller admitted read the ticket row.
      *
      * @throws QueueOutcome {@code NoWaitingRoom}; {@code NotInQueue}
      */
     public Uni<QueueStatus> status(Caller caller, UUID showId, String ticketToken) {
         return room(showId).chain(room -> {
             Optional<QueueTokens.Ticket> known = tokens.readTicket(ticketToken)
-                    .filter(t -> t.showId().equals(showId) && t.customerId().equals(caller.id()) && t.position() > 0);
-            if (known.isPresent() && known.get().position() > room.admittedUpTo() && room.closedAt() == null) {
-                return Uni.createFrom().item(waiting(room, known.get().position(), ticketToken));
+                    .filter(t -> t.showId().equals(showId) && t.customerId().equals(caller.id()));
+            if (known.isPresent() && room.closedAt() == null) {
+                long position = known.get().position();
+                if (position > room.admittedUpTo()) {
+                    return Uni.createFrom().item(waiting(room, position, ticketToken));
+                }
+                if (position == 0 && room.openedAt() == null) {
+                    // In the pre-queue: nobody has a position before the opening, so the ticket says it all.
+                    return Uni.createFrom().item(preQueue(room, ticketToken));
+                }
             }
             return rooms.ticket(showId, caller.id())
                     .map(t -> statusOf(room, t.orElseThrow(() -> new QueueOutcome.NotInQueue(showId))));
@@ -129,9 +138,19 @@ public class WaitingRoomService {
     /** Not ranked yet: before the opening, or joined since the admitter's last tick. */
     private QueueStatus preQueue(Room room, String ticketToken) {
         Duration untilOpening = Duration.between(clock.instant(), room.opensAt());
-        Duration next = room.openedAt() != null ? config.pollInterval() : clamp(untilOpening.dividedBy(2));
+        Duration next;
+        if (room.openedAt() != null) {
+            next = jittered(config.pollInterval());
+        } else if (untilOpening.compareTo(config.maxPollInterval()) > 0) {
+            next = jittered(clamp(untilOpening.dividedBy(2)));
+        } else {
+            // Come back after the opening to learn the position (one read each), at random between one
+            // and five poll intervals after it, so that the whole pre-queue does not arrive in the same second.
+            double intervals = 1 + 4 * ThreadLocalRandom.current().nextDouble();
+            next = untilOpening.plusMillis((long) (config.pollInterval().toMillis() * intervals));
+        }
         return new QueueStatus(room.showId(), TicketState.WAITING.name().toLowerCase(), null, null, null,
-                room.opensAt(), ticketToken, null, null, jittered(next));
+                room.opensAt(), ticketToken, null, null, next);
     }
 
     private QueueStatus waiting(Room room, long position, String ticketToken) {
