@@ -48,7 +48,7 @@ public class RoomCache {
             return rooms.find(showId).invoke(room -> store(showId, room, started));
         }
         if (System.nanoTime() - entry.loadedAtNanos() >= ttlNanos) {
-            refreshBehind(showId);
+            refresh(showId);
         }
         return Uni.createFrom().item(entry.room());
     }
@@ -64,16 +64,16 @@ public class RoomCache {
         entries.remove(showId);
     }
 
-    /** This replica's admitter changed the room: its copy is read again now, and answered until then. */
-    public void refresh(UUID showId) {
-        refreshBehind(showId);
-    }
 
     Duration ttl() {
         return Duration.ofNanos(ttlNanos);
     }
 
-    private void refreshBehind(UUID showId) {
+    /**
+     * Reads the room again outside any request and replaces the copy, which is answered until
+     * then; the admitter calls it after a tick that changed the room. One read at a time per room.
+     */
+    public void refresh(UUID showId) {
         if (!refreshing.add(showId)) {
             return;
         }

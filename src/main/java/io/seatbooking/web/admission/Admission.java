@@ -14,6 +14,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.seatbooking.platform.WritePathLoad;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * The adaptive concurrency limits of the request paths that write (Netflix concurrency-limits,
@@ -27,6 +30,14 @@ import io.seatbooking.platform.WritePathLoad;
 @ApplicationScoped
 public class Admission implements WritePathLoad {
 
+    /** The limits a request can be admitted under. */
+    public enum Lane {
+        /** Holds, confirms and cancels. */
+        WRITE,
+        /** Waiting-room joins. */
+        JOIN
+    }
+
     /** An admitted request; exactly one of its methods is called when it ends. */
     public interface Ticket {
         /** Answered (2xx, 4xx): its latency feeds the limit. */
@@ -39,45 +50,34 @@ public class Admission implements WritePathLoad {
         void ignored();
     }
 
+    /** One lane's limit, what a refusal at that limit counts as, and how long its refused wait. */
+    private record LaneState(Lane lane, SimpleLimiter<Void> limiter, Counter shedAtLimit, RetryAfterPolicy waits) {
+    }
+
+    private static final String LANE_KEY = Lane.class.getName();
+
     private final AdmissionConfig config;
-    private final SimpleLimiter<Void> limiter;
-    private final SimpleLimiter<Void> joins;
     private final CustomerShare shares;
-    private final RetryAfterPolicy retryAfter;
-    private final RetryAfterPolicy joinRetryAfter;
-    private final Counter shedLimit;
+    private final LaneState writes;
+    private final LaneState joins;
     private final Counter shedCustomer;
     private final Counter shedBusy;
-    private final Counter shedJoin;
     private final LongAdder busyWrites = new LongAdder();
 
     public Admission(AdmissionConfig config, MeterRegistry registry) {
         this.config = config;
-        this.limiter = limiter("write-path", config);
-        this.joins = limiter("queue-join", config);
         this.shares = new CustomerShare(config.customerShare());
-        // Each lane its own wait: a crowd joining must not make admitted customers wait long between holds.
-        this.retryAfter = new RetryAfterPolicy(config.retryAfter(), config.retryAfterMax(), config.retryAfterJitter(),
-                System.nanoTime());
-        this.joinRetryAfter = new RetryAfterPolicy(config.retryAfter(), config.retryAfterMax(),
-                config.retryAfterJitter(), System.nanoTime());
-        Gauge.builder("admission.limit", limiter, SimpleLimiter::getLimit)
+        // Each lane its own limit and its own wait: a crowd joining must neither take the admitted
+        // customers' slots nor make them wait long between holds.
+        this.writes = lane(Lane.WRITE, "write-path", "limit", config, registry);
+        this.joins = lane(Lane.JOIN, "queue-join", "join-limit", config, registry);
+        Gauge.builder("admission.limit", writes.limiter(), SimpleLimiter::getLimit)
                 .description("Current concurrency limit of the write path").register(registry);
-        Gauge.builder("admission.inflight", limiter, SimpleLimiter::getInflight)
+        Gauge.builder("admission.inflight", writes.limiter(), SimpleLimiter::getInflight)
                 .description("Admitted write requests running now").register(registry);
-        Gauge.builder("admission.join.limit", joins, SimpleLimiter::getLimit)
+        Gauge.builder("admission.join.limit", joins.limiter(), SimpleLimiter::getLimit)
                 .description("Current concurrency limit of waiting-room joins").register(registry);
-        Gauge.builder("admission.retry.after", retryAfter, p -> p.waitSeconds(System.nanoTime())).tag("lane", "write")
-                .description("The Retry-After (seconds, before jitter) that shed requests are answered with now")
-                .register(registry);
-        Gauge.builder("admission.retry.after", joinRetryAfter, p -> p.waitSeconds(System.nanoTime())).tag("lane", "join")
-                .description("The Retry-After (seconds, before jitter) that shed requests are answered with now")
-                .register(registry);
-        this.shedLimit = Counter.builder("admission.shed").tag("reason", "limit")
-                .description("Write requests refused with 503 overloaded").register(registry);
         this.shedCustomer = Counter.builder("admission.shed").tag("reason", "customer-share")
-                .description("Write requests refused with 503 overloaded").register(registry);
-        this.shedJoin = Counter.builder("admission.shed").tag("reason", "join-limit")
                 .description("Write requests refused with 503 overloaded").register(registry);
         this.shedBusy = Counter.builder("admission.shed").tag("reason", "database-busy")
                 .description("Requests answered 503 overloaded: no database connection in time, or past their deadline")
@@ -85,16 +85,21 @@ public class Admission implements WritePathLoad {
     }
 
     /**
-     * A request was shed further in: no database connection for it in time. Only a write's counts
-     * as the write path shedding for capacity (what the waiting room's admitter follows): a crowd's
-     * polls finding the pool busy must not stop the admissions the crowd waits for.
+     * The current request was shed further in: no database connection for it in time. It counts
+     * towards its lane's wait, and a write's as the write path shedding for capacity (what the
+     * waiting room's admitter follows); a read's (a crowd's polls finding the pool busy) and a
+     * join's do not, so that they cannot stop the admissions the crowd waits for.
      */
-    public void shedBusy(boolean write) {
+    public void shedBusy() {
         shedBusy.increment();
-        if (write) {
+        Lane lane = currentLane();
+        if (lane == null) {
+            return;
+        }
+        if (lane == Lane.WRITE) {
             busyWrites.increment();
         }
-        retryAfter.shed(System.nanoTime());
+        state(lane).waits().shed(System.nanoTime());
     }
 
     public boolean enabled() {
@@ -111,26 +116,30 @@ public class Admission implements WritePathLoad {
      * while the requests running stay under {@code admission.hold-share} of the limit.
      */
     public Optional<Ticket> admit(String customer, boolean newWork) {
-        if (newWork && limiter.getInflight() >= holdLimit(limiter.getLimit())) {
-            return refused(shedLimit, retryAfter);
+        if (newWork && writes.limiter().getInflight() >= holdLimit(writes.limiter().getLimit())) {
+            return refused(writes.shedAtLimit(), writes);
         }
-        return admit(limiter, customer, shedLimit, retryAfter);
+        return admit(writes, customer);
     }
 
     /** Admits a waiting-room join of {@code customer} under the joins' own limit, or refuses it (empty). */
     public Optional<Ticket> admitJoin(String customer) {
-        return admit(joins, customer, shedJoin, joinRetryAfter);
+        return admit(joins, customer);
     }
 
-    private Optional<Ticket> admit(SimpleLimiter<Void> lane, String customer, Counter shedAtLimit,
-            RetryAfterPolicy waits) {
-        if (!shares.tryEnter(customer, lane.getLimit())) {
-            return refused(shedCustomer, waits);
+    /** Admits under {@code lane}; the admitted request's context remembers the lane (for {@link #shedBusy}). */
+    private Optional<Ticket> admit(LaneState lane, String customer) {
+        if (!shares.tryEnter(customer, lane.limiter().getLimit())) {
+            return refused(shedCustomer, lane);
         }
-        Optional<Limiter.Listener> listener = lane.acquire(null);
+        Optional<Limiter.Listener> listener = lane.limiter().acquire(null);
         if (listener.isEmpty()) {
             shares.leave(customer);
-            return refused(shedAtLimit, waits);
+            return refused(lane.shedAtLimit(), lane);
+        }
+        Context context = Vertx.currentContext();
+        if (context != null && VertxContext.isDuplicatedContext(context)) {
+            context.putLocal(LANE_KEY, lane.lane());
         }
         Limiter.Listener l = listener.get();
         return Optional.of(new Ticket() {
@@ -138,7 +147,7 @@ public class Admission implements WritePathLoad {
             public void done() {
                 shares.leave(customer);
                 l.onSuccess();
-                waits.served(System.nanoTime());
+                lane.waits().served(System.nanoTime());
             }
 
             @Override
@@ -155,9 +164,9 @@ public class Admission implements WritePathLoad {
         });
     }
 
-    private static Optional<Ticket> refused(Counter reason, RetryAfterPolicy waits) {
+    private static Optional<Ticket> refused(Counter reason, LaneState lane) {
         reason.increment();
-        waits.shed(System.nanoTime());
+        lane.waits().shed(System.nanoTime());
         return Optional.empty();
     }
 
@@ -166,32 +175,55 @@ public class Admission implements WritePathLoad {
         return Math.max(1, (int) Math.floor(limit * config.holdShare()));
     }
 
-    /** Whole seconds for a {@code Retry-After} of a write: the wait the load calls for, plus random jitter. */
+    /**
+     * Whole seconds for the {@code Retry-After} of the current request: the wait its lane's load
+     * calls for, plus random jitter (a read, under no lane, gets the writes' wait).
+     */
     public long retryAfterSeconds() {
-        return retryAfter.retryAfterSeconds(System.nanoTime(), ThreadLocalRandom.current().nextDouble());
+        Lane lane = currentLane();
+        return retryAfterSeconds(lane == null ? Lane.WRITE : lane);
     }
 
-    /** The same for a shed waiting-room join. */
-    public long joinRetryAfterSeconds() {
-        return joinRetryAfter.retryAfterSeconds(System.nanoTime(), ThreadLocalRandom.current().nextDouble());
+    /** The same for a request refused under {@code lane}. */
+    public long retryAfterSeconds(Lane lane) {
+        return state(lane).waits().retryAfterSeconds(System.nanoTime(), ThreadLocalRandom.current().nextDouble());
     }
 
     public int limit() {
-        return limiter.getLimit();
+        return writes.limiter().getLimit();
     }
 
-    private static SimpleLimiter<Void> limiter(String name, AdmissionConfig config) {
-        return SimpleLimiter.newBuilder().named(name)
+    private LaneState state(Lane lane) {
+        return lane == Lane.JOIN ? joins : writes;
+    }
+
+    private static Lane currentLane() {
+        Context context = Vertx.currentContext();
+        return context != null && VertxContext.isDuplicatedContext(context) ? context.getLocal(LANE_KEY) : null;
+    }
+
+    private static LaneState lane(Lane lane, String name, String shedReason, AdmissionConfig config,
+            MeterRegistry registry) {
+        SimpleLimiter<Void> limiter = SimpleLimiter.newBuilder().named(name)
                 .limit(Gradient2Limit.newBuilder()
                         .initialLimit(config.initialLimit())
                         .minLimit(config.minLimit())
                         .maxConcurrency(config.maxLimit())
                         .build())
                 .build();
+        Counter shed = Counter.builder("admission.shed").tag("reason", shedReason)
+                .description("Write requests refused with 503 overloaded").register(registry);
+        RetryAfterPolicy waits = new RetryAfterPolicy(config.retryAfter(), config.retryAfterMax(),
+                config.retryAfterJitter(), System.nanoTime());
+        Gauge.builder("admission.retry.after", waits, w -> w.waitSeconds(System.nanoTime()))
+                .tag("lane", lane.name().toLowerCase())
+                .description("The Retry-After (seconds, before jitter) that shed requests are answered with now")
+                .register(registry);
+        return new LaneState(lane, limiter, shed, waits);
     }
 
     @Override
     public long shedForCapacity() {
-        return (long) shedLimit.count() + busyWrites.sum();
+        return (long) writes.shedAtLimit().count() + busyWrites.sum();
     }
 }

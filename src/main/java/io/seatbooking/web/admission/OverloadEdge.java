@@ -73,19 +73,20 @@ public class OverloadEdge {
         String path = ctx.normalizedPath();
         Matcher write = WRITE.matcher(path);
         Optional<Admission.Ticket> ticket;
-        boolean join = false;
+        Admission.Lane lane;
         if (write.matches()) {
+            lane = Admission.Lane.WRITE;
             boolean hold = write.group(1) == null;
             ticket = admission.admit(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), hold);
         } else if (JOIN.matcher(path).matches()) {
-            join = true;
+            lane = Admission.Lane.JOIN;
             ticket = admission.admitJoin(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)));
         } else {
             ctx.next();
             return;
         }
         if (ticket.isEmpty()) {
-            shed(response, join ? admission.joinRetryAfterSeconds() : admission.retryAfterSeconds());
+            shed(response, admission.retryAfterSeconds(lane));
             return;
         }
         Admission.Ticket admitted = ticket.get();

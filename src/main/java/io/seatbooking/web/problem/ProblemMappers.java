@@ -33,8 +33,6 @@ import io.seatbooking.db.DatabaseBusyException;
 import io.seatbooking.db.DatabaseFailures;
 import io.seatbooking.web.OptionalJsonBody;
 import io.seatbooking.web.admission.Admission;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Turns every failure that reaches the HTTP layer into an RFC 9457 problem response. Client
@@ -53,8 +51,8 @@ public class ProblemMappers {
 
     /** No database connection in time for this request: shed, like a request the limit refused. */
     @ServerExceptionMapper
-    public Response busy(DatabaseBusyException e, HttpServerRequest request) {
-        admission.shedBusy(request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD);
+    public Response busy(DatabaseBusyException e) {
+        admission.shedBusy();
         return ProblemResponses.of(Problem.of(ProblemType.OVERLOADED,
                 "The service is at capacity; retry after the number of seconds in Retry-After."),
                 Map.of("Retry-After", Long.toString(admission.retryAfterSeconds())));
@@ -137,7 +135,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e, HttpServerRequest request) {
+    public Response webApplication(WebApplicationException e) {
         if (e.getCause() instanceof JsonProcessingException json) {
             return json(json);
         }
@@ -146,7 +144,7 @@ public class ProblemMappers {
             return ProblemResponses.of(Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The request body is too large."));
         }
         if (status >= 500) {
-            return unexpected(e, request);
+            return unexpected(e);
         }
         if (status == 400) {
             return ProblemResponses.of(Problem.of(ProblemType.MALFORMED_REQUEST, "The request is malformed."));
@@ -155,10 +153,10 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Throwable e, HttpServerRequest request) {
+    public Response unexpected(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof DatabaseBusyException busy) {
-                return busy(busy, request);
+                return busy(busy);
             }
         }
         if (DatabaseFailures.isUnavailable(e)) {
