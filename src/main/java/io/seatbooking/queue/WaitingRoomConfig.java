@@ -37,9 +37,23 @@ public interface WaitingRoomConfig {
     @WithDefault("2s")
     Duration pollInterval();
 
+    /**
+     * The pre-queue comes back to learn its positions at random between one poll interval and
+     * this long after the opening: the longer, the lower the crowd's request rate at the opening.
+     */
+    @WithDefault("20s")
+    Duration openingSpread();
+
     /** The longest a waiting client far back in the queue is told to wait before its next poll. */
     @WithDefault("30s")
     Duration maxPollInterval();
+
+    /**
+     * The largest pre-queue whose positions each replica keeps in memory after the opening (about
+     * 24 bytes a customer), so that its first polls need no ticket read; 0 turns this off.
+     */
+    @WithDefault("1000000")
+    int positionsInMemory();
 
     /** How long each replica serves a room's shared state from memory before reading it again. */
     @WithDefault("500ms")

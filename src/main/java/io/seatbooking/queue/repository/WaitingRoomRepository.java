@@ -48,6 +48,10 @@ public class WaitingRoomRepository {
             SELECT show_id, $2, $3 FROM waiting_room WHERE show_id = $1 AND closed_at IS NULL
             ON CONFLICT (show_id, customer_id) DO NOTHING
             RETURNING %s""".formatted(TICKET_COLUMNS);
+    // The ranked positions after $2, in position order (the unique index), a page at a time.
+    private static final String POSITIONS = """
+            SELECT customer_id, position FROM queue_ticket
+             WHERE show_id = $1 AND position > $2 ORDER BY position LIMIT $3""";
     private static final String ROOMS_DUE = """
             SELECT show_id FROM waiting_room WHERE closed_at IS NULL AND opens_at <= now()""";
     // NO KEY UPDATE, not UPDATE: a join's insert checks its foreign key to this row with FOR KEY
@@ -97,6 +101,10 @@ public class WaitingRoomRepository {
     public record LockedRoom(Room room, Instant now) {
     }
 
+    /** A customer and the position the ranking gave them. */
+    public record Ranked(String customerId, long position) {
+    }
+
     /** Admitted tickets: when each joined and was admitted. */
     public record Admitted(Instant joinedAt, Instant admittedAt) {
     }
@@ -134,6 +142,15 @@ public class WaitingRoomRepository {
     public Uni<Optional<Ticket>> join(UUID showId, String customerId, long draw) {
         return pool.preparedQuery(JOIN).execute(Tuple.of(showId, customerId, draw))
                 .map(rows -> first(rows).map(WaitingRoomRepository::ticket));
+    }
+
+    /** Up to {@code limit} ranked customers after {@code after}, in position order. */
+    public Uni<List<Ranked>> positions(UUID showId, long after, int limit) {
+        return pool.preparedQuery(POSITIONS).execute(Tuple.of(showId, after, limit)).map(rows -> {
+            List<Ranked> ranked = new ArrayList<>(rows.size());
+            rows.forEach(r -> ranked.add(new Ranked(r.getString("customer_id"), r.getLong("position"))));
+            return ranked;
+        });
     }
 
     public Uni<List<UUID>> roomsDue() {

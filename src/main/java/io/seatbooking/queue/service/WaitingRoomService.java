@@ -37,15 +37,17 @@ public class WaitingRoomService {
 
     private final WaitingRoomRepository rooms;
     private final RoomCache cache;
+    private final KnownPositions positions;
     private final QueueTokens tokens;
     private final WaitingRoomConfig config;
     private final QueueMetrics metrics;
     private final InstantSource clock;
 
-    public WaitingRoomService(WaitingRoomRepository rooms, RoomCache cache, QueueTokens tokens,
-            WaitingRoomConfig config, QueueMetrics metrics, InstantSource clock) {
+    public WaitingRoomService(WaitingRoomRepository rooms, RoomCache cache, KnownPositions positions,
+            QueueTokens tokens, WaitingRoomConfig config, QueueMetrics metrics, InstantSource clock) {
         this.rooms = rooms;
         this.cache = cache;
+        this.positions = positions;
         this.tokens = tokens;
         this.config = config;
         this.metrics = metrics;
@@ -85,25 +87,37 @@ public class WaitingRoomService {
     }
 
     /**
-     * Where the caller is in the show's queue. {@code ticketToken}, the ticket of an earlier answer,
+     * Where the caller is in the show's queue. {@code sentTicket}, the ticket of an earlier answer,
      * spares the database read while the caller waits: in the pre-queue, and once ranked until the
-     * admissions reach the caller's position. Only the first poll after the opening (to learn the
-     * position) and the poll that finds the caller admitted read the ticket row.
+     * admissions reach the caller's position. The first poll after the opening learns the position
+     * from {@link KnownPositions} once this replica holds them (a read of the ticket row until then,
+     * and for customers ranked since); the poll that finds the caller admitted reads the row.
      *
      * @throws QueueOutcome {@code NoWaitingRoom}; {@code NotInQueue}
      */
-    public Uni<QueueStatus> status(Caller caller, UUID showId, String ticketToken) {
+    public Uni<QueueStatus> status(Caller caller, UUID showId, String sentTicket) {
         return room(showId).chain(room -> {
-            Optional<QueueTokens.Ticket> known = tokens.readTicket(ticketToken)
+            String ticketToken = sentTicket;
+            Optional<QueueTokens.Ticket> known = tokens.readTicket(sentTicket)
                     .filter(t -> t.showId().equals(showId) && t.customerId().equals(caller.id()));
-            if (known.isPresent() && room.closedAt() == null) {
+            if (room.closedAt() != null) {
+                positions.forget(showId);
+            } else if (known.isPresent()) {
                 long position = known.get().position();
-                if (position > room.admittedUpTo()) {
-                    return Uni.createFrom().item(waiting(room, position, ticketToken));
-                }
                 if (position == 0 && room.openedAt() == null) {
                     // In the pre-queue: nobody has a position before the opening, so the ticket says it all.
                     return Uni.createFrom().item(preQueue(room, ticketToken));
+                }
+                if (position == 0) {
+                    // The first poll since the opening: the position, if this replica already knows it,
+                    // goes into a new ticket, and the polls after it cost nothing again.
+                    position = positions.of(room, caller.id()).orElse(0);
+                    if (position > room.admittedUpTo()) {
+                        ticketToken = tokens.ticket(new QueueTokens.Ticket(showId, caller.id(), position));
+                    }
+                }
+                if (position > room.admittedUpTo()) {
+                    return Uni.createFrom().item(waiting(room, position, ticketToken));
                 }
             }
             return rooms.ticket(showId, caller.id())
@@ -144,10 +158,11 @@ public class WaitingRoomService {
         } else if (untilOpening.compareTo(config.maxPollInterval()) > 0) {
             next = jittered(clamp(untilOpening.dividedBy(2)));
         } else {
-            // Come back after the opening to learn the position (one read each), at random between one
-            // and five poll intervals after it, so that the whole pre-queue does not arrive in the same second.
-            double intervals = 1 + 4 * ThreadLocalRandom.current().nextDouble();
-            next = untilOpening.plusMillis((long) (config.pollInterval().toMillis() * intervals));
+            // Come back after the opening to learn the position, at random between one poll interval and
+            // waiting-room.opening-spread after it, so that the whole pre-queue does not arrive in the same second.
+            long first = config.pollInterval().toMillis();
+            long last = Math.max(first, config.openingSpread().toMillis());
+            next = untilOpening.plusMillis(first + (long) ((last - first) * ThreadLocalRandom.current().nextDouble()));
         }
         return new QueueStatus(room.showId(), TicketState.WAITING.name().toLowerCase(), null, null, null,
                 room.opensAt(), ticketToken, null, null, next);
@@ -178,11 +193,20 @@ public class WaitingRoomService {
         return Duration.ofSeconds(Math.max(unit, Math.round((double) seconds / unit) * unit));
     }
 
+    /**
+     * Between the poll interval and the longest poll interval, and never more than half the
+     * admission idle time: a customer admitted right after a poll learns of it with time to use it.
+     */
     private Duration clamp(Duration wanted) {
         if (wanted.compareTo(config.pollInterval()) < 0) {
             return config.pollInterval();
         }
-        return wanted.compareTo(config.maxPollInterval()) > 0 ? config.maxPollInterval() : wanted;
+        Duration longest = config.maxPollInterval();
+        Duration halfIdle = config.admissionIdle().dividedBy(2);
+        if (halfIdle.compareTo(longest) < 0) {
+            longest = halfIdle.compareTo(config.pollInterval()) > 0 ? halfIdle : config.pollInterval();
+        }
+        return wanted.compareTo(longest) > 0 ? longest : wanted;
     }
 
     /** +/-25%, so that clients that polled together drift apart. */

@@ -24,9 +24,11 @@ import io.restassured.response.Response;
 import io.seatbooking.outbox.CloudEventMessages;
 import io.seatbooking.outbox.OutboxWriter;
 import io.seatbooking.queue.QueueMetrics;
+import io.seatbooking.queue.Room;
 import io.seatbooking.queue.WaitingRoomConfig;
 import io.seatbooking.queue.repository.WaitingRoomRepository;
 import io.seatbooking.queue.service.Admitter;
+import io.seatbooking.queue.service.KnownPositions;
 import io.seatbooking.queue.service.RoomCache;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
@@ -53,6 +55,8 @@ class WaitingRoomTest {
     CloudEventMessages messages;
     @Inject
     Vertx vertx;
+    @Inject
+    KnownPositions knownPositions;
     @Inject
     jakarta.enterprise.inject.Instance<io.seatbooking.platform.WritePathLoad> writePath;
 
@@ -81,6 +85,42 @@ class WaitingRoomTest {
         assertThat(Db.count("SELECT count(*) FROM outbox_event WHERE subject = ? AND event_type = 'queue.opened'",
                 "queue/" + show)).isEqualTo(1);
         assertNoOneAdmittedOutOfTurn(show);
+    }
+
+    @Test
+    void afterTheOpeningThePreQueueLearnsItsPositionsFromMemoryNotFromItsTicketRows() {
+        String show = Api.createShow(40);
+        openAt(show, Instant.now().plusSeconds(600));
+        Map<String, String> tickets = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            String customer = Tokens.newCustomerId("pre-" + i);
+            tickets.put(customer, join(customer, show).path("ticket"));
+        }
+        openAt(show, Instant.now().minusSeconds(1));
+        awaitOpened(show);
+        Map<String, Long> ranked = new java.util.HashMap<>();
+        Db.rows("SELECT customer_id, position FROM queue_ticket WHERE show_id = ?::uuid", show)
+                .forEach(r -> ranked.put((String) r.get("customer_id"), ((Number) r.get("position")).longValue()));
+        // Far enough back not to be admitted during the test (two slots), and, once this replica holds
+        // the positions of the opening, its row gone: only that memory can still tell its position.
+        String gone = ranked.entrySet().stream().filter(e -> e.getValue() > 10).findFirst().orElseThrow().getKey();
+        Room room = rooms.find(UUID.fromString(show)).await().atMost(Duration.ofSeconds(5)).orElseThrow();
+        await().atMost(Duration.ofSeconds(15)).until(() -> knownPositions.of(room, gone).isPresent());
+        Db.update("DELETE FROM queue_ticket WHERE show_id = ?::uuid AND customer_id = ?", show, gone);
+
+        Response fromMemory = status(gone, show, tickets.get(gone));
+        fromMemory.then().statusCode(200);
+        fromMemory.then().body("state", equalTo("waiting"));
+        assertThat(((Number) fromMemory.path("position")).longValue()).isEqualTo(ranked.get(gone));
+        String positioned = fromMemory.path("ticket");
+        assertThat(positioned).as("the answer's ticket carries the position").isNotEqualTo(tickets.get(gone));
+        assertThat(((Number) status(gone, show, positioned).path("position")).longValue()).isEqualTo(ranked.get(gone));
+        tickets.forEach((customer, ticket) -> {
+            if (!customer.equals(gone) && ranked.get(customer) > 2) {
+                assertThat(((Number) status(customer, show, ticket).path("position")).longValue())
+                        .as(customer).isEqualTo(ranked.get(customer));
+            }
+        });
     }
 
     @Test
