@@ -10,7 +10,7 @@ import io.smallrye.config.WithDefault;
 public interface TokenCacheConfig {
 
     /** Most tokens remembered; {@code 0} turns the cache off (every request verifies its token). */
-    @WithDefault("10000")
+    @WithDefault("20000")
     int maxSize();
 
     /** A token is verified again after this long at the latest, and never used past its {@code exp}. */

@@ -173,7 +173,11 @@ public class WaitingRoomService {
         Duration estimate = room.admissionRate() > 0.01
                 ? roundedWait(Duration.ofMillis((long) (ahead / room.admissionRate() * 1000)))
                 : null;
-        Duration next = clamp(estimate == null ? config.pollInterval() : estimate.dividedBy(4));
+        // Before any rate is measured (the first seconds after the opening) nobody is admitted faster
+        // than the ceiling: the whole ranked pre-queue polling every interval would be its own crowd.
+        Duration soonest = estimate != null ? estimate
+                : Duration.ofMillis((long) (ahead * 1000.0 / Math.max(1, config.admissionCeiling())));
+        Duration next = clamp(soonest.dividedBy(4));
         return new QueueStatus(room.showId(), TicketState.WAITING.name().toLowerCase(), position, rounded(ahead),
                 estimate, room.opensAt(), ticketToken, null, null, jittered(next));
     }
