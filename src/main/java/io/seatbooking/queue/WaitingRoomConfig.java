@@ -49,8 +49,9 @@ public interface WaitingRoomConfig {
     Duration maxPollInterval();
 
     /**
-     * The largest pre-queue whose positions each replica keeps in memory after the opening (about
-     * 24 bytes a customer), so that its first polls need no ticket read; 0 turns this off.
+     * The most positions each replica keeps in memory, over all open rooms (about 24 bytes each), so
+     * that the pre-queue's first polls after an opening need no ticket read; a room that would
+     * exceed it is read ticket by ticket; 0 turns this off.
      */
     @WithDefault("1000000")
     int positionsInMemory();

@@ -70,9 +70,11 @@ public class KnownPositions {
         if (tables.putIfAbsent(room.showId(), NONE) != null) {
             return;
         }
-        if (room.lastPosition() > maxEntries) {
-            LOG.infof("Waiting room of show %s ranked %d, more than waiting-room.positions-in-memory (%d): "
-                    + "its first polls read their tickets", room.showId(), room.lastPosition(), maxEntries);
+        long held = tables.values().stream().mapToLong(PositionTable::size).sum();
+        if (held + room.lastPosition() > maxEntries) {
+            LOG.infof("Waiting room of show %s ranked %d; with the %d positions held for other rooms, more than "
+                    + "waiting-room.positions-in-memory (%d): its first polls read their tickets", room.showId(),
+                    room.lastPosition(), held, maxEntries);
             return; // NONE stays: this room is read ticket by ticket
         }
         long started = System.nanoTime();
@@ -92,7 +94,7 @@ public class KnownPositions {
     private Uni<PositionTable> page(UUID showId, long after, PositionTable.Builder table) {
         return rooms.positions(showId, after, PAGE).chain(ranked -> {
             ranked.forEach(r -> table.add(r.customerId(), r.position()));
-            if (ranked.size() < PAGE || table.count() >= maxEntries) {
+            if (ranked.size() < PAGE || table.count() >= maxEntries) { // later ones read their tickets
                 return Uni.createFrom().item(table.build());
             }
             return page(showId, ranked.get(ranked.size() - 1).position(), table);

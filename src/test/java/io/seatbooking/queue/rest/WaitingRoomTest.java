@@ -124,6 +124,38 @@ class WaitingRoomTest {
     }
 
     @Test
+    void aReplicaKeepsNoMorePositionsInMemoryThanItsSettingAllowsOverAllRooms() throws Exception {
+        // A replica's memory allowing 25 positions: the first room's 12 fit, the second's 14 would not.
+        KnownPositions small = new KnownPositions(rooms, (WaitingRoomConfig) java.lang.reflect.Proxy.newProxyInstance(
+                WaitingRoomConfig.class.getClassLoader(), new Class<?>[] { WaitingRoomConfig.class },
+                (proxy, method, args) -> method.getName().equals("positionsInMemory") ? 25 : method.invoke(config, args)));
+        Room first = openedRoomWith(12);
+        Room second = openedRoomWith(14);
+        String firstCustomer = Db.value("SELECT customer_id FROM queue_ticket WHERE show_id = ?::uuid AND position = 5",
+                first.showId().toString());
+        String secondCustomer = Db.value("SELECT customer_id FROM queue_ticket WHERE show_id = ?::uuid AND position = 5",
+                second.showId().toString());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> small.of(first, firstCustomer).isPresent());
+        assertThat(small.of(first, firstCustomer)).hasValue(5);
+        for (int i = 0; i < 20; i++) { // a read of the second room would take milliseconds; none starts
+            assertThat(small.of(second, secondCustomer)).isEmpty();
+            Thread.sleep(100);
+        }
+    }
+
+    private Room openedRoomWith(int customers) {
+        String show = Api.createShow(40);
+        openAt(show, Instant.now().plusSeconds(600));
+        for (int i = 0; i < customers; i++) {
+            join(Tokens.newCustomerId("mem-" + i), show);
+        }
+        openAt(show, Instant.now().minusSeconds(1));
+        awaitOpened(show);
+        return rooms.find(UUID.fromString(show)).await().atMost(Duration.ofSeconds(5)).orElseThrow();
+    }
+
+    @Test
     void afterTheOpeningPositionsAreFirstComeFirstServed() {
         String show = Api.createShow(40);
         openAt(show, Instant.now().minusSeconds(1));
