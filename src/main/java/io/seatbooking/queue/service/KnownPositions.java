@@ -78,7 +78,9 @@ public class KnownPositions {
             return; // NONE stays: this room is read ticket by ticket
         }
         long started = System.nanoTime();
-        Detached.run(() -> page(room.showId(), 0, new PositionTable.Builder(seeds.nextLong())).subscribe().with(
+        long budget = maxEntries - held;
+        PositionTable.Builder builder = new PositionTable.Builder(seeds.nextLong());
+        Detached.run(() -> page(room.showId(), 0, budget, builder).subscribe().with(
                 table -> {
                     tables.replace(room.showId(), NONE, table);
                     LOG.debugf("Waiting room of show %s: %d positions in memory after %d ms", room.showId(),
@@ -91,13 +93,14 @@ public class KnownPositions {
                 }));
     }
 
-    private Uni<PositionTable> page(UUID showId, long after, PositionTable.Builder table) {
+    /** Reads the positions after {@code after} into {@code table}, about {@code budget} at most. */
+    private Uni<PositionTable> page(UUID showId, long after, long budget, PositionTable.Builder table) {
         return rooms.positions(showId, after, PAGE).chain(ranked -> {
             ranked.forEach(r -> table.add(r.customerId(), r.position()));
-            if (ranked.size() < PAGE || table.count() >= maxEntries) { // later ones read their tickets
+            if (ranked.size() < PAGE || table.count() >= budget) {
                 return Uni.createFrom().item(table.build());
             }
-            return page(showId, ranked.get(ranked.size() - 1).position(), table);
+            return page(showId, ranked.get(ranked.size() - 1).position(), budget, table);
         });
     }
 }

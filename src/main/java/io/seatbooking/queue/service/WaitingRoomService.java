@@ -97,27 +97,25 @@ public class WaitingRoomService {
      */
     public Uni<QueueStatus> status(Caller caller, UUID showId, String sentTicket) {
         return room(showId).chain(room -> {
-            String ticketToken = sentTicket;
             Optional<QueueTokens.Ticket> known = tokens.readTicket(sentTicket)
                     .filter(t -> t.showId().equals(showId) && t.customerId().equals(caller.id()));
             if (room.closedAt() != null) {
                 positions.forget(showId);
             } else if (known.isPresent()) {
                 long position = known.get().position();
+                if (position > room.admittedUpTo()) {
+                    return Uni.createFrom().item(waiting(room, position, sentTicket));
+                }
                 if (position == 0 && room.openedAt() == null) {
                     // In the pre-queue: nobody has a position before the opening, so the ticket says it all.
-                    return Uni.createFrom().item(preQueue(room, ticketToken));
+                    return Uni.createFrom().item(preQueue(room, sentTicket));
                 }
-                if (position == 0) {
-                    // The first poll since the opening: the position, if this replica already knows it,
-                    // goes into a new ticket, and the polls after it cost nothing again.
-                    position = positions.of(room, caller.id()).orElse(0);
-                    if (position > room.admittedUpTo()) {
-                        ticketToken = tokens.ticket(new QueueTokens.Ticket(showId, caller.id(), position));
-                    }
-                }
-                if (position > room.admittedUpTo()) {
-                    return Uni.createFrom().item(waiting(room, position, ticketToken));
+                // The first poll since the opening: the position, if this replica already knows it, goes
+                // into a new ticket, and the polls after it cost nothing again.
+                long learned = position == 0 ? positions.of(room, caller.id()).orElse(0) : 0;
+                if (learned > room.admittedUpTo()) {
+                    return Uni.createFrom().item(waiting(room, learned,
+                            tokens.ticket(new QueueTokens.Ticket(showId, caller.id(), learned))));
                 }
             }
             return rooms.ticket(showId, caller.id())
@@ -202,15 +200,12 @@ public class WaitingRoomService {
      * admission idle time: a customer admitted right after a poll learns of it with time to use it.
      */
     private Duration clamp(Duration wanted) {
-        if (wanted.compareTo(config.pollInterval()) < 0) {
-            return config.pollInterval();
-        }
-        Duration longest = config.maxPollInterval();
         Duration halfIdle = config.admissionIdle().dividedBy(2);
-        if (halfIdle.compareTo(longest) < 0) {
-            longest = halfIdle.compareTo(config.pollInterval()) > 0 ? halfIdle : config.pollInterval();
+        Duration longest = halfIdle.compareTo(config.maxPollInterval()) < 0 ? halfIdle : config.maxPollInterval();
+        if (wanted.compareTo(longest) > 0) {
+            wanted = longest;
         }
-        return wanted.compareTo(longest) > 0 ? longest : wanted;
+        return wanted.compareTo(config.pollInterval()) < 0 ? config.pollInterval() : wanted;
     }
 
     /** +/-25%, so that clients that polled together drift apart. */
