@@ -23,10 +23,14 @@ final class DevTokens {
     }
 
     static String customer(String subject) {
+        return token(subject, "customer");
+    }
+
+    static String token(String subject, String role) {
         long now = System.currentTimeMillis() / 1000;
         String header = B64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         String claims = B64.encodeToString(("{\"iss\":\"seat-booking-dev\",\"sub\":\"" + subject
-                + "\",\"groups\":[\"customer\"],\"iat\":" + now + ",\"exp\":" + (now + 86400) + "}")
+                + "\",\"groups\":[\"" + role + "\"],\"iat\":" + now + ",\"exp\":" + (now + 86400) + "}")
                 .getBytes(StandardCharsets.UTF_8));
         try {
             Signature rsa = Signature.getInstance("SHA256withRSA");

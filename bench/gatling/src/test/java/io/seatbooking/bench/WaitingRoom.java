@@ -1,6 +1,7 @@
 package io.seatbooking.bench;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.bodyBytes;
 import static io.gatling.javaapi.core.CoreDsl.doIfOrElse;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
@@ -11,9 +12,17 @@ import static io.gatling.javaapi.http.HttpDsl.header;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
@@ -31,27 +40,70 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
  * {@code max.wait.seconds} gives up; one who arrives after the show sold out is told so
  * ({@code 409 queue-closed}) and leaves. Every answer must have an expected status; anything else is KO.
  *
+ * <p>The load generator shares the benchmark machine with the service, so it does its own work
+ * cheaply: the customers' tokens are signed before the run starts (an RS256 signature costs about
+ * a millisecond of CPU, which at the arrival rate took a third of a core during the run), and the
+ * seat map's available seats are picked out with a streaming parser, not a JsonPath filter over a
+ * tree of the whole map. The room's opening is set once the tokens are signed, by its first
+ * customer, {@code opens.after.seconds} later. A warm-up room ({@code warm.*} properties, requests
+ * named "warm-up …") runs before the main room in the same JVM.
+ *
  * <p>System properties: {@code base.url}, {@code show.id}, {@code users}, {@code ramp.seconds},
- * {@code run} (a prefix that makes the customer ids of this run unique), {@code dev.key}.
+ * {@code opens.after.seconds}, the same under {@code warm.} (optional), {@code run} (a prefix that
+ * makes the customer ids of this run unique), {@code dev.key}.
  */
 public class WaitingRoom extends Simulation {
 
-    private final String showId = System.getProperty("show.id");
-    private final String run = System.getProperty("run", "wr");
-    private final String queue = "/api/shows/" + showId + "/queue";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * One room's crowd: its show, customers and opening, read from the system properties under
+     * {@code prefix}; its requests are named with {@code label} in front.
+     */
+    private static final class Crowd {
+        final String showId;
+        final String queue;
+        final long opensAfterSeconds;
+        final String label;
+        final String[] tokens;
+        final AtomicInteger arrived = new AtomicInteger();
+
+        Crowd(String prefix, String label) {
+            this.showId = System.getProperty(prefix + "show.id");
+            this.queue = "/api/shows/" + showId + "/queue";
+            this.opensAfterSeconds = Long.getLong(prefix + "opens.after.seconds");
+            this.label = label;
+            String run = System.getProperty("run", "wr") + label.replace(' ', '-');
+            this.tokens = IntStream.rangeClosed(1, Integer.getInteger(prefix + "users")).parallel()
+                    .mapToObj(i -> DevTokens.customer(run + "-" + i)).toArray(String[]::new);
+        }
+
+        /** The first customer sets the opening, so that arrivals and opening keep their distance. */
+        Session arrive(Session session) {
+            int n = arrived.getAndIncrement();
+            if (n == 0) {
+                openAfter(queue, opensAfterSeconds);
+            }
+            return session.set("token", tokens[n % tokens.length]);
+        }
+    }
 
     private final HttpProtocolBuilder protocol = http.baseUrl(System.getProperty("base.url"))
             .contentTypeHeader("application/json").acceptHeader("application/json").shareConnections()
             // The scenario sends If-None-Match itself where it means to; Gatling's cache would add it elsewhere.
             .disableCaching();
 
-    private final ScenarioBuilder customers = scenario("waiting room customers")
-            .exec(session -> session.set("token", DevTokens.customer(run + "-" + session.userId()))
+    private static ScenarioBuilder customers(Crowd crowd) {
+        String showId = crowd.showId;
+        String queue = crowd.queue;
+        String l = crowd.label;
+        return scenario(l + "waiting room customers")
+            .exec(session -> crowd.arrive(session)
                     .set("etag", "\"none\"").set("attempts", 0).set("booked", false))
             .exec(s -> s.set("joinStatus", 503).set("state", "joining"))
             .asLongAsDuring(s -> s.getInt("joinStatus") == 503,
                     Duration.ofSeconds(Integer.getInteger("max.wait.seconds", 300))).on(
-                    exec(http("queue join").post(queue).header("Authorization", "Bearer #{token}")
+                    exec(http(l + "queue join").post(queue).header("Authorization", "Bearer #{token}")
                             .check(status().in(200, 201, 409, 503).saveAs("joinStatus"),
                                     jsonPath("$.ticket").optional().saveAs("ticket"),
                                     jsonPath("$.state").optional().saveAs("state"),
@@ -62,7 +114,7 @@ public class WaitingRoom extends Simulation {
             .asLongAsDuring(session -> "waiting".equals(session.getString("state")),
                     Duration.ofSeconds(Integer.getInteger("max.wait.seconds", 300))).on(
                     pause(WaitingRoom::pollAfter)
-                            .exec(http("queue poll").get(queue).header("Authorization", "Bearer #{token}")
+                            .exec(http(l + "queue poll").get(queue).header("Authorization", "Bearer #{token}")
                                     .header("Queue-Ticket", "#{ticket}").header("If-None-Match", "#{etag}")
                                     .check(status().in(200, 304, 503), jsonPath("$.state").optional().saveAs("state"),
                                             jsonPath("$.admissionToken").optional().saveAs("admission"),
@@ -72,14 +124,14 @@ public class WaitingRoom extends Simulation {
                     exec(session -> session.contains("admission") ? session
                             : session.markAsFailed())
                             .asLongAs(session -> !session.getBoolean("booked") && session.getInt("attempts") < 10).on(
-                                    exec(http("seat map").get("/api/shows/" + showId + "/seats")
+                                    exec(http(l + "seat map").get("/api/shows/" + showId + "/seats")
                                             .check(status().in(200, 503).saveAs("mapStatus"),
-                                                    jsonPath("$.seats[?(@.status=='AVAILABLE')].label")
-                                                    .findAll().optional().saveAs("available"),
+                                                    bodyBytes().transform(WaitingRoom::availableSeats)
+                                                    .saveAs("available"),
                                                     header("Retry-After").optional().saveAs("retryAfter")))
                                             .exec(WaitingRoom::pickSeat)
                                             .doIfOrElse(session -> session.getString("seat") != null).then(
-                                                    exec(http("waiting room hold").post("/api/bookings")
+                                                    exec(http(l + "waiting room hold").post("/api/bookings")
                                                             .header("Authorization", "Bearer #{token}")
                                                             .header("Admission-Token", "#{admission}")
                                                             .body(StringBody("{\"showId\":\"" + showId
@@ -92,7 +144,7 @@ public class WaitingRoom extends Simulation {
                                                             .doIf(session -> session.getInt("holdStatus") == 201).then(
                                                                     exec(s -> s.set("confirmStatus", 503))
                                                                             .asLongAs(s -> s.getInt("confirmStatus") == 503).on(
-                                                                                    exec(http("waiting room confirm")
+                                                                                    exec(http(l + "waiting room confirm")
                                                                                             .post("/api/bookings/#{bookingId}/confirm")
                                                                                             .header("Authorization", "Bearer #{token}")
                                                                                             .check(status().in(200, 503).saveAs("confirmStatus"),
@@ -104,10 +156,36 @@ public class WaitingRoom extends Simulation {
                                                     .then(pause(WaitingRoom::retryAfter))
                                                     .orElse(exec(s -> s.set("attempts", 10))))
                                             .exec(s -> s.set("attempts", s.getInt("attempts") + 1))));
+    }
+
+    static void openAfter(String queue, long seconds) {
+        String opensAt = java.time.Instant.now().plusSeconds(seconds).toString();
+        try {
+            var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(System.getProperty("base.url") + queue))
+                    .header("Authorization", "Bearer " + DevTokens.token("bench-admin", "admin"))
+                    .header("Content-Type", "application/json")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"opensAt\":\"" + opensAt + "\"}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("setting the opening answered " + answer.statusCode() + ": " + answer.body());
+            }
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("could not set the opening", e);
+        }
+    }
 
     {
-        setUp(customers.injectOpen(rampUsers(Integer.getInteger("users")).during(Integer.getInteger("ramp.seconds"))))
-                .protocols(protocol);
+        // The warm-up room (if any) runs first, in this same JVM, so that the load generator's code is
+        // compiled when the main room opens, as the service's is.
+        var main = customers(new Crowd("", "")).injectOpen(
+                rampUsers(Integer.getInteger("users")).during(Integer.getInteger("ramp.seconds")));
+        if (System.getProperty("warm.show.id") != null) {
+            setUp(customers(new Crowd("warm.", "warm-up ")).injectOpen(rampUsers(Integer.getInteger("warm.users"))
+                    .during(Integer.getInteger("warm.ramp.seconds"))).andThen(main)).protocols(protocol);
+        } else {
+            setUp(main).protocols(protocol);
+        }
     }
 
     private static Duration pollAfter(Session session) {
@@ -119,6 +197,37 @@ public class WaitingRoom extends Simulation {
     private static Duration retryAfter(Session session) {
         String seconds = session.contains("retryAfter") ? session.getString("retryAfter") : null;
         return Duration.ofSeconds(seconds == null ? 1 : Long.parseLong(seconds));
+    }
+
+    /** The labels of the seat map's available seats; none for an answer that is not a seat map. */
+    private static List<String> availableSeats(byte[] body) {
+        List<String> labels = new ArrayList<>();
+        try (JsonParser json = JSON.createParser(body)) {
+            String label = null;
+            String status = null;
+            int depth = 0;
+            for (JsonToken token = json.nextToken(); token != null; token = json.nextToken()) {
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    if (token == JsonToken.END_OBJECT && depth == 3 && "AVAILABLE".equals(status) && label != null) {
+                        labels.add(label);
+                    }
+                    depth--;
+                    label = depth == 2 ? null : label;
+                    status = depth == 2 ? null : status;
+                } else if (token == JsonToken.VALUE_STRING && depth == 3) { // {"seats": [ {...} ]}
+                    if ("label".equals(json.currentName())) {
+                        label = json.getText();
+                    } else if ("status".equals(json.currentName())) {
+                        status = json.getText();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return labels;
     }
 
     private static Session pickSeat(Session session) {
