@@ -24,15 +24,18 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class QueueTokens {
 
-    /** A ticket: {@code position} is 0 while the pre-queue is not ranked yet. */
-    public record Ticket(UUID showId, String customerId, long position) {
+    /**
+     * A ticket: {@code position} is 0 while the pre-queue is not ranked yet; {@code draw} is the
+     * random draw that ranks the pre-queue at the opening.
+     */
+    public record Ticket(UUID showId, String customerId, long position, long draw) {
     }
 
     /** An admission to hold seats of {@code showId}, valid until {@code expiresAt} at the latest. */
     public record Admission(UUID showId, String customerId, long position, Instant expiresAt) {
     }
 
-    private static final String TICKET = "qt1";
+    private static final String TICKET = "qt2";
     private static final String ADMISSION = "qa1";
     private static final Base64.Encoder ENCODE = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODE = Base64.getUrlDecoder();
@@ -49,7 +52,8 @@ public final class QueueTokens {
     }
 
     public String ticket(Ticket ticket) {
-        return sign(TICKET, ticket.showId() + "\n" + ticket.position() + "\n" + ticket.customerId());
+        return sign(TICKET, ticket.showId() + "\n" + ticket.position() + "\n" + ticket.draw() + "\n"
+                + ticket.customerId());
     }
 
     public String admission(Admission admission) {
@@ -59,9 +63,9 @@ public final class QueueTokens {
 
     public Optional<Ticket> readTicket(String token) {
         return payload(TICKET, token).flatMap(p -> {
-            String[] f = p.split("\n", 3);
-            return f.length == 3 ? parse(() -> new Ticket(UUID.fromString(f[0]), f[2], Long.parseLong(f[1])))
-                    : Optional.empty();
+            String[] f = p.split("\n", 4);
+            return f.length == 4 ? parse(() -> new Ticket(UUID.fromString(f[0]), f[3], Long.parseLong(f[1]),
+                    Long.parseLong(f[2]))) : Optional.empty();
         });
     }
 

@@ -38,10 +38,14 @@ public interface WaitingRoomConfig {
     Duration pollInterval();
 
     /**
-     * The pre-queue comes back to learn its positions at random between one poll interval and
-     * this long after the opening: the longer, the lower the crowd's request rate at the opening.
+     * The pre-queue comes back to learn its positions between {@code tick} + {@code state-cache} and
+     * this long after the opening, in the order of its positions: the longer, the lower the crowd's request rate at
+     * the opening. Nobody comes back later than the ceiling could admit them while it is shorter
+     * than the pre-queue divided by {@code admission-ceiling} (3,000 customers at 50 a second); in a
+     * smaller pre-queue the later ones come back after their admission, which is why the spread is
+     * never more than half of {@code admission-idle}.
      */
-    @WithDefault("20s")
+    @WithDefault("60s")
     Duration openingSpread();
 
     /** The longest a waiting client far back in the queue is told to wait before its next poll. */

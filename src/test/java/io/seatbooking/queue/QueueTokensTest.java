@@ -16,7 +16,7 @@ class QueueTokensTest {
 
     @Test
     void aSignedTicketAndAdmissionReadBack() {
-        QueueTokens.Ticket ticket = new QueueTokens.Ticket(show, "customer|with\nodd chars", 42);
+        QueueTokens.Ticket ticket = new QueueTokens.Ticket(show, "customer|with\nodd chars", 42, Long.MIN_VALUE);
         QueueTokens.Admission admission = new QueueTokens.Admission(show, "c1", 7, Instant.ofEpochMilli(1_700_000_000_123L));
 
         assertThat(tokens.readTicket(tokens.ticket(ticket))).contains(ticket);
@@ -37,7 +37,7 @@ class QueueTokensTest {
 
     @Test
     void aTicketIsNoAdmissionAndAnotherSecretsTokensAreForgeries() {
-        String ticket = tokens.ticket(new QueueTokens.Ticket(show, "c1", 1));
+        String ticket = tokens.ticket(new QueueTokens.Ticket(show, "c1", 1, 7));
         QueueTokens other = new QueueTokens("another-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8));
 
         assertThat(tokens.readAdmission(ticket)).isEmpty();

@@ -31,7 +31,7 @@ public class WaitingRoomRepository {
     private static final String ROOM_COLUMNS = """
             show_id, opens_at, opened_at, closed_at, last_position, admitted_up_to, last_tick_at, admission_rate""";
     private static final String TICKET_COLUMNS = """
-            show_id, customer_id, coalesce(position, 0) AS position, state, joined_at, admitted_at, last_active_at""";
+            show_id, customer_id, coalesce(position, 0) AS position, draw, state, joined_at, admitted_at, last_active_at""";
 
     // The opening may move until the room opened; afterwards the row is left as it is (no row answered).
     private static final String UPSERT_ROOM = """
@@ -237,7 +237,7 @@ public class WaitingRoomRepository {
     }
 
     private static Ticket ticket(Row r) {
-        return new Ticket(r.getUUID("show_id"), r.getString("customer_id"), r.getLong("position"),
+        return new Ticket(r.getUUID("show_id"), r.getString("customer_id"), r.getLong("position"), r.getLong("draw"),
                 TicketState.valueOf(r.getString("state")), Timestamps.instant(r.getOffsetDateTime("joined_at")),
                 Timestamps.instant(r.getOffsetDateTime("admitted_at")),
                 Timestamps.instant(r.getOffsetDateTime("last_active_at")));

@@ -19,8 +19,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Each replica's memory of the positions given out at a room's opening. At the opening the whole
  * pre-queue comes back within seconds to learn its positions; read ticket by ticket, that burst
- * took the request pool's connections from everything else. Instead the first poll that needs a
- * position after the opening starts one paged read of all positions given out so far (background
+ * took the request pool's connections from everything else. Instead the first request on the room
+ * after the opening starts one paged read of all positions given out so far (background
  * pool, outside the request), and from then on the pre-queue's first polls are answered from a
  * {@link PositionTable}; until it is ready, and for anyone it does not know (ranked later), the
  * ticket is read as before. Positions never change once given, so the table is never stale; it is
@@ -56,6 +56,18 @@ public class KnownPositions {
             return OptionalLong.empty();
         }
         return table.position(customerId);
+    }
+
+    /**
+     * Starts reading the positions of {@code room} if it has opened and this replica has not read
+     * them yet: every request on the room calls it, so that the read is done before the pre-queue
+     * comes back for its positions, one poll interval after the opening.
+     */
+    public void prepare(Room room) {
+        if (room.openedAt() != null && room.closedAt() == null && maxEntries > 0
+                && !tables.containsKey(room.showId())) {
+            load(room);
+        }
     }
 
     /** The room closed: its positions are of no more use. */

@@ -108,14 +108,14 @@ public class WaitingRoomService {
                 }
                 if (position == 0 && room.openedAt() == null) {
                     // In the pre-queue: nobody has a position before the opening, so the ticket says it all.
-                    return Uni.createFrom().item(preQueue(room, sentTicket));
+                    return Uni.createFrom().item(preQueue(room, known.get().draw(), sentTicket));
                 }
                 // The first poll since the opening: the position, if this replica already knows it, goes
                 // into a new ticket, and the polls after it cost nothing again.
                 long learned = position == 0 ? positions.of(room, caller.id()).orElse(0) : 0;
                 if (learned > room.admittedUpTo()) {
                     return Uni.createFrom().item(waiting(room, learned,
-                            tokens.ticket(new QueueTokens.Ticket(showId, caller.id(), learned))));
+                            tokens.ticket(new QueueTokens.Ticket(showId, caller.id(), learned, known.get().draw()))));
                 }
             }
             return rooms.ticket(showId, caller.id())
@@ -124,11 +124,13 @@ public class WaitingRoomService {
     }
 
     private Uni<Room> room(UUID showId) {
-        return cache.get(showId).map(room -> room.orElseThrow(() -> new QueueOutcome.NoWaitingRoom(showId)));
+        return cache.get(showId).map(room -> room.orElseThrow(() -> new QueueOutcome.NoWaitingRoom(showId)))
+                .invoke(positions::prepare);
     }
 
     private QueueStatus statusOf(Room room, Ticket ticket) {
-        String ticketToken = tokens.ticket(new QueueTokens.Ticket(room.showId(), ticket.customerId(), ticket.position()));
+        String ticketToken = tokens.ticket(new QueueTokens.Ticket(room.showId(), ticket.customerId(), ticket.position(),
+                ticket.draw()));
         Long position = ticket.position() > 0 ? ticket.position() : null;
         return switch (ticket.state()) {
             case ADMITTED -> {
@@ -143,12 +145,12 @@ public class WaitingRoomService {
             case WAITING -> room.closedAt() != null
                     ? new QueueStatus(room.showId(), "closed", position, null, null, room.opensAt(), ticketToken, null,
                             null, null)
-                    : position == null ? preQueue(room, ticketToken) : waiting(room, position, ticketToken);
+                    : position == null ? preQueue(room, ticket.draw(), ticketToken) : waiting(room, position, ticketToken);
         };
     }
 
     /** Not ranked yet: before the opening, or joined since the admitter's last tick. */
-    private QueueStatus preQueue(Room room, String ticketToken) {
+    private QueueStatus preQueue(Room room, long draw, String ticketToken) {
         Duration untilOpening = Duration.between(clock.instant(), room.opensAt());
         Duration next;
         if (room.openedAt() != null) {
@@ -156,11 +158,15 @@ public class WaitingRoomService {
         } else if (untilOpening.compareTo(config.maxPollInterval()) > 0) {
             next = jittered(clamp(untilOpening.dividedBy(2)));
         } else {
-            // Come back after the opening to learn the position, at random between one poll interval and
-            // waiting-room.opening-spread after it, so that the whole pre-queue does not arrive in the same second.
-            long first = config.pollInterval().toMillis();
-            long last = Math.max(first, config.openingSpread().toMillis());
-            next = untilOpening.plusMillis(first + (long) ((last - first) * ThreadLocalRandom.current().nextDouble()));
+            // Come back after the opening to learn the position, in the order of the draws, which is the
+            // order of the positions the opening gives: the first in line come back first, and those who come
+            // back later are admitted later anyway. From when every replica knows the positions (one tick
+            // ranks them, each replica's copy of the room is at most a state-cache interval old) to
+            // waiting-room.opening-spread after the opening, so that the pre-queue does not arrive at once;
+            // at most half the admission idle time, so that nobody admitted before coming back loses it.
+            Duration ranked = config.tick().plus(config.stateCache());
+            Duration halfIdle = config.admissionIdle().dividedBy(2);
+            next = untilOpening.plus(returnAfterOpening(draw, ranked, min(config.openingSpread(), halfIdle)));
         }
         return new QueueStatus(room.showId(), TicketState.WAITING.name().toLowerCase(), null, null, null,
                 room.opensAt(), ticketToken, null, null, next);
@@ -171,13 +177,42 @@ public class WaitingRoomService {
         Duration estimate = room.admissionRate() > 0.01
                 ? roundedWait(Duration.ofMillis((long) (ahead / room.admissionRate() * 1000)))
                 : null;
-        // Before any rate is measured (the first seconds after the opening) nobody is admitted faster
-        // than the ceiling: the whole ranked pre-queue polling every interval would be its own crowd.
-        Duration soonest = estimate != null ? estimate
-                : Duration.ofMillis((long) (ahead * 1000.0 / Math.max(1, config.admissionCeiling())));
-        Duration next = clamp(soonest.dividedBy(4));
+        Duration quarterOfEstimate = estimate == null ? Duration.ZERO : estimate.dividedBy(4);
+        Duration next = clamp(max(earliestAdmission(ahead).dividedBy(5).multipliedBy(4), quarterOfEstimate));
         return new QueueStatus(room.showId(), TicketState.WAITING.name().toLowerCase(), position, rounded(ahead),
                 estimate, room.opensAt(), ticketToken, null, null, jittered(next));
+    }
+
+    /**
+     * The soonest the customers ahead can all be admitted: no room admits faster than its ceiling
+     * (one second's budget at most at once), and this replica's copy of the room may be a
+     * {@code state-cache} interval behind. A customer told to come back by then is never late,
+     * whatever the rate does next, and a crowd admitted at the ceiling polls a few times each, not
+     * every few seconds. The hint is four fifths of it (so that the +/-25% jitter stays within it),
+     * unless a quarter of the estimate at a measured rate far below the ceiling is longer.
+     */
+    private Duration earliestAdmission(long ahead) {
+        Duration atCeiling = Duration.ofMillis((long) (ahead * 1000.0 / Math.max(1, config.admissionCeiling())));
+        return max(Duration.ZERO, atCeiling.minus(Duration.ofSeconds(1)).minus(config.stateCache()));
+    }
+
+    /**
+     * When a pre-queue customer with this draw comes back after the opening: between {@code earliest}
+     * and {@code spread}, in the order of the draws (the lowest draw first).
+     */
+    static Duration returnAfterOpening(long draw, Duration earliest, Duration spread) {
+        double rank = ((double) draw + 0x1p63) / 0x1p64; // 0 for the lowest draw, under 1 for the highest
+        long first = earliest.toMillis();
+        long last = Math.max(first, spread.toMillis());
+        return Duration.ofMillis(first + (long) ((last - first) * Math.min(1, rank)));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Exact under 100, then to two significant digits: a poll's answer changes only when it means something. */
@@ -200,12 +235,7 @@ public class WaitingRoomService {
      * admission idle time: a customer admitted right after a poll learns of it with time to use it.
      */
     private Duration clamp(Duration wanted) {
-        Duration halfIdle = config.admissionIdle().dividedBy(2);
-        Duration longest = halfIdle.compareTo(config.maxPollInterval()) < 0 ? halfIdle : config.maxPollInterval();
-        if (wanted.compareTo(longest) > 0) {
-            wanted = longest;
-        }
-        return wanted.compareTo(config.pollInterval()) < 0 ? config.pollInterval() : wanted;
+        return max(config.pollInterval(), min(wanted, min(config.admissionIdle().dividedBy(2), config.maxPollInterval())));
     }
 
     /** +/-25%, so that clients that polled together drift apart. */

@@ -88,6 +88,35 @@ class WaitingRoomTest {
     }
 
     @Test
+    void thePreQueueIsToldToComeBackAfterTheOpeningInTheOrderOfItsPositions() {
+        String show = Api.createShow(40);
+        Instant opensAt = Instant.now().plusSeconds(20); // within the longest poll interval: the last poll before it
+        openAt(show, opensAt);
+        Map<String, Instant> comesBackAt = new java.util.HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            String customer = Tokens.newCustomerId("returning-" + i);
+            String ticket = join(customer, show).path("ticket");
+            Instant asked = Instant.now();
+            long pollAfter = Long.parseLong(status(customer, show, ticket).header("Queue-Poll-After"));
+            comesBackAt.put(customer, asked.plusMillis(pollAfter));
+            assertThat(asked.plusMillis(pollAfter)).as("after the opening, within the spread")
+                    .isAfter(opensAt.plus(config.tick()).minusSeconds(1))
+                    .isBefore(opensAt.plus(config.openingSpread()).plusSeconds(1));
+        }
+        openAt(show, Instant.now().minusSeconds(1));
+        awaitOpened(show);
+
+        Map<String, Long> ranked = new java.util.HashMap<>();
+        Db.rows("SELECT customer_id, position FROM queue_ticket WHERE show_id = ?::uuid", show)
+                .forEach(r -> ranked.put((String) r.get("customer_id"), ((Number) r.get("position")).longValue()));
+        comesBackAt.forEach((a, aBack) -> comesBackAt.forEach((b, bBack) -> {
+            if (aBack.isBefore(bBack.minusMillis(200))) { // told apart by more than a request's time
+                assertThat(ranked.get(a)).as("%s comes back before %s", a, b).isLessThan(ranked.get(b));
+            }
+        }));
+    }
+
+    @Test
     void afterTheOpeningThePreQueueLearnsItsPositionsFromMemoryNotFromItsTicketRows() {
         String show = Api.createShow(40);
         openAt(show, Instant.now().plusSeconds(600));
