@@ -39,11 +39,9 @@ public interface WaitingRoomConfig {
 
     /**
      * The pre-queue comes back to learn its positions between {@code tick} + {@code state-cache} and
-     * this long after the opening, in the order of its positions: the longer, the lower the crowd's request rate at
-     * the opening. Nobody comes back later than the ceiling could admit them while it is shorter
-     * than the pre-queue divided by {@code admission-ceiling} (3,000 customers at 50 a second); in a
-     * smaller pre-queue the later ones come back after their admission, which is why the spread is
-     * never more than half of {@code admission-idle}.
+     * this long after the opening, in the order of its positions: the longer, the lower the crowd's
+     * request rate at the opening. Never longer than the ceiling takes to admit the pre-queue (so
+     * that nobody comes back after their admission), nor than half of {@code admission-idle}.
      */
     @WithDefault("60s")
     Duration openingSpread();

@@ -48,6 +48,9 @@ public class WaitingRoomRepository {
             SELECT show_id, $2, $3 FROM waiting_room WHERE show_id = $1 AND closed_at IS NULL
             ON CONFLICT (show_id, customer_id) DO NOTHING
             RETURNING %s""".formatted(TICKET_COLUMNS);
+    // The pre-queue before the opening (the partial index of the unranked tickets).
+    private static final String COUNT_UNRANKED = """
+            SELECT count(*) AS unranked FROM queue_ticket WHERE show_id = $1 AND position IS NULL""";
     // The ranked positions after $2, in position order (the unique index), a page at a time.
     private static final String POSITIONS = """
             SELECT customer_id, position FROM queue_ticket
@@ -142,6 +145,12 @@ public class WaitingRoomRepository {
     public Uni<Optional<Ticket>> join(UUID showId, String customerId, long draw) {
         return pool.preparedQuery(JOIN).execute(Tuple.of(showId, customerId, draw))
                 .map(rows -> first(rows).map(WaitingRoomRepository::ticket));
+    }
+
+    /** How many customers are in line without a position: before the opening, the whole pre-queue. */
+    public Uni<Long> countUnranked(UUID showId) {
+        return pool.preparedQuery(COUNT_UNRANKED).execute(Tuple.of(showId))
+                .map(rows -> rows.iterator().next().getLong("unranked"));
     }
 
     /** Up to {@code limit} ranked customers after {@code after}, in position order. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -38,16 +39,19 @@ public class WaitingRoomService {
     private final WaitingRoomRepository rooms;
     private final RoomCache cache;
     private final KnownPositions positions;
+    private final PreQueueSize preQueueSize;
     private final QueueTokens tokens;
     private final WaitingRoomConfig config;
     private final QueueMetrics metrics;
     private final InstantSource clock;
 
     public WaitingRoomService(WaitingRoomRepository rooms, RoomCache cache, KnownPositions positions,
-            QueueTokens tokens, WaitingRoomConfig config, QueueMetrics metrics, InstantSource clock) {
+            PreQueueSize preQueueSize, QueueTokens tokens, WaitingRoomConfig config, QueueMetrics metrics,
+            InstantSource clock) {
         this.rooms = rooms;
         this.cache = cache;
         this.positions = positions;
+        this.preQueueSize = preQueueSize;
         this.tokens = tokens;
         this.config = config;
         this.metrics = metrics;
@@ -163,10 +167,15 @@ public class WaitingRoomService {
             // back later are admitted later anyway. From when every replica knows the positions (one tick
             // ranks them, each replica's copy of the room is at most a state-cache interval old) to
             // waiting-room.opening-spread after the opening, so that the pre-queue does not arrive at once;
-            // at most half the admission idle time, so that nobody admitted before coming back loses it.
+            // no longer than the ceiling takes to admit the pre-queue, so that nobody learns of an admission
+            // late, and at most half the admission idle time, so that nobody loses one.
             Duration ranked = config.tick().plus(config.stateCache());
-            Duration halfIdle = config.admissionIdle().dividedBy(2);
-            next = untilOpening.plus(returnAfterOpening(draw, ranked, min(config.openingSpread(), halfIdle)));
+            Duration spread = min(config.openingSpread(), config.admissionIdle().dividedBy(2));
+            OptionalLong customers = preQueueSize.of(room.showId());
+            if (customers.isPresent()) {
+                spread = min(spread, Duration.ofMillis(customers.getAsLong() * 1000 / Math.max(1, config.admissionCeiling())));
+            }
+            next = untilOpening.plus(returnAfterOpening(draw, ranked, spread));
         }
         return new QueueStatus(room.showId(), TicketState.WAITING.name().toLowerCase(), null, null, null,
                 room.opensAt(), ticketToken, null, null, next);

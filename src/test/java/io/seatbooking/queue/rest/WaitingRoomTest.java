@@ -92,6 +92,11 @@ class WaitingRoomTest {
         String show = Api.createShow(40);
         Instant opensAt = Instant.now().plusSeconds(20); // within the longest poll interval: the last poll before it
         openAt(show, opensAt);
+        // A pre-queue that takes the ceiling longer to admit than the spread (five seconds here: half the idle time).
+        Db.update("""
+                INSERT INTO queue_ticket (show_id, customer_id, draw)
+                SELECT ?::uuid, 'crowd-' || g, trunc((random() - 0.5) * 18446744073709551614)::bigint
+                  FROM generate_series(1, 1000) AS g""", show);
         Map<String, Instant> comesBackAt = new java.util.HashMap<>();
         for (int i = 0; i < 20; i++) {
             String customer = Tokens.newCustomerId("returning-" + i);
@@ -113,6 +118,26 @@ class WaitingRoomTest {
             if (aBack.isBefore(bBack.minusMillis(200))) { // told apart by more than a request's time
                 assertThat(ranked.get(a)).as("%s comes back before %s", a, b).isLessThan(ranked.get(b));
             }
+        }));
+    }
+
+    @Test
+    void aPreQueueTheCeilingAdmitsAtOnceComesBackAtOnce() {
+        String show = Api.createShow(40);
+        Instant opensAt = Instant.now().plusSeconds(25);
+        openAt(show, opensAt);
+        Map<String, String> tickets = new java.util.HashMap<>();
+        for (int i = 0; i < 5; i++) {
+            String customer = Tokens.newCustomerId("few-" + i);
+            tickets.put(customer, join(customer, show).path("ticket"));
+        }
+        // Five customers, admitted within a tenth of a second at 50 a second: all come back as soon as
+        // the replicas know the positions, not over the spread (once this replica has counted them).
+        Instant soon = opensAt.plus(config.tick()).plus(config.stateCache()).plusMillis(500);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> tickets.forEach((customer, ticket) -> {
+            Instant asked = Instant.now();
+            long pollAfter = Long.parseLong(status(customer, show, ticket).header("Queue-Poll-After"));
+            assertThat(asked.plusMillis(pollAfter)).as(customer).isBefore(soon);
         }));
     }
 
