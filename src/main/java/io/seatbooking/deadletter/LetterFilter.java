@@ -2,6 +2,7 @@ package io.seatbooking.deadletter;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -19,7 +20,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record LetterFilter(String group, String reason, String messageType, String routingKey, Instant from,
         Instant to) {
 
-    /** Whether nothing restricts it. */
+    /** Whether nothing restricts it (not a member of the JSON). */
+    @JsonIgnore
     public boolean isEmpty() {
         return group == null && reason == null && messageType == null && routingKey == null && from == null
                 && to == null;

@@ -27,9 +27,9 @@ import io.seatbooking.web.problem.ProblemType;
  * Completes the OpenAPI document (the API's contract, served at {@code /q/openapi}) with what
  * every operation shares, derived from the operation's shape so that no resource method repeats
  * it: the problem schema and its media type on every error response; {@code 400}, {@code 406},
- * {@code 500} and {@code 503} (with {@code Retry-After}) everywhere; {@code 401}/{@code 403} where
- * a role is needed; {@code 404} where the path names a resource; {@code 413}/{@code 415}/{@code 422}
- * where a body is read; {@code 412} with {@code If-Match}, {@code 304} with {@code If-None-Match},
+ * {@code 413}, {@code 500} and {@code 503} (with {@code Retry-After}) everywhere; {@code 401}/{@code 403}
+ * where a role is needed; {@code 404} where the path names a resource; {@code 415}/{@code 422} where a
+ * body is read; {@code 412} with {@code If-Match}, {@code 304} with {@code If-None-Match},
  * {@code 409}/{@code 422} with {@code Idempotency-Key}; {@code 503 overloaded} on the admitted
  * writes. Resource methods declare only their success response and their own problems; a
  * description they give wins over the default one here.
@@ -87,8 +87,37 @@ public class ApiContract implements OASFilter {
         if (schema.getProperties() != null && !schema.getProperties().isEmpty()) {
             schema.setAdditionalPropertiesBoolean(Boolean.FALSE);
             schema.getProperties().values().forEach(property -> close(components, property, depth + 1));
+            List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+            for (Map.Entry<String, Schema> property : new ArrayList<>(schema.getProperties().entrySet())) {
+                if (!required.contains(property.getKey())) {
+                    schema.addProperty(property.getKey(), nullable(components, property.getValue()));
+                }
+            }
         }
         close(components, schema.getItems(), depth + 1);
+    }
+
+    /**
+     * An optional member of a request body may be sent as JSON {@code null}, which means the same as
+     * leaving it out (every such member is an object type in the request records). A reference to a
+     * scalar schema (a time) is inlined, since a reference takes no {@code nullable} beside it.
+     */
+    private static Schema nullable(Components components, Schema property) {
+        Schema scalar = property;
+        if (property.getRef() != null) {
+            Schema target = components.getSchemas() == null ? null
+                    : components.getSchemas().get(property.getRef().substring(property.getRef().lastIndexOf('/') + 1));
+            if (target == null || target.getType() == null || target.getProperties() != null
+                    || target.getEnumeration() != null) {
+                return property;
+            }
+            scalar = OASFactory.createSchema().type(new ArrayList<>(target.getType())).format(target.getFormat())
+                    .pattern(target.getPattern()).example(target.getExample()).description(target.getDescription());
+        }
+        if (scalar.getType() != null && !scalar.getType().contains(SchemaType.NULL)) {
+            scalar.addType(SchemaType.NULL);
+        }
+        return scalar;
     }
 
     private static void complete(String path, PathItem.HttpMethod method, Operation operation) {
@@ -117,8 +146,9 @@ public class ApiContract implements OASFilter {
         if (path.contains("{")) {
             problem(responses, "404", "not-found: the path names no resource (for example an id that is not a UUID)");
         }
+        // The size limit holds for every request, also a body sent where none is read.
+        problem(responses, "413", "payload-too-large: the body is over the size limit");
         if (body) {
-            problem(responses, "413", "payload-too-large: the body is over the size limit");
             problem(responses, "415", "unsupported-media-type: send the body as application/json");
             problem(responses, "422", "invalid-request: a member breaks a rule (errors names each field)");
         }

@@ -7,10 +7,12 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.NotSupportedException;
-import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.seatbooking.web.problem.ProblemException;
+import io.seatbooking.web.problem.ProblemType;
 
 /**
  * Reads a request body that may be absent. An empty body means "no body" whatever the
@@ -33,7 +35,7 @@ public class OptionalJsonBody {
         if (body == null || body.isBlank()) {
             return null;
         }
-        if (contentType != null && !MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+        if (contentType != null && !JsonContentType.isJson(contentType)) {
             throw new NotSupportedException();
         }
         T value;
@@ -41,6 +43,10 @@ public class OptionalJsonBody {
             value = json.readValue(body, type);
         } catch (JsonProcessingException e) {
             throw new BodyException(e);
+        }
+        if (value == null) {
+            // the JSON literal null: no object to read (the document's body is an object)
+            throw ProblemException.of(ProblemType.MALFORMED_REQUEST, "The body must be a JSON object.");
         }
         Set<ConstraintViolation<T>> violations = validator.validate(value);
         if (!violations.isEmpty()) {

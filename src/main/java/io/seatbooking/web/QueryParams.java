@@ -6,13 +6,17 @@ import java.util.Arrays;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import org.jboss.resteasy.reactive.server.core.CurrentRequestManager;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+
 import io.seatbooking.web.problem.ProblemException;
 import io.seatbooking.web.problem.ProblemType;
 
 /**
  * Parses query parameters taken as strings, so that a bad value is a 400 problem naming the
- * parameter (JAX-RS would answer 404 for a query parameter it cannot convert). An absent or blank
- * parameter is null, or the fallback.
+ * parameter (JAX-RS would answer 404 for a query parameter it cannot convert). An absent parameter
+ * is null, or the fallback; an empty value of a typed parameter ({@code page=}, {@code from=}) is a
+ * bad value, as the OpenAPI document has it, and only a blank text filter means no filter.
  */
 public final class QueryParams {
 
@@ -20,7 +24,8 @@ public final class QueryParams {
     }
 
     public static UUID uuid(String name, String value) {
-        if (isAbsent(value)) {
+        if (value == null) {
+            refuseEmpty(name);
             return null;
         }
         try {
@@ -31,7 +36,8 @@ public final class QueryParams {
     }
 
     public static int integer(String name, String value, int fallback) {
-        if (isAbsent(value)) {
+        if (value == null) {
+            refuseEmpty(name);
             return fallback;
         }
         try {
@@ -43,11 +49,16 @@ public final class QueryParams {
 
     /** An optional integer: null when absent. */
     public static Integer optionalInteger(String name, String value) {
-        return isAbsent(value) ? null : integer(name, value, 0);
+        if (value == null) {
+            refuseEmpty(name);
+            return null;
+        }
+        return integer(name, value, 0);
     }
 
     public static Instant instant(String name, String value) {
-        if (isAbsent(value)) {
+        if (value == null) {
+            refuseEmpty(name);
             return null;
         }
         try {
@@ -62,7 +73,8 @@ public final class QueryParams {
     }
 
     public static <E extends Enum<E>> E enumValue(String name, String value, Class<E> type) {
-        if (isAbsent(value)) {
+        if (value == null) {
+            refuseEmpty(name);
             return null;
         }
         try {
@@ -75,7 +87,7 @@ public final class QueryParams {
 
     /** Free text; a NUL character (which PostgreSQL text cannot hold) is a 400, not a failed query. */
     public static String text(String name, String value) {
-        if (isAbsent(value)) {
+        if (value == null || value.isBlank()) {
             return null;
         }
         if (value.indexOf('\u0000') >= 0) {
@@ -84,8 +96,15 @@ public final class QueryParams {
         return value;
     }
 
-    private static boolean isAbsent(String value) {
-        return value == null || value.isBlank();
+    /**
+     * Quarkus REST hands an empty query value ({@code page=}) to the resource as null, like an absent
+     * parameter: the request itself tells them apart.
+     */
+    public static void refuseEmpty(String name) {
+        ResteasyReactiveRequestContext request = CurrentRequestManager.get();
+        if (request != null && request.serverRequest().queryParamNames().contains(name)) {
+            throw bad(name + " must not be empty; leave it out for the default.");
+        }
     }
 
     private static ProblemException bad(String detail) {

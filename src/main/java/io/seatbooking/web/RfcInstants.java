@@ -11,7 +11,7 @@ import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 
 /**
  * The times of the API are RFC 3339 date-times (the OpenAPI document's {@code date-time}): text,
- * never a number of epoch seconds, with a year from 0000 to 9999. Jackson would also read a
+ * never a number of epoch seconds nor an empty text, with a year from 0000 to 9999. Jackson would also read a
  * number, and a year such as +10000 that no RFC 3339 parser reads back (and that PostgreSQL may
  * not store). Bodies read times through {@link #DESERIALIZER}, query parameters through
  * {@link #check}.
@@ -29,6 +29,11 @@ public final class RfcInstants {
         public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             if (!parser.hasToken(JsonToken.VALUE_STRING)) {
                 return (Instant) context.handleUnexpectedToken(Instant.class, parser);
+            }
+            if (parser.getText().isBlank()) {
+                // Jackson reads "" and " " as null; the document has no empty date-time (null is JSON null)
+                return (Instant) context.handleWeirdStringValue(Instant.class, parser.getText(),
+                        "a date-time is not empty");
             }
             Instant instant = InstantDeserializer.INSTANT.deserialize(parser, context);
             if (!inRange(instant)) {

@@ -50,7 +50,6 @@ import io.smallrye.mutiny.Uni;
 /** Holds, confirmations, cancellations and reads of bookings. */
 @Path("/api/bookings")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class BookingResource {
 
     private final HoldService holds;
@@ -74,6 +73,7 @@ public class BookingResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.CUSTOMER)
     @Operation(summary = "Hold seats, all or none (customer); the booking freezes their total")
     @Parameter(name = IdempotencyService.HEADER, in = ParameterIn.HEADER)

@@ -42,7 +42,6 @@ import io.smallrye.mutiny.Uni;
 /** Shows: the catalogue, single shows and their seat maps, creation, changes and cancellation. */
 @Path("/api/shows")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class ShowResource {
 
     private static final CacheControl REVALIDATE = CacheControl.valueOf("no-cache");
@@ -56,6 +55,7 @@ public class ShowResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Create a show with its priced seat map (admin)")
     @APIResponse(responseCode = "201", description = "Created; Location names the show, ETag is its version",
@@ -103,6 +103,7 @@ public class ShowResource {
     }
 
     @PATCH
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{showId}")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Change a show's title and times (admin); If-Match with the show's ETag is required")

@@ -1,6 +1,7 @@
 package io.seatbooking.deadletter.rest;
 
 import io.seatbooking.deadletter.FailureGroup;
+import io.seatbooking.web.QueryParams;
 import io.seatbooking.web.problem.ProblemException;
 import io.seatbooking.web.problem.ProblemType;
 
@@ -11,7 +12,11 @@ final class GroupBy {
     }
 
     static FailureGroup.By parse(String value) {
-        if (value == null || value.equals("group")) {
+        if (value == null) {
+            QueryParams.refuseEmpty("by");
+            return FailureGroup.By.GROUP;
+        }
+        if (value.equals("group")) {
             return FailureGroup.By.GROUP;
         }
         return switch (value) {

@@ -42,7 +42,6 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/api/shows/{showId}/queue")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class WaitingRoomResource {
 
     /** The ticket a client sends back with each poll. */
@@ -66,6 +65,7 @@ public class WaitingRoomResource {
 
     /** Gives the show a waiting room, or moves its opening while it has not opened. */
     @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Give the show a waiting room, or move its opening while it has not opened (admin)")
     @APIResponse(responseCode = "200", description = "The waiting room", content = @Content(

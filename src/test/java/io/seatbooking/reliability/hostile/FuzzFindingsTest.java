@@ -85,4 +85,105 @@ class FuzzFindingsTest {
                 .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"))
                 .body("detail", containsString("startsAt"));
     }
+
+    /**
+     * Found by SchemaFuzzTest (seed 20261202, requests #640, #766, #942): an empty typed query
+     * parameter ({@code size=}, {@code from=}, {@code page=}) was read as absent; the document (and
+     * the validator) has no empty integer, time, UUID or status.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "/api/shows size", "/api/shows page", "/api/shows from", "/api/shows to",
+            "/api/bookings showId", "/api/bookings status", "/api/admin/dead-letters from",
+            "/api/admin/dead-letters size", "/api/admin/dead-letters/groups by" })
+    void anEmptyTypedQueryParameterIs400(String pathAndParameter) {
+        String[] parts = pathAndParameter.split(" ");
+        given().filter(OpenApiContract.invalidRequest("an empty " + parts[1]))
+                .auth().oauth2(parts[0].contains("admin") ? Tokens.admin() : Tokens.customer("empty-params"))
+                .queryParam(parts[1], "")
+                .when().get(parts[0])
+                .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"))
+                .body("detail", containsString(parts[1]));
+    }
+
+    /** An empty text filter is no filter, as documented (and allowed by the document). */
+    @Test
+    void anEmptyTextFilterIsNoFilter() {
+        given().queryParam("q", "").when().get("/api/shows").then().statusCode(200);
+    }
+
+    /**
+     * Found by SchemaFuzzTest (request #643): a body over the size limit sent with a GET is a
+     * {@code 413}, which the document listed only for operations that read a body.
+     */
+    @Test
+    void aBodyOverTheLimitOnAGetIs413AsDocumented() {
+        given().filter(OpenApiContract.invalidRequest("a body on an operation that reads none"))
+                .auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body("x".repeat(70_000))
+                .when().get("/api/admin/dead-letters")
+                .then().statusCode(413).body("type", equalTo(PROBLEMS + "payload-too-large"));
+    }
+
+    /**
+     * Found by SchemaFuzzTest (request #2895): an empty time text ({@code "to": " "}) was read as no
+     * time, so a bulk job started without the bound its operator typed.
+     */
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = { "", " " })
+    void anEmptyTimeInABodyIs400(String to) {
+        given().filter(OpenApiContract.invalidRequest("an empty date-time"))
+                .auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("action", "REPLAY", "reason", "fuzz-finding", "to", to))
+                .when().post("/api/admin/dead-letters/bulk/preview")
+                .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"))
+                .body("detail", containsString("to"));
+    }
+
+    /**
+     * Found by SchemaFuzzTest (request #2895, shrunk): an optional member sent as JSON null means
+     * the same as leaving it out, as the service always read it; the document now says so. And the
+     * filter answered carried an {@code empty} member that is no part of the API.
+     */
+    @Test
+    void anOptionalMemberSentAsNullIsLeftOutAndTheFilterHasOnlyItsCriteria() {
+        java.util.HashMap<String, Object> body = new java.util.HashMap<>();
+        body.put("action", "REPLAY");
+        body.put("reason", "fuzz-finding");
+        body.put("to", null);
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body(body)
+                .when().post("/api/admin/dead-letters/bulk/preview")
+                .then().statusCode(200).body("filter", equalTo(Map.of("reason", "fuzz-finding")));
+    }
+
+    /** Found by SchemaFuzzTest (seed 20261203, request #4458): a confirmation whose body is the JSON literal null was a 500. */
+    @Test
+    void aBodyThatIsJsonNullIs400() {
+        given().filter(OpenApiContract.invalidRequest("null is no object"))
+                .auth().oauth2(Tokens.customer("null-body")).contentType(ContentType.JSON).body("null")
+                .when().post("/api/bookings/" + java.util.UUID.randomUUID() + "/confirm")
+                .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"));
+    }
+
+    /**
+     * Found by SchemaFuzzTest (requests #607, #929): a JSON body labelled with a wildcard or a
+     * malformed Content-Type was read; the document takes application/json only.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "*/*", "application/*", "application/json;;", "application/json; charset" })
+    void aBodyNotLabelledApplicationJsonIs415(String contentType) {
+        given().filter(OpenApiContract.invalidRequest("Content-Type " + contentType))
+                .auth().oauth2(Tokens.admin()).contentType(contentType)
+                .body("{\"title\":\"Mislabelled\",\"startsAt\":\"2031-01-01T20:00:00Z\",\"seats\":[\"A1\"]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .when().post("/api/shows")
+                .then().statusCode(415).body("type", equalTo(PROBLEMS + "unsupported-media-type"));
+    }
+
+    /** Found by SchemaFuzzTest (requests #1479, #3748): a GET with a Content-Type other than JSON was a 415; a GET reads no body. */
+    @Test
+    void aGetIgnoresContentType() {
+        given().filter(OpenApiContract.invalidRequest("a body on an operation that reads none"))
+                .contentType("application/xml").body("<x/>")
+                .when().get("/api/shows")
+                .then().statusCode(200);
+    }
 }
