@@ -2,12 +2,12 @@ package io.seatbooking.web;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
-import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 
 /**
  * The times of the API are RFC 3339 date-times (the OpenAPI document's {@code date-time}): text,
@@ -35,7 +35,15 @@ public final class RfcInstants {
                 return (Instant) context.handleWeirdStringValue(Instant.class, parser.getText(),
                         "a date-time is not empty");
             }
-            Instant instant = InstantDeserializer.INSTANT.deserialize(parser, context);
+            Instant instant;
+            try {
+                // Instant.parse, not Jackson's InstantDeserializer: that one reads a text of digits ("3") as
+                // epoch seconds
+                instant = Instant.parse(parser.getText());
+            } catch (DateTimeParseException e) {
+                return (Instant) context.handleWeirdStringValue(Instant.class, parser.getText(),
+                        "a date-time is RFC 3339 text such as 2026-01-31T12:00:00Z");
+            }
             if (!inRange(instant)) {
                 return (Instant) context.handleWeirdStringValue(Instant.class, parser.getText(),
                         "a date-time has a year from 0000 to 9999");

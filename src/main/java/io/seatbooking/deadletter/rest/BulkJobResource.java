@@ -9,21 +9,23 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -41,6 +43,7 @@ import io.seatbooking.web.idempotency.IdempotentRequest;
 import io.seatbooking.web.idempotency.StoredResponse;
 import io.seatbooking.web.problem.Problem;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Bulk replay and discard of dead letters for administrators (docs/dead-letters.md): preview,
@@ -85,8 +88,11 @@ public class BulkJobResource {
             headers = @Header(name = HttpHeaders.LOCATION, required = true, schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BulkJobView.class)))
     @APIResponse(responseCode = "422", description = "invalid-request: no filter, bad field or time range")
-    public Uni<Response> start(@Valid @NotNull BulkRequest request,
-            @HeaderParam(IdempotencyService.HEADER) String key) {
+    @Parameter(name = IdempotencyService.HEADER, in = ParameterIn.HEADER)
+    public Uni<Response> start(@Valid @NotNull BulkRequest request, @Context HttpServerRequest http) {
+        // read from the request, not @HeaderParam: Quarkus REST hands an empty header over as null, and an
+        // empty key is a 400, not "no key"
+        String key = http.getHeader(IdempotencyService.HEADER);
         Caller caller = Caller.of(identity);
         IdempotentRequest repeatable = idempotency.request(caller.id(), key, "POST /api/admin/dead-letters/bulk", "",
                 null, request);

@@ -20,11 +20,18 @@ import io.seatbooking.deadletter.LetterFilter;
 public record BulkRequest(
         @NotNull BulkJob.Action action,
         @Pattern(regexp = "[0-9a-f]{16}") String group,
-        @Size(min = 1, max = 200) String reason,
-        @Size(min = 1, max = 255) String messageType,
-        @Size(min = 1, max = 255) String routingKey,
+        @Size(min = 1, max = 200) @Pattern(regexp = NO_NUL, message = NUL_MESSAGE) String reason,
+        @Size(min = 1, max = 255) @Pattern(regexp = NO_NUL, message = NUL_MESSAGE) String messageType,
+        @Size(min = 1, max = 255) @Pattern(regexp = NO_NUL, message = NUL_MESSAGE) String routingKey,
         Instant from,
         Instant to) {
+
+    /**
+     * Any text but NUL, which PostgreSQL text cannot hold (other control characters may be in a parked
+     * message's type or routing key, which came from the broker, and must stay findable).
+     */
+    static final String NO_NUL = "[^\\u0000]*";
+    static final String NUL_MESSAGE = "must not contain a NUL character";
 
     LetterFilter filter() {
         return new LetterFilter(group, reason, messageType, routingKey, from, to);

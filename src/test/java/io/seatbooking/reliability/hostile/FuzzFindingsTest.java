@@ -186,4 +186,50 @@ class FuzzFindingsTest {
                 .when().get("/api/shows")
                 .then().statusCode(200);
     }
+
+    /**
+     * Found by SchemaFuzzTest (seed 20261202, 20,000 requests, #9241): a time text of digits
+     * ({@code "from": "3"}) was read as epoch seconds (1970-01-01T00:00:03Z) and a bulk job started
+     * with it; the document says an RFC 3339 date-time.
+     */
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = { "3", "1796341100", "-5" })
+    void aTimeTextOfDigitsIs400(String from) {
+        given().filter(OpenApiContract.invalidRequest("digits where a date-time text belongs"))
+                .auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("action", "REPLAY", "reason", "fuzz-finding", "from", from))
+                .when().post("/api/admin/dead-letters/bulk")
+                .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"))
+                .body("detail", containsString("from"));
+    }
+
+    /**
+     * Found by SchemaFuzzTest (seed 20261202, 20,000 requests, #12525): an empty
+     * {@code Idempotency-Key} on a bulk job was read as no key (Quarkus REST hands an empty header
+     * over as null), as it once was on holds.
+     */
+    @Test
+    void anEmptyIdempotencyKeyOnABulkJobIs400() {
+        given().filter(OpenApiContract.invalidRequest("an empty Idempotency-Key"))
+                .auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).header("Idempotency-Key", "")
+                .body(Map.of("action", "REPLAY", "reason", "fuzz-finding-" + java.util.UUID.randomUUID()))
+                .when().post("/api/admin/dead-letters/bulk")
+                .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"))
+                .body("detail", containsString("Idempotency-Key"));
+    }
+
+    /**
+     * Found by SchemaFuzzTest (seed 20261202, 20,000 requests, #17585): a NUL character in a bulk
+     * filter's text reached PostgreSQL and was a 500.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "reason", "messageType", "routingKey" })
+    void aNulCharacterInABulkFilterIs422(String member) {
+        given().filter(OpenApiContract.invalidRequest("a NUL character in a filter"))
+                .auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("action", "DISCARD", member, "a\u0000b"))
+                .when().post("/api/admin/dead-letters/bulk/preview")
+                .then().statusCode(422).body("type", equalTo(PROBLEMS + "invalid-request"))
+                .body("errors[0].field", containsString(member));
+    }
 }
