@@ -88,8 +88,8 @@ public interface BookingConfig {
     interface SeatMap {
         /**
          * How long a replica may serve a seat map from memory. Writes through the same replica
-         * invalidate it at once; other replicas' writes show after at most this long. Zero turns
-         * the cache off.
+         * are applied to it at once; other replicas' writes show after at most this long. Zero
+         * turns the cache off.
          */
         @WithDefault("PT0.2S")
         Duration cacheTtl();

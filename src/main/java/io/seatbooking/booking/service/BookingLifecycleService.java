@@ -18,8 +18,10 @@ import io.seatbooking.booking.BookingOutcome.StateConflict;
 import io.seatbooking.booking.BookingOutcome.VersionMismatch;
 import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.IfMatch;
+import io.seatbooking.booking.SeatStatus;
 import io.seatbooking.booking.repository.BookingRepository;
 import io.seatbooking.booking.repository.BookingSnapshot;
+import io.seatbooking.booking.service.SeatMapCache.SeatChange;
 import io.seatbooking.db.BeforeCommit;
 import io.seatbooking.db.DatabaseFailures;
 import io.seatbooking.messaging.EventTypes;
@@ -84,6 +86,7 @@ public class BookingLifecycleService {
                     .call(confirmed -> events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed))
                     .call(confirmed -> admissions.finish(tx, confirmed.showId, confirmed.customerId))
                     .call(confirmed -> beforeCommit.run(tx, confirmed)))
+                    .invoke(() -> seatsChanged(snapshot, SeatStatus.BOOKED))
                     .invoke(() -> metrics.transition("confirmed"));
         }));
     }
@@ -109,6 +112,7 @@ public class BookingLifecycleService {
             return pool.withTransaction(tx -> release(tx, snapshot, BookingStatus.CANCELLED, now,
                     EventTypes.BOOKING_CANCELLED)
                     .call(cancelled -> beforeCommit.run(tx, cancelled)))
+                    .invoke(() -> seatsChanged(snapshot, SeatStatus.AVAILABLE))
                     .invoke(() -> metrics.transition("cancelled"));
         }));
     }
@@ -129,7 +133,7 @@ public class BookingLifecycleService {
                     EventTypes.BOOKING_EXPIRED))
                     .map(Optional::of)
                     .invoke(() -> {
-                        seatMaps.invalidate(snapshot.booking().showId);
+                        seatsChanged(snapshot, SeatStatus.AVAILABLE);
                         metrics.transition("expired");
                     })
                     .onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
@@ -193,8 +197,13 @@ public class BookingLifecycleService {
                 .onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
                 .retry().atMost(ATTEMPTS - 1)
                 .onFailure(StaleBookingException.class).transform(e -> new ConcurrentChange(
-                        "The booking kept changing while the request ran; retry."))
-                .invoke(booking -> seatMaps.invalidate(booking.showId));
+                        "The booking kept changing while the request ran; retry."));
+    }
+
+    /** The booking's seats, as the snapshot read them, moved to {@code status} in a committed change. */
+    private void seatsChanged(BookingSnapshot snapshot, SeatStatus status) {
+        seatMaps.changed(snapshot.booking().showId,
+                SeatChange.of(snapshot.ownedSeats(), snapshot.ownedSeatVersions(), status));
     }
 
     /** The booking if it exists and the caller may see it, after the If-Match precondition. */

@@ -21,6 +21,7 @@ import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.Seat;
 import io.seatbooking.booking.SeatStatus;
 import io.seatbooking.booking.repository.BookingRepository;
+import io.seatbooking.booking.service.SeatMapCache.SeatChange;
 import io.seatbooking.db.BeforeCommit;
 import io.seatbooking.db.DatabaseFailures;
 import io.seatbooking.messaging.EventTypes;
@@ -85,10 +86,7 @@ public class HoldService {
                 }))
                 .onFailure(DatabaseFailures::isConcurrencyConflict).invoke(() -> metrics.conflict("database-retry"))
                 .onFailure(DatabaseFailures::isConcurrencyConflict).retry().atMost(2)
-                .invoke(() -> {
-                    seatMaps.invalidate(showId);
-                    metrics.hold("held");
-                })
+                .invoke(() -> metrics.hold("held"))
                 .onFailure(BookingOutcome.class).invoke(e -> metrics.hold(
                         e instanceof SeatsUnavailable ? "seat-unavailable" : "rejected"));
     }
@@ -116,7 +114,8 @@ public class HoldService {
                             .chain(() -> events.bookingChanged(tx, EventTypes.BOOKING_HELD, booking))
                             .chain(() -> beforeCommit.run(tx, booking))
                             .replaceWith(booking);
-                }));
+                }))
+                .invoke(() -> seatMaps.changed(booking.showId, SeatChange.of(booking.seats, expected, SeatStatus.HELD)));
     }
 
     private static SeatsUnavailable seatUnavailable(List<String> asked, List<String> unavailable) {
