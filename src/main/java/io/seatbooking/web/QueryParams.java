@@ -40,6 +40,10 @@ public final class QueryParams {
             refuseEmpty(name);
             return fallback;
         }
+        // Integer.parseInt also reads other scripts' digits ("\u0a6e" is 8); the document's integer is ASCII
+        if (!value.chars().allMatch(c -> c < 0x80)) {
+            throw bad(name + " must be a whole number.");
+        }
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {

@@ -15,7 +15,7 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
  * Request bodies must use the JSON type a field has: {@code "seatsPerRow": "3"}, {@code 1.5} or
- * {@code true} for a number, and {@code 42} for a text, are a {@code 400 malformed-request}
+ * {@code true} for a number, and {@code 42} for a text or an enum, are a {@code 400 malformed-request}
  * instead of being converted (Jackson's default would accept them, and silently turn 1.5 into 1).
  * Times must be RFC 3339 text (RfcInstants). Applies to the whole API (docs/api.md, "Errors").
  */
@@ -31,6 +31,8 @@ public class StrictJson implements ObjectMapperCustomizer {
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        // an enum is one of its names; Jackson would also read a number as the constant's ordinal (0 = REPLAY)
+        mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         for (LogicalType scalar : new LogicalType[] { LogicalType.Integer, LogicalType.Float, LogicalType.Boolean }) {
             mapper.coercionConfigFor(scalar)
                     .setCoercion(CoercionInputShape.String, CoercionAction.Fail)

@@ -232,4 +232,33 @@ class FuzzFindingsTest {
                 .then().statusCode(422).body("type", equalTo(PROBLEMS + "invalid-request"))
                 .body("errors[0].field", containsString(member));
     }
+
+    /**
+     * Found by SchemaFuzzTest (seed 20261202, 100,000 requests, #33663, #45195): a bulk job's
+     * {@code "action": 0} was read as the enum's first constant (REPLAY) and a job started.
+     */
+    @Test
+    void aNumberForAnEnumIs400() {
+        given().filter(OpenApiContract.invalidRequest("a number where an enum name belongs"))
+                .auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("action", 0, "reason", "fuzz-finding"))
+                .when().post("/api/admin/dead-letters/bulk/preview")
+                .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"))
+                .body("detail", containsString("action"));
+    }
+
+    /**
+     * Found by SchemaFuzzTest (seed 20261202, 100,000 requests, #43478): {@code size=\u0a6e} (a
+     * Gurmukhi eight) was read as 8, since Integer.parseInt reads every script's digits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "/api/admin/dead-letters size", "/api/shows page", "/api/bookings size" })
+    void aWholeNumberInAnotherScriptIs400(String pathAndParameter) {
+        String[] split = pathAndParameter.split(" ");
+        given().filter(OpenApiContract.invalidRequest("digits of another script"))
+                .auth().oauth2(Tokens.admin()).queryParam(split[1], "\u0a6e")
+                .when().get(split[0])
+                .then().statusCode(400).body("type", equalTo(PROBLEMS + "malformed-request"))
+                .body("detail", containsString(split[1]));
+    }
 }

@@ -318,11 +318,15 @@ class SchemaFuzzTest {
             sent.withHeader(header.getKey(), header.getValue());
         }
         if (request.body().length > 0) {
-            sent.withBody(new String(request.body(), StandardCharsets.UTF_8));
+            String body = new String(request.body(), StandardCharsets.UTF_8);
+            // RFC 8259 8.1 lets a JSON parser ignore a leading byte order mark, as the service's does; the
+            // validator's parser does not
+            sent.withBody(body.startsWith("\uFEFF") ? body.substring(1) : body);
         }
         // A body sent to an operation that reads none is ignored, as HTTP allows, and so is its Content-Type:
-        // not counted.
-        boolean readsBody = spec.operation().body() != null;
+        // not counted; nor is the Content-Type of an empty body (an optional one, as a confirmation's), which
+        // describes nothing.
+        boolean readsBody = spec.operation().body() != null && request.body().length > 0;
         return validator.validateRequest(sent.build()).getMessages().stream()
                 .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
                 .filter(m -> !m.getKey().equals("validation.request.body.unexpected"))
