@@ -1,5 +1,6 @@
 package io.seatbooking.booking.service;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -21,18 +22,26 @@ import io.seatbooking.booking.BookingConfig;
 import io.seatbooking.booking.Seat;
 import io.seatbooking.booking.SeatStatus;
 import io.seatbooking.booking.repository.ShowRepository;
+import io.seatbooking.platform.Detached;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
  * Seat maps for the on-sale read spike: each map is read once, serialised once (and once again
- * after each burst of changes, at the next read) and served from memory for a short time (booking.seat-map.cache-ttl) to every concurrent reader, with its
- * strong ETag. Concurrent misses for one show share a single database read. A seat change made
- * through this replica is applied to the cached map at once ({@link #changed}): a client sees its
- * own hold immediately, and a burst of holds does not reload the whole map after each one; the
- * map is still read again from the database when its time is up, so that other replicas' changes
- * show within the TTL.
+ * after each burst of changes, at the next read) and served from memory to every concurrent
+ * reader, with its strong ETag. A seat change made through this replica is applied to the cached
+ * map at once ({@link #changed}): a client sees its own hold immediately, and a burst of holds does
+ * not reload the whole map after each one.
+ *
+ * <p>Reads never wait behind writes. A map older than {@code booking.seat-map.cache-ttl} is still
+ * answered while one read of it, outside any request (the background pool), replaces it; this
+ * replica's changes made while that read runs are applied to its result too (a change older than
+ * a seat's version is skipped, since versions only grow). So other replicas' changes show within
+ * the TTL plus one read, and an on-sale's holds, which fill the request pool, cannot make a seat
+ * map reader wait or be refused. Only a show this replica holds no map of is read while its first
+ * readers wait (concurrent readers share that one read, also on the background pool); a failed
+ * refresh leaves the map as it was, to be read again after the next TTL.
  *
  * <p>The ETag names the content: the sum of the seat versions and a CRC-32C of the body. The sum
  * alone named one state while every map was one database read; a map with this replica's changes
@@ -69,29 +78,32 @@ public class SeatMapCache {
 
     private final ShowRepository shows;
     private final ObjectMapper json;
-    private final AsyncCache<UUID, Entry> cache;
+    private final long ttlNanos;
+    private final Cache<UUID, Slot> slots;
 
     public SeatMapCache(ShowRepository shows, ObjectMapper json, BookingConfig config) {
         this.shows = shows;
         this.json = json;
-        this.cache = config.seatMap().cacheTtl().isZero() ? null
-                : Caffeine.newBuilder()
-                        .expireAfterWrite(config.seatMap().cacheTtl())
-                        .maximumSize(10_000)
-                        .buildAsync();
+        this.ttlNanos = config.seatMap().cacheTtl().toNanos();
+        // Maps of shows nobody read for a minute are dropped; the bound keeps a catalogue's worth
+        // of 1,000-seat maps to some tens of MiB.
+        this.slots = ttlNanos == 0 ? null
+                : Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(1)).maximumSize(500).build();
     }
 
     /** The show's seat map, or empty if there is no such show. */
     public Uni<Optional<SeatMap>> get(UUID showId) {
-        if (cache == null) {
-            return load(showId).map(entry -> Optional.ofNullable(entry).map(Entry::map));
+        if (slots == null) {
+            return read(showId).map(entry -> Optional.ofNullable(entry).map(Entry::map));
+        }
+        CompletableFuture<Entry> shared = slots.get(showId, Slot::new).current(System.nanoTime());
+        if (shared.isDone() && !shared.isCompletedExceptionally()) {
+            return Uni.createFrom().item(Optional.ofNullable(shared.join()).map(Entry::map));
         }
         Context caller = Vertx.currentContext();
-        CompletableFuture<Entry> shared = cache.get(showId,
-                (id, executor) -> load(id).subscribeAsCompletionStage());
         Uni<Optional<SeatMap>> result = Uni.createFrom().completionStage(shared)
                 .map(entry -> Optional.ofNullable(entry).map(Entry::map));
-        // Readers that joined another request's load continue on their own event loop.
+        // Readers that waited for the shared read continue on their own event loop.
         return caller == null ? result : result.emitOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 
@@ -101,30 +113,24 @@ public class SeatMapCache {
      * the map is skipped, since versions only grow).
      */
     public void changed(UUID showId, List<SeatChange> changes) {
-        if (cache == null) {
+        if (slots == null) {
             return;
         }
-        CompletableFuture<Entry> present = cache.getIfPresent(showId);
-        if (present != null) {
-            present.thenAccept(entry -> {
-                if (entry != null) {
-                    entry.apply(changes);
-                }
-            }).exceptionally(failure -> {
-                invalidate(showId);
-                return null;
-            });
+        Slot slot = slots.getIfPresent(showId);
+        if (slot != null) {
+            slot.changed(changes);
         }
     }
 
     /** Forgets the show's map; the next read goes to the database. */
     public void invalidate(UUID showId) {
-        if (cache != null) {
-            cache.synchronous().invalidate(showId);
+        if (slots != null) {
+            slots.invalidate(showId);
         }
     }
 
-    private Uni<Entry> load(UUID showId) {
+    /** Reads the show's map from the database (null: no such show). */
+    private Uni<Entry> read(UUID showId) {
         return Uni.combine().all().unis(shows.find(showId), shows.seatMap(showId)).asTuple().map(read -> {
             List<Seat> seats = read.getItem2();
             if (read.getItem1().isEmpty() || seats.isEmpty()) {
@@ -132,6 +138,67 @@ public class SeatMapCache {
             }
             return new Entry(showId, read.getItem1().get().currency(), seats);
         });
+    }
+
+    /** The same, outside the request that asked (the background pool): its readers share it. */
+    private CompletableFuture<Entry> readShared(UUID showId) {
+        CompletableFuture<Entry> result = new CompletableFuture<>();
+        Detached.run(() -> read(showId).subscribe().with(result::complete, result::completeExceptionally));
+        return result;
+    }
+
+    /** A show's cached map, and the read that will replace it when it is old. */
+    private final class Slot {
+        private final UUID showId;
+        private CompletableFuture<Entry> current;
+        private long readAtNanos;
+        private boolean refreshing;
+        private final List<SeatChange> sinceRefresh = new ArrayList<>();
+
+        Slot(UUID showId) {
+            this.showId = showId;
+        }
+
+        /** The map to answer now; starts a read if it is missing, failed or old. */
+        synchronized CompletableFuture<Entry> current(long now) {
+            boolean old = now - readAtNanos >= ttlNanos;
+            if (current == null || current.isCompletedExceptionally()
+                    || old && current.isDone() && current.join() == null) {
+                // Nothing to answer yet (or "no such show", which a reader must not be told late).
+                current = readShared(showId);
+                readAtNanos = now;
+            } else if (old && !refreshing && current.isDone()) {
+                refreshing = true;
+                readShared(showId).whenComplete((entry, failure) -> replaced(entry, failure, now));
+            }
+            return current;
+        }
+
+        private synchronized void replaced(Entry entry, Throwable failure, long readStartedNanos) {
+            refreshing = false;
+            if (failure == null) {
+                if (entry != null) {
+                    entry.apply(sinceRefresh);
+                }
+                current = CompletableFuture.completedFuture(entry);
+            }
+            // A failed read keeps the map it would have replaced, until the next TTL.
+            readAtNanos = failure == null ? readStartedNanos : System.nanoTime();
+            sinceRefresh.clear();
+        }
+
+        synchronized void changed(List<SeatChange> changes) {
+            if (refreshing) {
+                sinceRefresh.addAll(changes);
+            }
+            if (current != null) {
+                current.thenAccept(entry -> {
+                    if (entry != null) {
+                        entry.apply(changes);
+                    }
+                });
+            }
+        }
     }
 
     /** A show's map as read, with this replica's later changes applied, and its serialised form. */

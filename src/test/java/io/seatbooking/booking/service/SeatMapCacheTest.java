@@ -1,6 +1,7 @@
 package io.seatbooking.booking.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -22,12 +23,13 @@ import io.seatbooking.booking.repository.ShowRepository;
 import io.seatbooking.booking.service.SeatMapCache.SeatChange;
 import io.seatbooking.booking.service.SeatMapCache.SeatMap;
 import io.seatbooking.support.Api;
+import io.seatbooking.support.Tokens;
 
 /**
  * The seat map cache applies this replica's committed seat changes to the cached map instead of
- * reading it again. Each test builds its own cache (a replica) with a TTL of a minute, so that
- * nothing reloads while it runs: a seat state that the database does not have can only come from
- * an applied change.
+ * reading it again, and answers an old map while one background read replaces it. Each test builds
+ * its own cache (a replica), most with a TTL of a minute, so that nothing reloads while they run: a
+ * seat state that the database does not have can only come from an applied change.
  */
 @QuarkusTest
 class SeatMapCacheTest {
@@ -72,6 +74,31 @@ class SeatMapCacheTest {
     }
 
     @Test
+    void anOldMapIsAnsweredAtOnceWhileOneReadReplacesItKeepingTheChangesMadeMeanwhile() throws Exception {
+        UUID show = UUID.fromString(Api.createShow("A1", "A2", "A3"));
+        SeatMapCache replica = replica(Duration.ofMillis(300));
+        SeatMap first = map(replica, show);
+        // Another replica's change (the service's own cache is another replica), which this one
+        // learns only by reading the map again.
+        Api.hold(Tokens.customer(Tokens.newCustomerId("other-replica")), show.toString(), "A1").then().statusCode(201);
+        Thread.sleep(400);
+
+        // Old: answered as it is, at once, and one read starts in the background.
+        SeatMap old = map(replica, show);
+        assertThat(old.etag()).isEqualTo(first.etag());
+        // This replica's own change while that read runs is applied to the old map and to what the read brings.
+        replica.changed(show, List.of(new SeatChange("A3", SeatStatus.HELD, 1)));
+        assertThat(seat(map(replica, show), "A3").path("status").asText()).isEqualTo("HELD");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            SeatMap read = map(replica, show);
+            assertThat(seat(read, "A1").path("status").asText()).isEqualTo("HELD");
+            assertThat(seat(read, "A3").path("status").asText()).isEqualTo("HELD");
+            assertThat(seat(read, "A2").path("status").asText()).isEqualTo("AVAILABLE");
+        });
+    }
+
+    @Test
     void twoReplicasWithTheSameVersionSumButOtherSeatsHaveOtherTags() throws Exception {
         UUID show = UUID.fromString(Api.createShow("A1", "A2"));
         SeatMapCache one = replica();
@@ -85,7 +112,11 @@ class SeatMapCacheTest {
     }
 
     private SeatMapCache replica() {
-        BookingConfig.SeatMap seatMap = () -> Duration.ofMinutes(1);
+        return replica(Duration.ofMinutes(1));
+    }
+
+    private SeatMapCache replica(Duration ttl) {
+        BookingConfig.SeatMap seatMap = () -> ttl;
         BookingConfig config = (BookingConfig) Proxy.newProxyInstance(BookingConfig.class.getClassLoader(),
                 new Class<?>[] { BookingConfig.class }, (proxy, method, args) -> {
                     if (method.getName().equals("seatMap")) {
