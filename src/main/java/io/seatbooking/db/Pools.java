@@ -1,6 +1,5 @@
 package io.seatbooking.db;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Singleton;
@@ -8,10 +7,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.quarkus.reactive.pg.client.PgPoolCreator;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.vertx.sqlclient.SqlConnectOptions;
 
 /**
  * Makes Quarkus's reactive pool a {@link GuardedPool}: the request pool with Quarkus's settings
@@ -32,22 +29,21 @@ public class Pools implements PgPoolCreator {
 
     @Override
     public Pool create(Input input) {
-        List<SqlConnectOptions> targets = BoundedRoundTrips.bounded(input.pgConnectOptionsList(), config.readTimeout());
-        PoolOptions requestOptions = BoundedRoundTrips.retiringIdleConnections(new PoolOptions(input.poolOptions()),
-                config.readTimeout())
+        PoolOptions requestOptions = new PoolOptions(input.poolOptions())
                 .setMaxWaitQueueSize(config.request().maxWaiting())
                 .setConnectionTimeout((int) Math.max(1, config.request().acquireTimeout().toMillis()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-        PoolOptions backgroundOptions = BoundedRoundTrips.retiringIdleConnections(
-                new PoolOptions(input.poolOptions()), config.readTimeout())
+        PoolOptions backgroundOptions = new PoolOptions(input.poolOptions())
                 .setMaxSize(config.background().maxSize())
                 .setMaxWaitQueueSize(-1)
                 .setShared(false)
                 .setName("background")
                 .setConnectionTimeout((int) Math.max(1, config.background().acquireTimeout().toMillis()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-        Pool requests = PgBuilder.pool().with(requestOptions).connectingTo(targets).using(input.vertx()).build();
-        Pool background = PgBuilder.pool().with(backgroundOptions).connectingTo(targets).using(input.vertx()).build();
+        Pool requests = BoundedRoundTrips.pool(input.vertx(), requestOptions, input.pgConnectOptionsList(),
+                config.readTimeout());
+        Pool background = BoundedRoundTrips.pool(input.vertx(), backgroundOptions, input.pgConnectOptionsList(),
+                config.readTimeout());
         LOG.infof("Database pools: requests wait at most %s for a connection; a connection silent for %s is closed",
                 config.request().acquireTimeout(), config.readTimeout());
         return new GuardedPool(requests, background);

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import io.seatbooking.db.BoundedRoundTrips;
 import io.seatbooking.db.DatabaseFailures;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -32,8 +31,7 @@ class BlackHoledDatabaseTest {
         try (FaultProxy proxy = FaultProxy.to("postgresql", ScenarioEnvironment.PG_HOST, ScenarioEnvironment.PG_PORT)) {
             PgConnectOptions options = new PgConnectOptions().setHost("127.0.0.1").setPort(proxy.port())
                     .setDatabase("postgres").setUser("postgres");
-            Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
-                    .connectingTo(BoundedRoundTrips.bounded(List.of(options), READ_TIMEOUT)).using(vertx).build();
+            Pool pool = BoundedRoundTrips.pool(vertx, new PoolOptions().setMaxSize(1), List.of(options), READ_TIMEOUT);
             try {
                 assertThat(query(pool)).isEqualTo(1);
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import io.seatbooking.reliability.ScenarioEnvironment.Wiring;
@@ -56,10 +55,6 @@ class PostgresFailoverIT {
     }
 
     @Test
-    @Disabled("Open finding (docs/reliability.md, Replicated engines): under this partition no pooled connection "
-            + "timed out although db.read-timeout is set (pools created by db/Pools with BoundedRoundTrips, logged at start): "
-            + "8 requests hung past 20 s and the relay published nothing afterwards (193 events). Run it by hand "
-            + "to reproduce until that is understood.")
     void synchronousStandbyPromotedAfterThePrimaryIsPartitionedLosesNothing() throws Exception {
         assumeEngines();
         try (PostgresPair pg = PostgresPair.start(true);
