@@ -1,3 +1,5 @@
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -33,10 +37,13 @@ import com.rabbitmq.client.Envelope;
  * payment provider would send it. Records, per booking, the time from that publish to the
  * booking.confirmed event arriving on booking.events: the payment's wait in booking.payments plus
  * its processing plus the relay, so an upper bound of the queue wait. Prints holds, shed holds,
- * published, applied and the p50, p99 and max in milliseconds.
+ * published, applied and the p50, p99 and max in milliseconds, and the deepest booking.payments
+ * was in its samples. Every second it asks the broker for the queue's depth (a passive declare on a
+ * channel of its own: cheap, where a rabbitmqctl per second costs the broker's machine a core);
+ * with a depth file it writes each sample there as "epoch-seconds depth".
  *
  * usage: java -cp 'tools/target/lib/*' lib/Payments.java <base url> <vhost> <seats.csv> <tokens.csv>
- *        <holds per second> <seconds>
+ *        <holds per second> <seconds> [depth file]
  */
 public class Payments {
 
@@ -56,8 +63,21 @@ public class Payments {
         Map<String, Long> publishedAt = new ConcurrentHashMap<>();
         Recorder waits = new Recorder(3);
         AtomicLong holds = new AtomicLong(), shed = new AtomicLong(), failed = new AtomicLong(),
-                published = new AtomicLong(), applied = new AtomicLong();
-        try (Connection connection = factory.newConnection("bench payments")) {
+                published = new AtomicLong(), applied = new AtomicLong(), deepest = new AtomicLong();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        try (Connection connection = factory.newConnection("bench payments");
+                PrintWriter depths = new PrintWriter(args.length > 6 ? Files.newBufferedWriter(Path.of(args[6]))
+                        : Writer.nullWriter(), true)) {
+            Channel depthChannel = connection.createChannel();
+            sampler.scheduleAtFixedRate(() -> {
+                try {
+                    long depth = depthChannel.queueDeclarePassive("booking.payments").getMessageCount();
+                    deepest.accumulateAndGet(depth, Math::max);
+                    depths.println(System.currentTimeMillis() / 1000 + " " + depth);
+                } catch (java.io.IOException e) {
+                    depths.println(System.currentTimeMillis() / 1000 + " ? " + e);
+                }
+            }, 0, 1, TimeUnit.SECONDS);
             Channel events = connection.createChannel();
             String queue = events.queueDeclare("", false, true, true, Map.of()).getQueue();
             events.queueBind(queue, "booking.events", "booking.confirmed");
@@ -109,11 +129,14 @@ public class Payments {
                 });
             }
             TimeUnit.SECONDS.sleep(15); // the last payments: applied and relayed
+            sampler.shutdown();
+            sampler.awaitTermination(5, TimeUnit.SECONDS);
         }
         Histogram h = waits.getIntervalHistogram();
-        System.out.printf("holds=%d shed=%d failed=%d published=%d applied=%d p50=%.2f p99=%.2f max=%.2f%n",
+        System.out.printf("holds=%d shed=%d failed=%d published=%d applied=%d p50=%.2f p99=%.2f max=%.2f depth_max=%d%n",
                 holds.get(), shed.get(), failed.get(), published.get(), applied.get(),
-                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+                deepest.get());
     }
 
     private static void publish(Channel channel, String bookingId, Map<String, Long> publishedAt) {
