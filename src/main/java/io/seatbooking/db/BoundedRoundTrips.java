@@ -6,9 +6,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -21,36 +25,40 @@ import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.impl.SqlConnectionBase;
 
 /**
- * Bounds every round trip of the pools' connections: a connection that has neither sent nor
- * received a byte for {@code db.read-timeout} is closed ({@link Pools} builds both pools here).
- * The reactive PostgreSQL client has no per-query timeout, so without this a connection whose
- * packets vanish (a network partition, a black-holed primary: no reset, no answer) keeps its
- * request waiting until the kernel gives the TCP connection up, which takes hours. Closed, the
- * statement fails with a closed-connection error, the request answers 503
+ * Bounds every round trip of the pools' connections: a connection that waits for the server's
+ * answer and has received nothing for {@code db.read-timeout} is closed ({@link Pools} builds both
+ * pools here). The reactive PostgreSQL client has no per-query timeout, so without this a
+ * connection whose packets vanish (a network partition, a black-holed primary: no reset, no
+ * answer) keeps its request waiting until the kernel gives the TCP connection up, which takes
+ * hours. Closed, the statement fails with a closed-connection error, the request answers 503
  * ({@link DatabaseFailures#isUnavailable}) and the pool opens a new connection.
  *
- * <p><b>Why a handler of its own, first in the channel.</b> The client's own idle timeout
+ * <p><b>Only while an answer is due.</b> The handler counts the requests that await a
+ * {@code ReadyForQuery} ({@link RoundTrips}), so an idle connection is never closed, and the pool
+ * keeps its idle connections as configured ({@code quarkus.datasource.reactive.idle-timeout}). An
+ * earlier bound closed any connection silent for the bound, idle or not, which made the pools
+ * retire idle connections after half of it: the first burst after five quiet seconds then waited
+ * for new connections, and the write path shed 1.7-3.5 % of holds at a rate it serves in full
+ * (bench/analysis.md).
+ *
+ * <p><b>Why a handler of its own, below the codec.</b> The client's own idle timeout
  * ({@code NetClientOptions.setIdleTimeout}) closes through the channel pipeline, and the
  * PostgreSQL encoder in it (vertx-pg-client 4.5) turns every close into a polite one: it sends
  * {@code Terminate}, shuts its output down and waits for the server to close the socket. A
  * partitioned server never does, so the connection stayed open, its statement never failed and its
  * pool slot was never freed (found by {@code PostgresFailoverIT}'s partition scenario; reproduced
- * by {@code PartitionedDatabaseTest}). The handler added here sits before the codec, so its close
- * goes straight to the socket.
- *
- * <p>Sending a statement restarts the clock, so a statement has the whole bound for its answer.
- * So that a connection is never closed for mere idleness just as it is borrowed, the pools retire
- * idle connections earlier, after half the bound (or the configured idle timeout, if shorter).
+ * by {@code PartitionedDatabaseTest}). This handler sits next to the socket (after TLS, if any),
+ * so its close goes straight to it.
  *
  * <p>The bound is on the client side on purpose: PostgreSQL's {@code statement_timeout} would also
  * cancel a commit that waits for a synchronous standby, and a cancelled wait leaves the commit
  * visible on the primary without the standby having it (docs/reliability.md). Closing the
  * connection instead leaves that commit waiting, invisible, until the standby confirms it.
  *
- * <p>Costs: a statement that legitimately takes longer than the bound fails (none of the service's
- * does). TCP keep-alive is switched on as well, so that a dead peer of an idle connection is noticed.
- * Only the pools' connections are bounded; the relay's LISTEN connection is not (the relay also
- * polls, outbox.relay.poll-interval).
+ * <p>Costs: a statement whose answer legitimately takes longer than the bound to start fails (none
+ * of the service's does). TCP keep-alive is switched on as well, so that a dead peer of an idle
+ * connection is noticed. Only the pools' connections are bounded; the relay's LISTEN connection is
+ * not (the relay also polls, outbox.relay.poll-interval).
  */
 public final class BoundedRoundTrips {
 
@@ -63,12 +71,12 @@ public final class BoundedRoundTrips {
     }
 
     /**
-     * A pool of {@code options}'s size connecting to {@code targets}, whose connections close after
-     * {@code readTimeout} without a byte either way and which retires idle connections before that.
+     * A pool of {@code options}'s size connecting to {@code targets}, whose connections close once
+     * they waited {@code readTimeout} for an answer without receiving a byte.
      */
     public static Pool pool(Vertx vertx, PoolOptions options, List<PgConnectOptions> targets, Duration readTimeout) {
         return PgBuilder.pool()
-                .with(retiringIdleConnections(new PoolOptions(options), readTimeout))
+                .with(options)
                 .connectingTo(keepingAlive(targets))
                 .withConnectHandler(connection -> {
                     try {
@@ -86,17 +94,7 @@ public final class BoundedRoundTrips {
         return options.stream().<SqlConnectOptions>map(o -> new PgConnectOptions(o).setTcpKeepAlive(true)).toList();
     }
 
-    /** Makes {@code pool} retire idle connections after half the bound at the latest. */
-    static PoolOptions retiringIdleConnections(PoolOptions pool, Duration readTimeout) {
-        long idleMillis = pool.getIdleTimeoutUnit().toMillis(pool.getIdleTimeout());
-        long retireAfter = readTimeout.toMillis() / 2;
-        if (idleMillis <= 0 || idleMillis > retireAfter) {
-            pool.setIdleTimeout((int) retireAfter).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        }
-        return pool;
-    }
-
-    /** Puts the silence bound first in the new connection's channel. */
+    /** Puts the bound next to the socket of a new connection (after its TLS handler, if any). */
     private static void bound(SqlConnection connection, Duration readTimeout) {
         Connection inner = connection instanceof SqlConnectionBase<?> base ? base.unwrap() : null;
         while (inner != null && inner.unwrap() != inner) {
@@ -108,20 +106,70 @@ public final class BoundedRoundTrips {
                     connection.getClass().getName());
             return;
         }
-        socket.socket().channelHandlerContext().pipeline()
-                .addFirst(HANDLER, new CloseWhenSilent(readTimeout.toMillis()));
+        ChannelPipeline pipeline = socket.socket().channelHandlerContext().pipeline();
+        CloseWhenSilent handler = new CloseWhenSilent(readTimeout.toNanos());
+        SslHandler tls = pipeline.get(SslHandler.class);
+        if (tls == null) {
+            pipeline.addFirst(HANDLER, handler);
+        } else {
+            pipeline.addAfter(pipeline.context(tls).name(), HANDLER, handler);
+        }
     }
 
-    /** Closes the channel at the socket (below the codec) after the bound without a byte either way. */
-    private static final class CloseWhenSilent extends IdleStateHandler {
+    /** Closes the channel, below the codec, once an answer is overdue by the bound. */
+    private static final class CloseWhenSilent extends ChannelDuplexHandler {
 
-        CloseWhenSilent(long millis) {
-            super(0, 0, millis, TimeUnit.MILLISECONDS);
+        private final long boundNanos;
+        private final RoundTrips trips = new RoundTrips();
+        /** When the last byte arrived, or the wait began if later. */
+        private long lastProgress = System.nanoTime();
+        private ScheduledFuture<?> check;
+
+        CloseWhenSilent(long boundNanos) {
+            this.boundNanos = boundNanos;
         }
 
         @Override
-        protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
-            ctx.close();
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            long period = Math.clamp(boundNanos / 10, TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.SECONDS.toNanos(1));
+            check = ctx.executor().scheduleAtFixedRate(() -> {
+                if (trips.outstanding() && System.nanoTime() - lastProgress >= boundNanos) {
+                    check.cancel(false);
+                    ctx.close();
+                }
+            }, period, period, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            check.cancel(false);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            check.cancel(false);
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof ByteBuf bytes) {
+                trips.received(bytes);
+            }
+            lastProgress = System.nanoTime();
+            super.channelRead(ctx, msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            boolean waiting = trips.outstanding();
+            if (msg instanceof ByteBuf bytes) {
+                trips.sent(bytes);
+            }
+            if (!waiting && trips.outstanding()) {
+                lastProgress = System.nanoTime();
+            }
+            super.write(ctx, msg, promise);
         }
     }
 }

@@ -15,8 +15,9 @@ import io.smallrye.config.WithDefault;
 public interface PoolConfig {
 
     /**
-     * A pooled connection that sent and received nothing for this long is closed: its request
-     * answers 503 instead of hanging on a silent connection ({@link BoundedRoundTrips}).
+     * A pooled connection that has waited this long for an answer without receiving a byte is
+     * closed: its request answers 503 instead of hanging on a silent connection
+     * ({@link BoundedRoundTrips}). Idle connections are not affected.
      */
     @WithDefault("PT10S")
     Duration readTimeout();

@@ -14,7 +14,8 @@ import io.vertx.sqlclient.PoolOptions;
  * Makes Quarkus's reactive pool a {@link GuardedPool}: the request pool with Quarkus's settings
  * ({@code quarkus.datasource.reactive.*}) plus a bounded wait queue and a short connection
  * timeout, and beside it the small background pool, both connecting to the same database, every
- * round trip of both bounded by {@code db.read-timeout} ({@link BoundedRoundTrips}).
+ * round trip of both bounded by {@code db.read-timeout} ({@link BoundedRoundTrips}); idle
+ * connections are kept as {@code quarkus.datasource.reactive.idle-timeout} says.
  */
 @Singleton
 public class Pools implements PgPoolCreator {
@@ -44,7 +45,8 @@ public class Pools implements PgPoolCreator {
                 config.readTimeout());
         Pool background = BoundedRoundTrips.pool(input.vertx(), backgroundOptions, input.pgConnectOptionsList(),
                 config.readTimeout());
-        LOG.infof("Database pools: requests wait at most %s for a connection; a connection silent for %s is closed",
+        LOG.infof("Database pools: requests wait at most %s for a connection; a connection that waited %s for an "
+                + "answer without a byte is closed",
                 config.request().acquireTimeout(), config.readTimeout());
         return new GuardedPool(requests, background);
     }

@@ -17,8 +17,8 @@ import io.vertx.sqlclient.PoolOptions;
 
 /**
  * A database connection whose packets vanish (no reset, no answer) must not hang a statement: the
- * pool's connections ({@link BoundedRoundTrips}) close after {@code db.read-timeout} without a byte
- * read, the statement fails as "database unavailable" (answered 503), and the next statement runs
+ * pool's connections ({@link BoundedRoundTrips}) close once they waited {@code db.read-timeout} for
+ * an answer without a byte read, the statement fails as "database unavailable" (answered 503), and the next statement runs
  * on a new connection. The black hole is a proxy that throws away everything the client sends.
  */
 class BlackHoledDatabaseTest {
@@ -56,6 +56,34 @@ class BlackHoledDatabaseTest {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The bound is on answers, not on idleness: a pooled connection that waits for nothing stays
+     * open past it (the pool keeps warm connections for the next burst).
+     */
+    @Test
+    void anIdleConnectionOutlivesTheBound() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            PgConnectOptions options = new PgConnectOptions().setHost(ScenarioEnvironment.PG_HOST)
+                    .setPort(ScenarioEnvironment.PG_PORT).setDatabase("postgres").setUser("postgres");
+            Pool pool = BoundedRoundTrips.pool(vertx, new PoolOptions().setMaxSize(1), List.of(options), READ_TIMEOUT);
+            try {
+                int before = backendPid(pool);
+                TimeUnit.MILLISECONDS.sleep(READ_TIMEOUT.toMillis() * 2);
+                assertThat(backendPid(pool)).as("the same server process: the connection was kept").isEqualTo(before);
+            } finally {
+                pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int backendPid(Pool pool) throws Exception {
+        return pool.query("SELECT pg_backend_pid()").execute().toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).iterator().next().getInteger(0);
     }
 
     private static int query(Pool pool) throws Exception {
