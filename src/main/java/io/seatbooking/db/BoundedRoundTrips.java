@@ -47,7 +47,8 @@ import io.vertx.sqlclient.impl.SqlConnectionBase;
  * {@code Terminate}, shuts its output down and waits for the server to close the socket. A
  * partitioned server never does, so the connection stayed open, its statement never failed and its
  * pool slot was never freed (found by {@code PostgresFailoverIT}'s partition scenario; reproduced
- * by {@code PartitionedDatabaseTest}). This handler sits next to the socket (after TLS, if any),
+ * by {@code PartitionedDatabaseTest}). This handler sits next to the socket (after TLS, if any;
+ * the TLS case is not exercised by the tests, since the service connects without TLS by default),
  * so its close goes straight to it.
  *
  * <p>The bound is on the client side on purpose: PostgreSQL's {@code statement_timeout} would also
