@@ -124,6 +124,8 @@ public final class BoundedRoundTrips {
         private final RoundTrips trips = new RoundTrips();
         /** When the last byte arrived, or the wait began if later. */
         private long lastProgress = System.nanoTime();
+        /** Bytes went out after the last came in: something is due, whatever the count says. */
+        private boolean wroteSinceRead;
         private ScheduledFuture<?> check;
 
         CloseWhenSilent(long boundNanos) {
@@ -134,7 +136,7 @@ public final class BoundedRoundTrips {
         public void handlerAdded(ChannelHandlerContext ctx) {
             long period = Math.clamp(boundNanos / 10, TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.SECONDS.toNanos(1));
             check = ctx.executor().scheduleAtFixedRate(() -> {
-                if (trips.outstanding() && System.nanoTime() - lastProgress >= boundNanos) {
+                if ((trips.outstanding() || wroteSinceRead) && System.nanoTime() - lastProgress >= boundNanos) {
                     check.cancel(false);
                     ctx.close();
                 }
@@ -158,6 +160,7 @@ public final class BoundedRoundTrips {
                 trips.received(bytes);
             }
             lastProgress = System.nanoTime();
+            wroteSinceRead = false;
             super.channelRead(ctx, msg);
         }
 
@@ -167,9 +170,10 @@ public final class BoundedRoundTrips {
             if (msg instanceof ByteBuf bytes) {
                 trips.sent(bytes);
             }
-            if (!waiting && trips.outstanding()) {
+            if (!waiting && !wroteSinceRead) {
                 lastProgress = System.nanoTime();
             }
+            wroteSinceRead = true;
             super.write(ctx, msg, promise);
         }
     }

@@ -1,5 +1,7 @@
 package io.seatbooking.db;
 
+import java.util.function.IntPredicate;
+
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -32,11 +34,6 @@ final class RoundTrips {
         return requests > answers;
     }
 
-    @FunctionalInterface
-    interface TypeFilter {
-        boolean test(int type);
-    }
-
     /** One direction's framing state: where the next message starts, across reads. */
     static final class Framing {
         private int headerRead; // bytes of the current message's 5-byte header read so far
@@ -45,7 +42,7 @@ final class RoundTrips {
         private long bodyLeft; // bytes of the current message's body still to skip
 
         /** The messages whose type matches that start in {@code bytes}, which it reads without consuming. */
-        int count(ByteBuf bytes, TypeFilter counted) {
+        int count(ByteBuf bytes, IntPredicate counted) {
             int matched = 0;
             int at = bytes.readerIndex();
             int end = bytes.writerIndex();
