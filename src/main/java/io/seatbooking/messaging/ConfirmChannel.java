@@ -62,6 +62,8 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
     private final String sequenceHeader;
     private final ConcurrentNavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
     private final Map<String, Pending> byMessageId = new ConcurrentHashMap<>();
+    private volatile boolean nacked;
+    private volatile boolean retired;
 
     private ConfirmChannel(Connection connection, Channel channel, String purpose, String sequenceHeader) {
         this.connection = connection;
@@ -94,6 +96,25 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
 
     boolean isOpen() {
         return channel.isOpen();
+    }
+
+    /**
+     * Whether the broker nacked a message on this channel. After a queue's leader died, RabbitMQ
+     * 3.10 was seen to nack every later publish on a channel that had routed to the queue before
+     * the new leader was known, until the old leader's node came back (about 70 s in the fault
+     * suite), while a fresh channel published at once: so a nacked channel takes nothing new.
+     */
+    boolean wasNacked() {
+        return nacked;
+    }
+
+    /**
+     * Takes no more publishes: closes the connection once every message on it is settled (at
+     * once if none waits), so that the messages already sent still get their broker's answer.
+     */
+    void retire() {
+        retired = true;
+        closeIfRetiredAndSettled();
     }
 
     /** Publishes persistent-as-given and mandatory; on the publishing thread. */
@@ -134,6 +155,7 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
 
     @Override
     public void handleNack(long tag, boolean multiple) {
+        nacked = true;
         settle(tag, multiple, new PublishFailure(FailureKind.NACKED, "the broker nacked it"));
     }
 
@@ -205,7 +227,17 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
         if (pending.messageId != null) {
             byMessageId.remove(pending.messageId, pending);
         }
+        if (removed) {
+            closeIfRetiredAndSettled();
+        }
         return removed;
+    }
+
+    private void closeIfRetiredAndSettled() {
+        if (retired && unconfirmed.isEmpty() && channel.isOpen()) {
+            // Off this thread: it may be the connection's own, which the close waits for.
+            CompletableFuture.runAsync(() -> close(1_000));
+        }
     }
 
     private AMQP.BasicProperties stamped(AMQP.BasicProperties properties, long tag) {

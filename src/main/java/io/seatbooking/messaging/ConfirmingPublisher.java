@@ -3,10 +3,14 @@ package io.seatbooking.messaging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
 
 import com.rabbitmq.client.AMQP;
 
@@ -27,12 +31,18 @@ import io.seatbooking.messaging.ConfirmChannel.Pending;
  * fails at once, unsent), or by the channel's sequence number, stamped in a header of the
  * caller's naming (right whatever the message ids are).
  *
+ * <p>A channel on which the broker nacked a message takes nothing new: {@link #isOpen()} answers
+ * false, and {@link #open()} opens a fresh channel while the old one stays open until what it sent
+ * is settled (see {@link ConfirmChannel#wasNacked()} for why).
+ *
  * <p>Publishing happens on one dedicated thread (a socket write can block under broker flow
  * control), never on the caller's; confirms arrive on the client's connection thread, and the
  * futures complete there: a Vert.x caller hops back to its context itself. All methods are
  * thread-safe and none blocks.
  */
 public final class ConfirmingPublisher {
+
+    private static final Logger LOG = Logger.getLogger(ConfirmingPublisher.class);
 
     /** One message to publish, with the properties it goes out with. */
     public record Outgoing(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
@@ -62,6 +72,8 @@ public final class ConfirmingPublisher {
     private final String sequenceHeader;
     private final ExecutorService io;
     private volatile ConfirmChannel current;
+    // Channels that take no new publishes but may still await confirms (see ConfirmChannel#retire).
+    private final Queue<ConfirmChannel> retired = new ConcurrentLinkedQueue<>();
 
     /**
      * A publisher that matches returns by message id, and sends every message exactly as given.
@@ -92,10 +104,13 @@ public final class ConfirmingPublisher {
         return new ConfirmingPublisher(connections, purpose, sequenceHeader);
     }
 
-    /** Whether a channel is open for publishing. */
+    /**
+     * Whether a channel is open for publishing: open, and not nacked by the broker (a nacked
+     * channel takes nothing new; {@link #open()} replaces it).
+     */
     public boolean isOpen() {
         ConfirmChannel c = current;
-        return c != null && c.isOpen();
+        return c != null && c.isOpen() && !c.wasNacked();
     }
 
     /** Opens the connection and a confirming channel unless open. */
@@ -111,7 +126,7 @@ public final class ConfirmingPublisher {
 
     /**
      * Publishes the messages in order, each mandatory, on the channel {@link #open()} opened
-     * (without one, they fail with CONNECTION_LOST). Answers one future per message, in the same
+     * (without one, or when the broker nacked a message on it, they fail with CONNECTION_LOST). Answers one future per message, in the same
      * order; a message that waits too long fails only through {@link #failOlderThan}.
      */
     public List<CompletableFuture<Void>> publishAll(List<Outgoing> messages) {
@@ -120,8 +135,10 @@ public final class ConfirmingPublisher {
         io.execute(() -> {
             ConfirmChannel channel = current;
             for (int i = 0; i < messages.size(); i++) {
-                if (channel == null || !channel.isOpen()) {
-                    pendings.get(i).fail(new PublishFailure(FailureKind.CONNECTION_LOST, "no open channel"));
+                if (channel == null || !channel.isOpen() || channel.wasNacked()) {
+                    pendings.get(i).fail(new PublishFailure(FailureKind.CONNECTION_LOST,
+                            channel != null && channel.isOpen() ? "the channel was nacked; a fresh one takes what follows"
+                                    : "no open channel"));
                 } else {
                     channel.publish(messages.get(i), pendings.get(i));
                 }
@@ -154,10 +171,19 @@ public final class ConfirmingPublisher {
         return pending.result;
     }
 
-    /** Fails every message unconfirmed for longer than {@code timeoutNanos}; answers how many. */
+    /**
+     * Fails every message unconfirmed for longer than {@code timeoutNanos}, on the current
+     * channel and on those retired after a nack; answers how many.
+     */
     public int failOlderThan(long timeoutNanos) {
+        long now = System.nanoTime();
+        retired.removeIf(r -> !r.isOpen());
+        int failed = 0;
+        for (ConfirmChannel r : retired) {
+            failed += r.failOlderThan(now, timeoutNanos);
+        }
         ConfirmChannel c = current;
-        return c == null ? 0 : c.failOlderThan(System.nanoTime(), timeoutNanos);
+        return c == null ? failed : failed + c.failOlderThan(now, timeoutNanos);
     }
 
     /**
@@ -165,15 +191,20 @@ public final class ConfirmingPublisher {
      * relay that lost its role calls this so that nothing more leaves it.
      */
     public CompletableFuture<Void> abort() {
+        List<ConfirmChannel> closing = new ArrayList<>();
         ConfirmChannel c = current;
         current = null;
-        if (c == null) {
-            return CompletableFuture.completedFuture(null);
+        if (c != null) {
+            closing.add(c);
+        }
+        for (ConfirmChannel r; (r = retired.poll()) != null;) {
+            closing.add(r);
         }
         // Off the caller's thread: closing waits for the broker (up to 2 s).
-        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> c.close(2_000));
-        c.failAll("channel closed by the application");
-        return done;
+        CompletableFuture<?>[] done = closing.stream().map(ch -> CompletableFuture.runAsync(() -> ch.close(2_000)))
+                .toArray(CompletableFuture[]::new);
+        closing.forEach(ch -> ch.failAll("channel closed by the application"));
+        return CompletableFuture.allOf(done);
     }
 
     /** Closes the connection and stops the publishing thread. */
@@ -184,11 +215,16 @@ public final class ConfirmingPublisher {
     // On the publishing thread only.
     private ConfirmChannel ensureOpen() throws Exception {
         ConfirmChannel c = current;
-        if (c != null && c.isOpen()) {
+        if (c != null && c.isOpen() && !c.wasNacked()) {
             return c;
         }
         current = null;
-        if (c != null) {
+        if (c != null && c.isOpen()) {
+            // Nacked: what it sent keeps its chance of a confirm; what follows goes on a fresh channel.
+            LOG.warnf("Publishing channel (%s) got a nack from the broker; publishing on a fresh channel", purpose);
+            retired.add(c);
+            c.retire();
+        } else if (c != null) {
             c.failAll("the channel closed");
             c.close(1_000);
         }

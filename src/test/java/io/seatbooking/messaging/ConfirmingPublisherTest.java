@@ -3,6 +3,7 @@ package io.seatbooking.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +119,44 @@ class ConfirmingPublisherTest {
     }
 
     @Test
+    void aNackedChannelTakesNothingNewAndOpeningGivesAFreshOne() throws Exception {
+        // A full queue that rejects publishes makes the broker nack: a real nack, on a real channel.
+        String full = adminChannel.queueDeclare("", false, true, true,
+                Map.of("x-max-length", 1, "x-overflow", "reject-publish")).getQueue();
+        adminChannel.queueBind(full, exchange, "full");
+        List<Connection> opened = new CopyOnWriteArrayList<>();
+        RabbitConnections recording = new RabbitConnections(settings(5672)) {
+            @Override
+            public Connection open(String purpose) throws IOException, TimeoutException {
+                Connection c = super.open(purpose);
+                opened.add(c);
+                return c;
+            }
+        };
+        ConfirmingPublisher publisher = new ConfirmingPublisher(recording, "publisher-test");
+        publishers.add(publisher);
+        publisher.open().get(10, TimeUnit.SECONDS);
+        List<CompletableFuture<Void>> outcomes = publisher.publishAll(List.of(
+                new Outgoing(exchange, "full", properties("fits"), body("fits")),
+                new Outgoing(exchange, "full", properties("rejected"), body("rejected"))));
+        assertThat(kinds(outcomes)).containsExactly(null, FailureKind.NACKED);
+
+        assertThat(publisher.isOpen()).isFalse();
+        assertThat(kinds(publisher.publishAll(List.of(new Outgoing(exchange, ROUTED, properties("unsent"), body("x"))))))
+                .containsExactly(FailureKind.CONNECTION_LOST);
+        assertThat(adminChannel.messageCount(queue)).isZero();
+
+        publisher.open().get(10, TimeUnit.SECONDS);
+        assertThat(publisher.isOpen()).isTrue();
+        assertThat(kinds(publisher.publishAll(List.of(new Outgoing(exchange, ROUTED, properties("next"), body("x"))))))
+                .containsOnlyNulls();
+        // The nacked channel's connection closed, nothing on it awaiting an answer; the fresh one serves.
+        assertThat(opened).hasSize(2);
+        await().atMost(WAIT).until(() -> !opened.get(0).isOpen());
+        assertThat(opened.get(1).isOpen()).isTrue();
+    }
+
+    @Test
     void aLostConnectionFailsWhatAwaitsItsConfirmAndTheNextPublishConnectsAgain() throws Exception {
         ConfirmingPublisher publisher = stamping(proxyPort());
         publisher.publish(new Outgoing(exchange, ROUTED, properties("before"), body("before")), WAIT)
@@ -173,7 +214,11 @@ class ConfirmingPublisherTest {
     }
 
     private RabbitConnections connections(int port) {
-        return new RabbitConnections(new RabbitSettings("127.0.0.1", port, "guest", "guest", vhost, java.util.Optional.empty()));
+        return new RabbitConnections(settings(port));
+    }
+
+    private RabbitSettings settings(int port) {
+        return new RabbitSettings("127.0.0.1", port, "guest", "guest", vhost, java.util.Optional.empty());
     }
 
     private int proxyPort() throws Exception {

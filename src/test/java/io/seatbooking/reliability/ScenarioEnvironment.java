@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,9 +178,21 @@ final class ScenarioEnvironment implements AutoCloseable {
      * declares {@code booking.events}, so the first service must be ready first.
      */
     EventCollector startCollector() throws Exception {
-        collector = cluster != null
-                ? EventCollector.startOnCluster(cluster.factory(vhost), cluster.addresses(), EventCollector.BOOKING_EVENTS, "#")
-                : EventCollector.start(Broker.factory(vhost), EventCollector.BOOKING_EVENTS, "#");
+        if (cluster == null) {
+            collector = EventCollector.start(Broker.factory(vhost), EventCollector.BOOKING_EVENTS, "#");
+            return collector;
+        }
+        List<Address> nodes = new ArrayList<>(cluster.addresses());
+        Collections.shuffle(nodes);
+        return startCollectorOn(nodes);
+    }
+
+    /**
+     * On a broker cluster: starts the test consumer connected to the first live node of
+     * {@code nodes}, which then also leads its quorum queue.
+     */
+    EventCollector startCollectorOn(List<Address> nodes) {
+        collector = EventCollector.startOnCluster(cluster.factory(vhost), nodes, EventCollector.BOOKING_EVENTS, "#");
         return collector;
     }
 

@@ -13,11 +13,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Address;
+import com.rabbitmq.client.AddressResolver;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ListAddressResolver;
 
 /**
  * A test consumer, on {@code booking.events} unless a test names another exchange: a durable
@@ -69,15 +71,24 @@ public final class EventCollector implements AutoCloseable {
 
     /**
      * As {@link #start(ConnectionFactory, String, String)}, on a broker cluster: the connection
-     * goes to any of {@code nodes} (and recovers to any live one), and the collector's queue is a
-     * quorum queue, so that it survives the loss of the node it lives on.
+     * tries {@code nodes} in the order given (and recovers to any live one), and the collector's
+     * queue is a quorum queue, so that it survives the loss of the node it lives on. RabbitMQ 3.10
+     * places a quorum queue's leader on the node the declaring client is connected to, so the
+     * first live node of the list leads the collector's queue.
      */
     public static EventCollector startOnCluster(ConnectionFactory broker, List<Address> nodes, String exchange,
             String bindingKey) {
         broker.setAutomaticRecoveryEnabled(true);
         broker.setNetworkRecoveryInterval(500);
+        // The client shuffles an address list by default; this resolver keeps the caller's order.
+        AddressResolver inOrder = new ListAddressResolver(nodes) {
+            @Override
+            public List<Address> maybeShuffle(List<Address> input) {
+                return input;
+            }
+        };
         try {
-            return start(broker.newConnection(nodes, "test event collector"), exchange, bindingKey,
+            return start(broker.newConnection(null, inOrder, "test event collector"), exchange, bindingKey,
                     Map.of("x-expires", 600_000, "x-queue-type", "quorum"));
         } catch (IOException | TimeoutException e) {
             throw new IllegalStateException("Cannot collect what " + exchange + " routes with " + bindingKey, e);
