@@ -42,6 +42,8 @@ import io.seatbooking.reliability.replicated.RabbitCluster;
  * <li><b>The relay's node killed while it leads a consumer's queue</b>: as the first, with the
  * checker connected to the relay's node, so that the node also leads the checker's quorum queue
  * (a consumer's queue losing its leader together with the relay's connection).</li>
+ * <li><b>The payments consumers' node paused</b>: SIGSTOP of the node the payments consumers are
+ * connected to for {@link #LONG_PAUSE}; payments must be applied again before it resumes.</li>
  * </ul>
  *
  * A killed node is started again once the relay drained what was committed before the fault (and
@@ -60,6 +62,7 @@ import io.seatbooking.reliability.replicated.RabbitCluster;
 class RabbitClusterIT {
 
     private static final Duration PAUSE = Duration.ofSeconds(30);
+    private static final Duration LONG_PAUSE = Duration.ofSeconds(45);
     private static final String PAYMENTS_QUEUE = PaymentsTopology.WORK_QUEUE;
 
     private static RabbitCluster cluster;
@@ -86,27 +89,45 @@ class RabbitClusterIT {
     @Test
     void killingTheNodeTheRelayIsConnectedToLosesNothing() throws Exception {
         scenario("rabbit-kill-relay-node", "SIGKILL of every process of the node the outbox relay is connected to",
-                env -> relayNode(env), false, false);
+                env -> relayNode(env), Fault.KILL);
     }
 
     @Test
     void killingTheNodeThatLeadsTheQuorumQueuesLosesNothing() throws Exception {
         scenario("rabbit-kill-queue-leader", "SIGKILL of every process of the node that leads the quorum queue "
                 + PAYMENTS_QUEUE, env -> cluster.node(cluster.quorumQueues(env.vhost()).get(PAYMENTS_QUEUE).leader()),
-                false, false);
+                Fault.KILL);
     }
 
     @Test
     void killingTheRelaysNodeWhileItLeadsAConsumersQueueLosesNothing() throws Exception {
         scenario("rabbit-kill-relay-and-consumer-queue-leader", "SIGKILL of every process of the node the outbox "
                 + "relay is connected to, which also leads the quorum queue of a consumer of the events (the checker's)",
-                env -> relayNode(env), false, true);
+                env -> relayNode(env), new Fault(null, true, false));
     }
 
     @Test
     void pausingTheRelaysNodePastTheHeartbeatLosesNothing() throws Exception {
         scenario("rabbit-pause-relay-node", "SIGSTOP of every process of the node the outbox relay is connected to, for "
-                + PAUSE.toSeconds() + " s (the relay's heartbeat is 10 s), then SIGCONT", env -> relayNode(env), true, false);
+                + PAUSE.toSeconds() + " s (the relay's heartbeat is 10 s), then SIGCONT", env -> relayNode(env),
+                new Fault(PAUSE, false, false));
+    }
+
+    @Test
+    void pausingThePaymentsConsumersNodePastTheHeartbeatKeepsPaymentsFlowing() throws Exception {
+        scenario("rabbit-pause-payments-node", "SIGSTOP of every process of the node the payments consumers are "
+                + "connected to, for " + LONG_PAUSE.toSeconds() + " s (their heartbeat is 10 s), then SIGCONT",
+                env -> nodeOf(env, "payments$"), new Fault(LONG_PAUSE, false, true));
+    }
+
+    /**
+     * What a scenario does to the chosen node: kill it ({@code pause} null) or pause it for
+     * {@code pause}; whether the checker connects to the relay's node first (so that the node
+     * leads the checker's quorum queue); whether payments must be applied again before a paused
+     * node resumes (the consumers gave it up after their heartbeat and moved to a live node).
+     */
+    private record Fault(Duration pause, boolean checkerOnRelaysNode, boolean paymentsFlowWhilePaused) {
+        static final Fault KILL = new Fault(null, false, false);
     }
 
     @FunctionalInterface
@@ -115,28 +136,29 @@ class RabbitClusterIT {
     }
 
     private static RabbitCluster.Node relayNode(ScenarioEnvironment env) throws Exception {
+        return nodeOf(env, "outbox-relay");
+    }
+
+    /** The node of the scenario's first connection whose name contains {@code nameContains}. */
+    private static RabbitCluster.Node nodeOf(ScenarioEnvironment env, String nameContains) throws Exception {
         RabbitCluster.Node[] found = new RabbitCluster.Node[1];
         // The relay connects as it takes the lease, after start-up: it may take a moment to show.
         // A generous limit: one rabbitmqctl call alone took over 20 s on the loaded 2-core machine.
         Scenarios.waitUpTo(Duration.ofSeconds(120), Duration.ofMillis(500),
-                () -> (found[0] = cluster.nodeOfConnection(env.vhost(), "outbox-relay")) != null);
+                () -> (found[0] = cluster.nodeOfConnection(env.vhost(), nameContains)) != null);
         if (found[0] == null) {
-            throw new IllegalStateException("the relay's connection is on no node; the cluster's connections: "
-                    + cluster.connections());
+            throw new IllegalStateException("no connection named like " + nameContains + " on any node; the cluster's "
+                    + "connections: " + cluster.connections());
         }
         return found[0];
     }
 
-    /**
-     * One scenario. With {@code checkerOnRelaysNode}, the checker connects to the relay's node
-     * first, so that this node leads the checker's quorum queue: a consumer's queue whose leader
-     * goes down with the relay's connection.
-     */
-    private static void scenario(String scenario, String injected, Target target, boolean pause,
-            boolean checkerOnRelaysNode) throws Exception {
+    /** One scenario: {@code fault} done to the node {@code target} chooses. */
+    private static void scenario(String scenario, String injected, Target target, Fault fault) throws Exception {
+        boolean pause = fault.pause() != null;
         try (ScenarioEnvironment env = ScenarioEnvironment.create(scenario, cluster)) {
             ServiceProcess service = env.startService(ScenarioEnvironment.Wiring.direct());
-            if (checkerOnRelaysNode) {
+            if (fault.checkerOnRelaysNode()) {
                 RabbitCluster.Node relays = relayNode(env);
                 List<Address> nodes = new ArrayList<>(cluster.addresses());
                 nodes.sort(Comparator.comparing(a -> a.getPort() == relays.amqpPort() ? 0 : 1));
@@ -149,21 +171,21 @@ class RabbitClusterIT {
             // 60 shows, not the usual burst's 30: paid bookings keep their seats, and with 1,800 seats the
             // burst could sell out during the 30 s pause and then make no progress however healthy the service.
             BookingWorkload workload = BookingWorkload.start(List.of(service.base()), 8, 60, 60, 0, payments::pay);
-            Map<String, Object> fault = new LinkedHashMap<>();
+            Map<String, Object> injectedInto = new LinkedHashMap<>();
             long faultAt;
             RecoveryProbe probe;
             RabbitCluster.Node node;
             try {
                 Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
                 node = target.choose(env);
-                fault.put("node", node.name());
-                fault.put("nodeHeld", connectionsOn(env, node));
-                fault.put("queueLeaders", leaders(env));
+                injectedInto.put("node", node.name());
+                injectedInto.put("nodeHeld", connectionsOn(env, node));
+                injectedInto.put("queueLeaders", leaders(env));
                 faultAt = System.currentTimeMillis();
                 if (pause) {
                     cluster.pause(node);
                     probe = RecoveryProbe.faultEndedNow(env);
-                    Scenarios.hold(PAUSE);
+                    Scenarios.hold(fault.pause());
                     cluster.resume(node);
                 } else {
                     cluster.kill(node);
@@ -171,7 +193,7 @@ class RabbitClusterIT {
                 }
                 Scenarios.awaitMoreHolds(workload.ledger(), 100, Duration.ofSeconds(60));
                 // The relay's recovery is measured with the node still gone: it must not need it.
-                fault.put("relayDrainedBeforeNodeBack", probe.awaitBacklogDrained(Duration.ofSeconds(60)));
+                injectedInto.put("relayDrainedBeforeNodeBack", probe.awaitBacklogDrained(Duration.ofSeconds(60)));
             } catch (Exception | AssertionError e) {
                 payments.abandon();
                 throw e;
@@ -192,9 +214,19 @@ class RabbitClusterIT {
             Map<String, Object> paid = payments.finish(env, faultAt, Duration.ofSeconds(90));
             @SuppressWarnings("unchecked")
             List<String> violations = new ArrayList<>((List<String>) paid.get("paymentViolations"));
-            if (!Boolean.TRUE.equals(fault.get("relayDrainedBeforeNodeBack"))) {
+            if (!Boolean.TRUE.equals(injectedInto.get("relayDrainedBeforeNodeBack"))) {
                 violations.add("the relay did not deliver what was committed before the fault within 60 s of its end"
                         + (pause ? "" : ", with the killed node still down"));
+            }
+            if (fault.paymentsFlowWhilePaused()) {
+                // Some slack before the resume: the consumers need two missed heartbeats, a reconnect, and
+                // the queue's new leader if the paused node led it.
+                long within = fault.pause().minusSeconds(5).toMillis();
+                long first = ((Number) paid.get("paymentsFirstAppliedAfterFaultMs")).longValue();
+                if (first < 0 || first > within) {
+                    violations.add("no payment sent after the pause began was applied within " + within
+                            + " ms, before the node resumed (first: " + first + " ms)");
+                }
             }
             if (readiness.notUp() > 0) {
                 violations.add(readiness.notUp() + " readiness answers not UP during a broker fault");
@@ -211,7 +243,7 @@ class RabbitClusterIT {
                     .put("clusterStartMs", clusterStartMs)
                     .put("nodeRestartMs", restartMs)
                     .put("quorumQueuesCompleteAgain", complete)
-                    .putAll(fault)
+                    .putAll(injectedInto)
                     .putAll(eventDelays(env, faultAt))
                     .putAll(readiness.figures())
                     .putAll(paid)
