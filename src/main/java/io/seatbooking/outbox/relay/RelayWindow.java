@@ -25,6 +25,12 @@ import java.util.UUID;
  * window, a row that became visible after the cursor had passed its id. Likewise at most one row per event id is in flight, so that a broker
  * return, matched by message id, names one row.
  *
+ * <p><b>Room.</b> At most {@code maxInFlight} messages await their broker's confirm, as in a
+ * publisher's confirm window; a confirmed row waiting for its mark no longer counts against that
+ * (its subject stays blocked until the mark), so that the mark's round trip does not idle the
+ * window. Rows waiting for their mark are bounded too, by as many again: when marks fail or lag,
+ * claiming stops rather than memory growing.
+ *
  * <p><b>Claims.</b> One runs at a time; a wish to claim meanwhile runs it again right after. A
  * claim runs when the window has room, and, with work in flight, a useful amount of it (a
  * quarter of a batch): each claim leaves the rows in flight out, so many tiny claims cost more
@@ -58,6 +64,7 @@ final class RelayWindow<T> {
     private final Set<String> busySubjects = new HashSet<>();
     private final Set<UUID> busyEvents = new HashSet<>();
     private final List<Long> confirmed = new ArrayList<>();
+    private int beingMarked;
     private boolean claiming;
     private boolean claimAgain;
     private boolean fullClaimDue = true;
@@ -86,7 +93,8 @@ final class RelayWindow<T> {
             claimAgain = true;
             return Optional.empty();
         }
-        int room = maxInFlight - inFlight.size();
+        int unconfirmed = inFlight.size() - confirmed.size() - beingMarked;
+        int room = Math.min(maxInFlight - unconfirmed, 2 * maxInFlight - inFlight.size());
         if (room <= 0 || (!inFlight.isEmpty() && room < Math.max(1, batchSize / 4))) {
             return Optional.empty();
         }
@@ -167,12 +175,14 @@ final class RelayWindow<T> {
         marking = true;
         List<Long> batch = List.copyOf(confirmed);
         confirmed.clear();
+        beingMarked = batch.size();
         return Optional.of(batch);
     }
 
     /** The batch is marked published: its rows leave the window and their subjects are free. */
     void marked(List<Long> batch) {
         marking = false;
+        beingMarked = 0;
         batch.forEach(this::release);
     }
 
@@ -182,6 +192,7 @@ final class RelayWindow<T> {
      */
     void markFailed(List<Long> batch, boolean again) {
         marking = false;
+        beingMarked = 0;
         if (again) {
             confirmed.addAll(batch);
         }
@@ -193,6 +204,7 @@ final class RelayWindow<T> {
         busySubjects.clear();
         busyEvents.clear();
         confirmed.clear();
+        beingMarked = 0;
     }
 
     /** Nothing is in flight, waiting to be marked or being marked. */

@@ -158,6 +158,29 @@ class RelayWindowTest {
     }
 
     @Test
+    void theWindowBoundsUnconfirmedMessagesAndRowsAwaitingTheirMarkAsManyAgain() {
+        RelayWindow<String> small = new RelayWindow<>(4, 4);
+        send(small, small.nextClaim().orElseThrow(), row(1, "a"), row(2, "b"), row(3, "c"), row(4, "d"));
+        assertThat(small.nextClaim()).as("4 unconfirmed").isEmpty();
+
+        small.confirmed(1);
+        small.confirmed(2);
+        small.startMark().orElseThrow();
+        RelayWindow.Claim whileMarking = small.nextClaim().orElseThrow();
+        assertThat(whileMarking.limit()).as("2 confirmed, being marked: room in the confirm window").isEqualTo(2);
+        assertThat(ids(send(small, whileMarking, row(5, "e"), row(6, "f"), row(7, "a")).send()))
+                .as("subject a waits for its mark").containsExactly(5L, 6L);
+        assertThat(small.nextClaim()).as("4 unconfirmed again").isEmpty();
+
+        small.confirmed(3);
+        small.confirmed(4);
+        small.confirmed(5);
+        small.confirmed(6);
+        assertThat(small.nextClaim().orElseThrow().limit()).as("none unconfirmed, but 6 of 8 rows held")
+                .isEqualTo(2);
+    }
+
+    @Test
     void confirmsAreMarkedInBatchesOneStatementAtATime() {
         claimAndSend(row(1, "a"), row(2, "b"), row(3, "c"));
         window.confirmed(1);
