@@ -90,7 +90,7 @@ final class InvariantChecker {
     }
 
     static long pending(ScenarioEnvironment env) throws Exception {
-        return env.queryLong("SELECT count(*) FROM outbox_event WHERE published_at IS NULL");
+        return env.queryLong("SELECT count(*) FROM outbox_pending");
     }
 
     private record Row(String eventId, String subject, long sequence) {

@@ -58,7 +58,7 @@ final class RecoveryProbe {
     /** Outbox rows written up to the fault's end and not yet confirmed by the broker. */
     private long backlog(ScenarioEnvironment env) throws SQLException {
         try (Connection c = env.db(); PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND created_at <= ?")) {
+                "SELECT count(*) FROM outbox_pending p JOIN outbox_event o ON o.id = p.id WHERE o.created_at <= ?")) {
             s.setTimestamp(1, new Timestamp(faultEndMillis));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();

@@ -41,8 +41,8 @@ class SoakIT {
                     s.put("heapUsedMb", (long) (service.metric("jvm_memory_used_bytes{area=\"heap\"") / 1_048_576));
                     s.put("outboxPending", InvariantChecker.pending(env));
                     s.put("oldestPendingAgeS", env.queryLong("""
-                            SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::bigint
-                              FROM outbox_event WHERE published_at IS NULL"""));
+                            SELECT coalesce(extract(epoch FROM now() - min(o.created_at)), 0)::bigint
+                              FROM outbox_pending p JOIN outbox_event o ON o.id = p.id"""));
                     s.put("holds", workload.ledger().known().size());
                     samples.add(s);
                     System.out.println("[reliability] soak sample " + s);

@@ -34,9 +34,9 @@ public final class EventCollector implements AutoCloseable {
     public static final String BOOKING_EVENTS = "booking.events";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One delivery as it arrived. */
+    /** One delivery as it arrived, and when (epoch milliseconds). */
     public record Received(String messageId, String routingKey, String type, String subject, long sequence,
-            AMQP.BasicProperties properties, byte[] body, JsonNode event) {
+            AMQP.BasicProperties properties, byte[] body, JsonNode event, long receivedAtMillis) {
     }
 
     private final Connection connection;
@@ -131,7 +131,7 @@ public final class EventCollector implements AutoCloseable {
             // not a CloudEvent: kept with subject null
         }
         received.add(new Received(properties.getMessageId(), envelope.getRoutingKey(), properties.getType(), subject,
-                sequence, properties, body, event));
+                sequence, properties, body, event, System.currentTimeMillis()));
     }
 
     /** Everything received so far, in arrival order. */

@@ -66,7 +66,7 @@ public final class OutboxRelay {
         this.metrics = metrics;
         this.context = vertx.getOrCreateContext();
         this.pump = new RelayPump(context, new PumpRole(), outbox, publisher,
-                new RelayMessages(tracing, metrics, clock), config, clock, warnings);
+                new RelayMessages(tracing, metrics, clock), config, warnings);
     }
 
     /** Starts contending for the lease, and relaying while it is held. */

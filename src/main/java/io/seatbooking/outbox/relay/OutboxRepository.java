@@ -18,46 +18,54 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class OutboxRepository {
 
-    // Fenced: answers rows only while the caller holds the lease with this epoch. Walks the
-    // partial index of pending rows, so published rows (however many) cost nothing. held_back
-    // says that an earlier row of the same subject is still pending in the table (in flight, left
+    // Fenced: answers rows only while the caller holds the lease with this epoch. Walks
+    // outbox_pending, which holds only pending ids, so published rows (however many) cost nothing;
+    // the limit applies there, before the join, so that the event rows are fetched by id, never
+    // walked (a merge join with outbox_event read every published row below the first pending one).
+    // held_back says that an earlier row of the same subject is still pending (in flight, left
     // out, or not seen before): such a row must not be sent yet, whatever the relay remembers.
-    private static final String CLAIM = """
+    static final String CLAIM = """
             SELECT o.id, o.event_id, o.event_type, o.subject, o.sequence, o.exchange, o.routing_key,
-                   o.content_type, o.headers, o.payload, o.created_at,
-                   EXISTS (SELECT 1 FROM outbox_event p
-                            WHERE p.subject = o.subject AND p.published_at IS NULL AND p.id < o.id) AS held_back
-              FROM outbox_event o
-             WHERE o.published_at IS NULL
-               AND o.id > $6
-               AND o.id <> ALL ($1::bigint[])
-               AND EXISTS (SELECT 1 FROM outbox_relay_lease l
-                            WHERE l.name = $2 AND l.owner = $3 AND l.epoch = $4 AND l.expires_at > now())
-             ORDER BY o.id
-             LIMIT $5
+                   o.content_type, o.headers, o.payload, o.created_at, p.held_back
+              FROM (SELECT p.id,
+                           EXISTS (SELECT 1 FROM outbox_pending q
+                                    WHERE q.subject = p.subject AND q.id < p.id) AS held_back
+                      FROM outbox_pending p
+                     WHERE p.id > $6
+                       AND p.id <> ALL ($1::bigint[])
+                       AND EXISTS (SELECT 1 FROM outbox_relay_lease l
+                                    WHERE l.name = $2 AND l.owner = $3 AND l.epoch = $4 AND l.expires_at > now())
+                     ORDER BY p.id
+                     LIMIT $5) p
+              JOIN outbox_event o ON o.id = p.id
+             ORDER BY p.id
             """;
 
-    // Not fenced: a confirm is a fact whoever learnt it, and recording it saves a duplicate.
+    // Not fenced: a confirm is a fact whoever learnt it, and recording it saves a duplicate. A
+    // delete of a narrow row: the event row itself is never rewritten.
     private static final String MARK_PUBLISHED = """
-            UPDATE outbox_event SET published_at = $2
-             WHERE id = ANY ($1::bigint[]) AND published_at IS NULL
+            DELETE FROM outbox_pending WHERE id = ANY ($1::bigint[])
             """;
 
     private static final String RECORD_FAILURE = """
             UPDATE outbox_event SET attempts = attempts + 1, last_error = left($2, 500)
-             WHERE id = $1 AND published_at IS NULL
+             WHERE id = $1 AND EXISTS (SELECT 1 FROM outbox_pending WHERE id = $1)
             """;
 
     private static final String PENDING_STATS = """
-            SELECT (SELECT count(*) FROM outbox_event WHERE published_at IS NULL) AS pending,
-                   (SELECT created_at FROM outbox_event WHERE published_at IS NULL ORDER BY id LIMIT 1) AS oldest
+            SELECT (SELECT count(*) FROM outbox_pending) AS pending,
+                   (SELECT o.created_at FROM outbox_pending p JOIN outbox_event o ON o.id = p.id
+                     ORDER BY p.id LIMIT 1) AS oldest
             """;
 
-    private static final String DELETE_PUBLISHED_BEFORE = """
+    // Rows are written in time order (the BRIN index outbox_created finds the old ones); a row
+    // still pending is never deleted, however old.
+    private static final String DELETE_OLDER_THAN = """
             DELETE FROM outbox_event
-             WHERE id = ANY (ARRAY(SELECT id FROM outbox_event
-                                    WHERE published_at IS NOT NULL AND published_at < $1
-                                    ORDER BY published_at
+             WHERE id = ANY (ARRAY(SELECT e.id FROM outbox_event e
+                                    WHERE e.created_at < $1
+                                      AND NOT EXISTS (SELECT 1 FROM outbox_pending p WHERE p.id = e.id)
+                                    ORDER BY e.id
                                     LIMIT $2))
             """;
 
@@ -89,9 +97,10 @@ public class OutboxRepository {
         });
     }
 
-    public Uni<Integer> markPublished(Collection<Long> ids, Instant at) {
+    /** Records that the broker confirmed these rows: they are no longer pending. */
+    public Uni<Integer> markPublished(Collection<Long> ids) {
         return pool.preparedQuery(MARK_PUBLISHED)
-                .execute(Tuple.of(ids.toArray(Long[]::new), Timestamps.utc(at)))
+                .execute(Tuple.of(ids.toArray(Long[]::new)))
                 .map(rows -> rows.rowCount());
     }
 
@@ -106,9 +115,9 @@ public class OutboxRepository {
         });
     }
 
-    /** Deletes up to {@code limit} rows published more than {@code keep} ago; returns how many. */
+    /** Deletes up to {@code limit} published rows written more than {@code keep} ago; returns how many. */
     public Uni<Integer> deletePublished(Instant now, Duration keep, int limit) {
-        return pool.preparedQuery(DELETE_PUBLISHED_BEFORE)
+        return pool.preparedQuery(DELETE_OLDER_THAN)
                 .execute(Tuple.of(Timestamps.utc(now.minus(keep)), limit))
                 .map(rows -> rows.rowCount());
     }

@@ -1,6 +1,5 @@
 package io.seatbooking.outbox.relay;
 
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,7 +44,6 @@ final class RelayPump {
     private final ConfirmingPublisher publisher;
     private final RelayMessages messages;
     private final OutboxConfig.Relay config;
-    private final InstantSource clock;
     private final RelayWindow<RelayMessages.Sent> window;
     private final RelayBackoff backoff;
     private final RareWarnings warnings;
@@ -55,14 +53,13 @@ final class RelayPump {
     private CompletableFuture<Void> drained;
 
     RelayPump(Context context, Role role, OutboxRepository outbox, ConfirmingPublisher publisher,
-            RelayMessages messages, OutboxConfig.Relay config, InstantSource clock, RareWarnings warnings) {
+            RelayMessages messages, OutboxConfig.Relay config, RareWarnings warnings) {
         this.context = context;
         this.role = role;
         this.outbox = outbox;
         this.publisher = publisher;
         this.messages = messages;
         this.config = config;
-        this.clock = clock;
         this.warnings = warnings;
         this.window = new RelayWindow<>(config.maxInFlight(), config.batchSize());
         // Used on the relay's context only.
@@ -180,7 +177,7 @@ final class RelayPump {
             return;
         }
         List<Long> batch = next.get();
-        outbox.markPublished(batch, clock.instant()).subscribe().with(
+        outbox.markPublished(batch).subscribe().with(
                 count -> context.runOnContext(v -> {
                     window.marked(batch);
                     backoff.succeeded();

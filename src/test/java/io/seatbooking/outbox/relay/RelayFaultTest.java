@@ -140,7 +140,7 @@ class RelayFaultTest {
         report("backlog of " + subjects * perSubject + " rows drained in " + String.format("%.1f s (%.0f msg/s)",
                 seconds, subjects * perSubject / seconds), check, 0);
         assertThat(check.complete()).isTrue();
-        Long pending = pool.query("SELECT count(*) AS n FROM outbox_event WHERE published_at IS NULL AND subject LIKE 'backlog-"
+        Long pending = pool.query("SELECT count(*) AS n FROM outbox_pending WHERE subject LIKE 'backlog-"
                 + run + "-%'").execute().await().atMost(Duration.ofSeconds(10)).iterator().next().getLong("n");
         assertThat(pending).isZero();
     }
