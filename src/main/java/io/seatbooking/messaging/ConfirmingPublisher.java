@@ -126,8 +126,9 @@ public final class ConfirmingPublisher {
 
     /**
      * Publishes the messages in order, each mandatory, on the channel {@link #open()} opened
-     * (without one, or when the broker nacked a message on it, they fail with CONNECTION_LOST). Answers one future per message, in the same
-     * order; a message that waits too long fails only through {@link #failOlderThan}.
+     * (without one, or when the broker nacked a message on it, they fail with CONNECTION_LOST).
+     * Answers one future per message, in the same order; a message that waits too long fails
+     * only through {@link #failOlderThan}.
      */
     public List<CompletableFuture<Void>> publishAll(List<Outgoing> messages) {
         List<Pending> pendings = new ArrayList<>(messages.size());
