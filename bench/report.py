@@ -222,6 +222,23 @@ def render(r, plots):
       f"confirm, the service's `outbox_commit_to_confirm_seconds` histogram) over {lat.get('count', 0)} events: "
       f"**p50 {lat.get('p50', float('nan')):.1f} ms, p99 {lat.get('p99', float('nan')):.1f} ms**.\n")
 
+    if rel.get("wal_bytes_per_event"):
+        wal = rel["wal_bytes_per_event"]
+        w(f"What the drain cost PostgreSQL: {wal['relay']} bytes of WAL per relayed event beside the insert's "
+          f"{wal['insert']} (target under 200), and {rel['postgres_us_per_event']} us of PostgreSQL CPU per event "
+          f"(claims, marks, and whatever vacuum ran meanwhile).\n")
+
+    if rel.get("instances"):
+        w("The same drain with 1, 2 and 3 relaying instances of the packaged service (each a JVM of its own, "
+          "sharing the 64 partitions and this machine's cores with PostgreSQL, RabbitMQ and the consumer):\n")
+        w("| Relaying instances | Drain (msg/s) | Services (cores) | Service CPU per event (us) | PostgreSQL (cores) "
+          "| PostgreSQL CPU per event (us) |")
+        w("|---|---|---|---|---|---|")
+        for row in rel["instances"]:
+            w(f"| {row['instances']} | {row['rate']} | {row['service_cores']} | {row['service_us_per_event']} | "
+              f"{row['postgres_cores']} | {row['postgres_us_per_event']} |")
+        w("")
+
     if "quarter_latency" in rel:
         q = rel["quarter_latency"]
         w(f"The same at a quarter of that rate ({rel['quarter']}/s offered, {rel['quarter_committed_rate']:.0f}/s "

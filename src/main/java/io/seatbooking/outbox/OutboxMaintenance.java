@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.seatbooking.outbox.relay.OutboxRelay;
 import io.seatbooking.outbox.relay.OutboxRelayRunner;
 import io.seatbooking.outbox.relay.OutboxRepository;
 import io.seatbooking.platform.RepeatingJob;
@@ -19,7 +18,7 @@ import io.vertx.mutiny.core.Vertx;
 
 /**
  * Keeps the outbox small and visible: deletes published rows older than the retention time in
- * bounded batches (on the replica holding the relay role), and refreshes the pending-row gauges
+ * bounded batches (on the replica holding relay partition 0), and refreshes the pending-row gauges
  * ({@code outbox.pending}, {@code outbox.oldest.pending.age}) on every replica.
  */
 @ApplicationScoped
@@ -53,9 +52,10 @@ public class OutboxMaintenance {
     void start(@Observes StartupEvent event) {
         running = true;
         vertx.setTimer(STATS_MILLIS, id -> refreshStats());
-        // Only the replica holding the relay role deletes; the others look again next time.
+        // Only the replica holding relay partition 0 deletes (one at a time, whoever relays); the
+        // others look again next time.
         retention = RepeatingJob.start(vertx, "Outbox retention", config.retention().interval(),
-                () -> runner.relay().map(OutboxRelay::isLeader).orElse(false)
+                () -> runner.relay().map(r -> r.partitions().contains(0)).orElse(false)
                         ? deleteExpiredBatch().map(deleted -> deleted >= config.retention().batchSize())
                         : io.smallrye.mutiny.Uni.createFrom().item(false));
     }

@@ -168,7 +168,7 @@ class ProductionProfileIT {
 
     private static String leaseOwner() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + DATABASE, "postgres", "");
-                ResultSet rs = c.createStatement().executeQuery("SELECT owner FROM outbox_relay_lease WHERE name = 'outbox'")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT min(owner) FROM outbox_relay_partition WHERE name = 'outbox'")) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

@@ -43,7 +43,7 @@ class MetricsTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             String metrics = metrics();
             for (String series : new String[] { "outbox_pending", "outbox_oldest_pending_age_seconds",
-                    "outbox_relay_leader", "outbox_published_total", "outbox_confirm_latency_seconds_bucket",
+                    "outbox_relay_leader", "outbox_relay_partitions", "outbox_published_total", "outbox_confirm_latency_seconds_bucket",
                     "outbox_commit_to_confirm_seconds_bucket", "dead_letters_pending",
                     "dead_letters_oldest_age_seconds", "http_server_requests_seconds_count",
                     "bookings_holds_total" }) {

@@ -83,7 +83,7 @@ class OverloadIT {
             for (int i = 0; i < CUSTOMERS; i++) {
                 tokens.add(Tokens.customer("crowd-" + i + "-" + ThreadLocalRandom.current().nextInt(1_000_000)));
             }
-            long epochBefore = env.queryLong("SELECT epoch FROM outbox_relay_lease WHERE name = 'outbox'");
+            long epochBefore = env.queryLong("SELECT sum(epoch) FROM outbox_relay_partition WHERE name = 'outbox'");
 
             long overloadStart = System.nanoTime();
             List<CompletableFuture<?>> calls = openModel(base, shows, tokens, rate, seconds, "overload");
@@ -104,7 +104,7 @@ class OverloadIT {
                     .map(Answer::latencyNanos).sorted().toList();
             long shed = overload.stream().filter(a -> a.status() == 503).count();
             long recoveryMillis = recoveryMillis(all, overloadEnd);
-            long epochAfter = env.queryLong("SELECT epoch FROM outbox_relay_lease WHERE name = 'outbox'");
+            long epochAfter = env.queryLong("SELECT sum(epoch) FROM outbox_relay_partition WHERE name = 'outbox'");
             long seatsHeldTwice = env.queryLong("SELECT count(*) FROM (SELECT show_id, label FROM booking_seat "
                     + "WHERE live GROUP BY show_id, label HAVING count(*) > 1) twice");
             List<String> wonSeats = all.stream().filter(a -> a.kind().endsWith("hold") && a.status() == 201)

@@ -25,6 +25,7 @@ import org.awaitility.core.TerminalFailureException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
  * One run of the packaged service ({@code target/quarkus-app/quarkus-run.jar}) as a child
@@ -136,18 +137,27 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Whether this replica reports itself as the holder of the relay role. */
+    /** Whether this replica reports itself as relaying (holding relay partitions). */
     boolean isRelayLeader() {
+        return relayCheck().path("role").asText().equals("leader");
+    }
+
+    /** The relay's owner id as this replica reports it, or empty when it does not answer. */
+    String relayOwner() {
+        return relayCheck().path("owner").asText();
+    }
+
+    /** What the readiness check {@code outbox-relay} reports, or a missing node. */
+    private JsonNode relayCheck() {
         JsonNode ready = readiness();
-        if (ready == null) {
-            return false;
-        }
-        for (JsonNode check : ready.path("checks")) {
-            if (check.path("name").asText().equals("outbox-relay")) {
-                return check.path("data").path("role").asText().equals("leader");
+        if (ready != null) {
+            for (JsonNode check : ready.path("checks")) {
+                if (check.path("name").asText().equals("outbox-relay")) {
+                    return check.path("data");
+                }
             }
         }
-        return false;
+        return MissingNode.getInstance();
     }
 
     /** The sum of the Prometheus samples whose line starts with {@code prefix}, or -1 if none. */

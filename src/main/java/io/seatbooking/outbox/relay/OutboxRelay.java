@@ -2,7 +2,10 @@ package io.seatbooking.outbox.relay;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 import org.jboss.logging.Logger;
@@ -24,9 +27,13 @@ import io.vertx.core.Vertx;
  * broker in sequence order, whatever fails and whichever replica publishes. Failures and
  * failovers can only add duplicates (same message id), never reorder.
  *
- * <p><b>Role.</b> Only the holder of the {@link RelayLease} publishes: claims are fenced by the
- * lease epoch in SQL, and the holder stops and closes its broker connection when its local
- * lease deadline ({@link LeaseDeadline}) passes without renewal.
+ * <p><b>Role.</b> Every replica relays the partitions it holds ({@link RelayLease}): subjects
+ * hash into a fixed number of partitions, the replicas share them evenly ({@link PartitionShare}),
+ * and a replica publishes only rows of its own partitions: claims are fenced by each partition's
+ * epoch in SQL, and the holder stops and closes its broker connection when its local deadline
+ * ({@link LeaseDeadline}) passes without renewal. A partition it gives up (another replica
+ * joined) is released only once nothing of it is in flight here, and then taken at once by the
+ * replica short of its share.
  *
  * <p><b>Flow.</b> A sliding window of up to {@code max-in-flight} unconfirmed messages: claims
  * run whenever the window has room and there may be work (a NOTIFY, a confirm, the fallback
@@ -97,9 +104,14 @@ public final class OutboxRelay {
         context.runOnContext(v -> pump.wake());
     }
 
-    /** Whether this replica currently holds the relay role. */
+    /** Whether this replica currently relays: it holds at least one partition. */
     public boolean isLeader() {
         return leader;
+    }
+
+    /** The partitions this replica holds. */
+    public Set<Integer> partitions() {
+        return lease.held();
     }
 
     /** Whether the broker connection of the active relay is open. */
@@ -131,6 +143,7 @@ public final class OutboxRelay {
                         .subscribe().with(done -> {
                             leader = false;
                             metrics.leader(false);
+                            metrics.partitions(0);
                             publisher.shutdown().whenComplete((ignoredResult, ignoredFailure) -> stopped.complete(null));
                         });
             }));
@@ -151,6 +164,7 @@ public final class OutboxRelay {
             lease.forget();
             leader = false;
             metrics.leader(false);
+            metrics.partitions(0);
             publisher.shutdown().whenComplete((ignoredResult, ignoredFailure) -> killed.complete(null));
         });
         return killed;
@@ -159,35 +173,70 @@ public final class OutboxRelay {
     private void leaseTick() {
         // One lease check at a time: on a slow database a tick can outlast the renew interval, and
         // an acquisition still under way when the next tick fires must not be taken for a lost
-        // lease (the next tick's acquire finds the lease held, by this very replica).
+        // lease (the next tick's acquire finds the partitions held, by this very replica).
         if (!running || leaseCheckUnderway) {
             return;
         }
         leaseCheckUnderway = true;
-        boolean renewing = leader;
-        Uni<Boolean> held = (renewing ? lease.renew() : lease.tryAcquire().map(Optional::isPresent))
-                // A check that never answers (a stalled connection) must not stop the ticks for good.
-                .ifNoItem().after(leaseCheckTimeout).fail();
-        held.subscribe().with(ok -> context.runOnContext(v -> {
-            leaseCheckUnderway = false;
-            if (ok && !leader && running) {
-                becomeLeader();
-            } else if (!ok && leader && renewing) {
-                stepDown("the lease was lost");
-            }
-        }), failure -> context.runOnContext(v -> {
-            leaseCheckUnderway = false;
-            warnings.warn("Relay lease check failed: " + failure);
-            if (leader && lease.heldToken().isEmpty()) {
-                stepDown("the lease could not be renewed in time");
-            }
-        }));
+        // A check that never answers (a stalled connection) must not stop the ticks for good.
+        lease.heartbeat().ifNoItem().after(leaseCheckTimeout).fail().subscribe().with(
+                standing -> context.runOnContext(v -> share(standing)),
+                failure -> context.runOnContext(v -> leaseCheckFailed(failure)));
+    }
+
+    /** Gives up what is above this replica's share once it is settled here, and takes what is missing. */
+    private void share(RelayLease.Standing standing) {
+        if (!standing.lost().isEmpty() && leader) {
+            // Only a pause longer than the local deadline, or an operator, takes partitions away
+            // from a renewing holder: start over (the acquisition below takes its own ones back).
+            stepDown("partitions " + new TreeSet<>(standing.lost()) + " were lost");
+        }
+        PartitionShare share = PartitionShare.decide(lease.held(), lease.leaving(), standing.quota());
+        lease.leave(share.leave());
+        Set<Integer> settled = new HashSet<>(share.leave());
+        settled.removeAll(pump.busyPartitions());
+        Uni<Void> released = lease.release(settled);
+        Uni<Set<Integer>> acquired = released.chain(() -> running && share.acquire() > 0
+                ? lease.acquire(share.acquire())
+                : Uni.createFrom().item(Set.<Integer> of()));
+        acquired.ifNoItem().after(leaseCheckTimeout).fail().subscribe().with(
+                gained -> context.runOnContext(v -> {
+                    leaseCheckUnderway = false;
+                    shared(gained);
+                }),
+                failure -> context.runOnContext(v -> leaseCheckFailed(failure)));
+    }
+
+    private void shared(Set<Integer> gained) {
+        int held = lease.held().size();
+        metrics.partitions(held);
+        if (!running) {
+            return;
+        }
+        if (!gained.isEmpty() && !leader) {
+            becomeLeader();
+        } else if (!gained.isEmpty()) {
+            // The cursor may be above the pending rows of the partitions just taken.
+            pump.wake();
+        } else if (held == 0 && leader) {
+            leader = false;
+            metrics.leader(false);
+            LOG.infof("Relay %s gave its last partition up; standing by", lease.owner());
+        }
+    }
+
+    private void leaseCheckFailed(Throwable failure) {
+        leaseCheckUnderway = false;
+        warnings.warn("Relay lease check failed: " + failure);
+        if (leader && lease.heldToken().isEmpty()) {
+            stepDown("the lease could not be renewed in time");
+        }
     }
 
     private void becomeLeader() {
         leader = true;
         metrics.leader(true);
-        LOG.infof("Relay %s holds the outbox lease; publishing", lease.owner());
+        LOG.infof("Relay %s holds %d outbox partitions; publishing", lease.owner(), lease.held().size());
         pump.gained();
     }
 
@@ -195,6 +244,7 @@ public final class OutboxRelay {
         LOG.warnf("Relay %s stops publishing: %s", lease.owner(), why);
         leader = false;
         metrics.leader(false);
+        metrics.partitions(0);
         lease.forget();
         pump.lost();
     }
@@ -203,7 +253,7 @@ public final class OutboxRelay {
     private final class PumpRole implements RelayPump.Role {
         @Override
         public Optional<RelayLease.Token> claimToken(String whyIfPassed) {
-            if (!running || !leader) {
+            if (!running || !leader || lease.held().isEmpty()) {
                 return Optional.empty();
             }
             Optional<RelayLease.Token> token = lease.heldToken();

@@ -18,25 +18,30 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class OutboxRepository {
 
-    // Fenced: answers rows only while the caller holds the lease with this epoch. Walks
-    // outbox_pending, which holds only pending ids, so published rows (however many) cost nothing;
-    // the limit applies there, before the join, so that the event rows are fetched by id, never
-    // walked (a merge join with outbox_event read every published row below the first pending one).
+    // Fenced: answers only rows of the partitions the caller holds, each at the epoch it holds it
+    // with ($4, $5), read once before the scan. Walks outbox_pending, which holds only pending ids,
+    // so published rows (however many) cost nothing; the limit applies there, before the join, so
+    // that the event rows are fetched by id, never walked (a merge join with outbox_event read
+    // every published row below the first pending one).
     // held_back says that an earlier row of the same subject is still pending (in flight, left
-    // out, or not seen before): such a row must not be sent yet, whatever the relay remembers.
+    // out, or not seen before): such a row must not be sent yet, whatever the relay remembers. A
+    // subject's rows all fall into one partition, but the probe does not rely on it.
     static final String CLAIM = """
             SELECT o.id, o.event_id, o.event_type, o.subject, o.sequence, o.exchange, o.routing_key,
-                   o.content_type, o.headers, o.payload, o.created_at, p.held_back
-              FROM (SELECT p.id,
+                   o.content_type, o.headers, o.payload, o.created_at, p.partition, p.held_back
+              FROM (SELECT p.id, p.partition,
                            EXISTS (SELECT 1 FROM outbox_pending q
                                     WHERE q.subject = p.subject AND q.id < p.id) AS held_back
                       FROM outbox_pending p
                      WHERE p.id > $6
                        AND p.id <> ALL ($1::bigint[])
-                       AND EXISTS (SELECT 1 FROM outbox_relay_lease l
-                                    WHERE l.name = $2 AND l.owner = $3 AND l.epoch = $4 AND l.expires_at > now())
+                       AND p.partition = ANY (ARRAY(
+                               SELECT l.partition FROM outbox_relay_partition l
+                                 JOIN unnest($4::int[], $5::bigint[]) AS h(partition, epoch)
+                                   ON l.partition = h.partition AND l.epoch = h.epoch
+                                WHERE l.name = $2 AND l.owner = $3 AND l.expires_at > now()))
                      ORDER BY p.id
-                     LIMIT $5) p
+                     LIMIT $7) p
               JOIN outbox_event o ON o.id = p.id
              ORDER BY p.id
             """;
@@ -80,14 +85,18 @@ public class OutboxRepository {
     }
 
     /**
-     * Up to {@code limit} pending rows in id order with ids above {@code after}, leaving out
-     * {@code exclude} (rows already in flight); empty unless {@code lease} is still held in the
-     * database. Each excluded row costs the scan a heap fetch, so a caller that knows no pending
+     * Up to {@code limit} pending rows of the partitions {@code lease} names, in id order with ids
+     * above {@code after}, leaving out {@code exclude} (rows already in flight); only of the
+     * partitions still held in the database at the epochs the token names. Each excluded row costs the scan a heap fetch, so a caller that knows no pending
      * row below some id passes that id as {@code after} and nothing to exclude.
      */
     public Uni<List<OutboxRow>> claim(RelayLease.Token lease, Collection<Long> exclude, long after, int limit) {
-        Tuple params = Tuple.tuple(List.of(exclude.toArray(Long[]::new), lease.name(), lease.owner(), lease.epoch(),
-                limit, after));
+        if (lease.epochs().isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Integer[] partitions = lease.partitionArray();
+        Tuple params = Tuple.tuple(List.of(exclude.toArray(Long[]::new), lease.name(), lease.owner(), partitions,
+                lease.epochArray(partitions), after, limit));
         return pool.preparedQuery(CLAIM).execute(params).map(rows -> {
             List<OutboxRow> claimed = new ArrayList<>(rows.size());
             for (Row row : rows) {
@@ -135,6 +144,7 @@ public class OutboxRepository {
                 row.getJsonObject("headers").getMap(),
                 row.getBuffer("payload").getBytes(),
                 Timestamps.instant(row.getOffsetDateTime("created_at")),
+                row.getInteger("partition"),
                 row.getBoolean("held_back"));
     }
 }

@@ -19,6 +19,7 @@ public final class RelayMetrics {
     private final Timer commitToConfirm;
     private final MeterRegistry registry;
     private final AtomicInteger leader = new AtomicInteger();
+    private final AtomicInteger partitions = new AtomicInteger();
 
     public RelayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,6 +35,7 @@ public final class RelayMetrics {
                 .description("From the business transaction writing the row to the broker's confirm")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         registry.gauge("outbox.relay.leader", leader);
+        registry.gauge("outbox.relay.partitions", partitions);
         for (FailureKind kind : FailureKind.values()) {
             failures(kind);
         }
@@ -59,6 +61,10 @@ public final class RelayMetrics {
 
     void retried() {
         retries.increment();
+    }
+
+    void partitions(int held) {
+        partitions.set(held);
     }
 
     void leader(boolean isLeader) {

@@ -3,6 +3,7 @@ package io.seatbooking.outbox.relay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 
@@ -89,6 +90,11 @@ final class RelayPump {
         pump();
     }
 
+    /** The partitions with rows in flight or waiting to be marked: not yet to be given up. */
+    Set<Integer> busyPartitions() {
+        return window.busyPartitions();
+    }
+
     /** Completes once nothing is in flight or waiting to be marked. */
     CompletableFuture<Void> drained() {
         drained = new CompletableFuture<>();
@@ -99,7 +105,7 @@ final class RelayPump {
     /** Claims, if the role, the backoff, the broker connection and the window allow it. */
     void pump() {
         Optional<RelayLease.Token> token = role.claimToken("the local lease deadline passed without renewal");
-        if (token.isEmpty() || backoff.isPaused()) {
+        if (token.isEmpty() || token.get().epochs().isEmpty() || backoff.isPaused()) {
             return;
         }
         if (!publisher.isOpen()) {
@@ -120,10 +126,19 @@ final class RelayPump {
                 }));
     }
 
-    private void onClaimed(RelayWindow.Claim claim, List<OutboxRow> rows) {
-        if (role.claimToken("the local lease deadline passed before publishing").isEmpty()) {
+    private void onClaimed(RelayWindow.Claim claim, List<OutboxRow> claimed) {
+        Optional<RelayLease.Token> token = role.claimToken("the local lease deadline passed before publishing");
+        if (token.isEmpty()) {
             window.claimDiscarded(claim);
             return;
+        }
+        // Rows of a partition being given up (or given up) since the claim was sent stay for
+        // whoever holds it next.
+        List<OutboxRow> rows = new ArrayList<>(claimed.size());
+        for (OutboxRow row : claimed) {
+            if (token.get().epochs().containsKey(row.partition())) {
+                rows.add(row);
+            }
         }
         RelayWindow.Selection selection = window.claimed(claim, rows);
         if (!selection.send().isEmpty()) {

@@ -12,8 +12,9 @@ import io.seatbooking.outbox.relay.OutboxRelay;
 import io.seatbooking.outbox.relay.OutboxRelayRunner;
 
 /**
- * Reports the relay's role (leader or standby), whether the active relay's broker connection is
- * open, and whether the broker topology is declared.
+ * Reports the relay's role ({@code leader} while this replica holds partitions to relay,
+ * {@code standby} while it holds none), how many partitions it holds, whether its broker
+ * connection is open, and whether the broker topology is declared.
  *
  * <p>A broker outage does not make the replica unready: bookings go on and their events wait in
  * the outbox, which is the point of the outbox. Alert on {@code outbox.oldest.pending.age}
@@ -39,7 +40,8 @@ public class RelayReadinessCheck implements HealthCheck {
         if (relay == null) {
             return response.withData("role", "disabled").build();
         }
-        response.withData("role", relay.isLeader() ? "leader" : "standby").withData("owner", relay.owner());
+        response.withData("role", relay.isLeader() ? "leader" : "standby").withData("owner", relay.owner())
+                .withData("partitions", relay.partitions().size());
         if (relay.isLeader()) {
             response.withData("brokerConnected", relay.isBrokerConnected());
         }

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The flow state of one relay partition, and the decisions taken on it: which rows are in flight
+ * The flow state of one replica's relay, and the decisions taken on it: which rows are in flight
  * (published and not yet both confirmed and marked), which rows of a claim may be sent, the
  * claim cursor and when a claim must be a full one, and the confirmed rows waiting to be marked.
  * A plain single-threaded class without I/O: the relay calls it from its one context, runs the
@@ -55,7 +55,7 @@ final class RelayWindow<T> {
     record Selection(List<OutboxRow> send, boolean claimAgain) {
     }
 
-    private record InFlight<T>(String subject, UUID eventId, T attachment) {
+    private record InFlight<T>(String subject, UUID eventId, int partition, T attachment) {
     }
 
     private final int maxInFlight;
@@ -136,7 +136,7 @@ final class RelayWindow<T> {
 
     /** The row was handed to the publisher. */
     void sent(OutboxRow row, T attachment) {
-        inFlight.put(row.id(), new InFlight<>(row.subject(), row.eventId(), attachment));
+        inFlight.put(row.id(), new InFlight<>(row.subject(), row.eventId(), row.partition(), attachment));
         busySubjects.add(row.subject());
         busyEvents.add(row.eventId());
     }
@@ -205,6 +205,15 @@ final class RelayWindow<T> {
         busyEvents.clear();
         confirmed.clear();
         beingMarked = 0;
+    }
+
+    /** The partitions with a row in flight, waiting to be marked or being marked. */
+    Set<Integer> busyPartitions() {
+        Set<Integer> busy = new HashSet<>();
+        for (InFlight<T> sent : inFlight.values()) {
+            busy.add(sent.partition());
+        }
+        return busy;
     }
 
     /** Nothing is in flight, waiting to be marked or being marked. */

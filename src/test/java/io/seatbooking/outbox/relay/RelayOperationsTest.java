@@ -69,7 +69,9 @@ class RelayOperationsTest {
         insertRow(other, 1, "booking.events", "test");
         RelayLease lease = new RelayLease(pool, harness.leaseName(), "claim-test", Duration.ofSeconds(30));
         try {
-            RelayLease.Token token = lease.tryAcquire().await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            lease.heartbeat().await().atMost(Duration.ofSeconds(10));
+            assertThat(lease.acquire(1_000).await().atMost(Duration.ofSeconds(10))).hasSize(64);
+            RelayLease.Token token = lease.heldToken().orElseThrow();
             long below = single("SELECT min(id) - 1 AS below FROM outbox_event WHERE subject = '" + first + "'")
                     .getLong("below");
             Map<String, Boolean> heldBack = new java.util.HashMap<>();
@@ -142,9 +144,10 @@ class RelayOperationsTest {
         long stoppedAt = System.nanoTime();
         first.stop().get(20, TimeUnit.SECONDS);
         harness.stopped(first);
-        // Released, not left to expire: free, or already taken by the standby.
-        assertThat(leaseOwner()).isNotEqualTo(first.owner());
-        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(second::isLeader);
+        // Released, not left to expire: free, or already taken by the other relay.
+        assertThat(partitionsOwnedBy(first.owner())).isZero();
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                .until(() -> second.partitions().size() == 64);
         long handoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
         burst.awaitDone();
 
@@ -286,8 +289,9 @@ class RelayOperationsTest {
                 .getString("last_error");
     }
 
-    private String leaseOwner() {
-        return single("SELECT owner FROM outbox_relay_lease WHERE name = '" + harness.leaseName() + "'").getString("owner");
+    private long partitionsOwnedBy(String owner) {
+        return single("SELECT count(*) AS n FROM outbox_relay_partition WHERE name = '" + harness.leaseName()
+                + "' AND owner = '" + owner + "'").getLong("n");
     }
 
     private long count(String where) {

@@ -42,6 +42,20 @@ class RelayWindowTest {
     }
 
     @Test
+    void aPartitionIsBusyUntilItsRowsAreMarkedOrFailed() {
+        OutboxRow a = row(1, "a");
+        OutboxRow b = row(2, "b");
+        claimAndSend(a, b);
+        assertThat(window.busyPartitions()).containsExactlyInAnyOrder(a.partition(), b.partition());
+
+        window.confirmed(1);
+        assertThat(window.busyPartitions()).as("confirmed, not yet marked").contains(a.partition());
+        window.failed(2);
+        window.marked(window.startMark().orElseThrow());
+        assertThat(window.busyPartitions()).isEmpty();
+    }
+
+    @Test
     void aClaimRunningWhileTheSubjectsPreviousRowFailedDoesNotSendTheLaterRowFirst() {
         claimAndSend(row(1, "a"));
         window.claimFullNext();
@@ -254,12 +268,14 @@ class RelayWindowTest {
 
     private static OutboxRow row(long id, String subject, UUID eventId) {
         return new OutboxRow(id, eventId, "booking.held", subject, id, "booking.events", "booking.held",
-                "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH, false);
+                "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH,
+                Math.floorMod(subject.hashCode(), 64), false);
     }
 
     /** A row whose claim found an earlier row of its subject still pending in the table. */
     private static OutboxRow heldBack(long id, String subject) {
         return new OutboxRow(id, UUID.randomUUID(), "booking.confirmed", subject, id, "booking.events",
-                "booking.confirmed", "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH, true);
+                "booking.confirmed", "application/cloudevents+json", Map.of(), new byte[0], Instant.EPOCH,
+                Math.floorMod(subject.hashCode(), 64), true);
     }
 }
