@@ -226,7 +226,10 @@ def render(r, plots):
         wal = rel["wal_bytes_per_event"]
         w(f"What the drain cost PostgreSQL: {wal['relay']} bytes of WAL per relayed event beside the insert's "
           f"{wal['insert']} (target under 200), and {rel['postgres_us_per_event']} us of PostgreSQL CPU per event "
-          f"(claims, marks, and whatever vacuum ran meanwhile).\n")
+          f"(claims, marks, and whatever vacuum ran meanwhile" + (
+              ": backends running statements {backends}, autovacuum {autovacuum}, background processes "
+              "{background}".format(**rel["postgres_us_per_event_split"]) if rel.get("postgres_us_per_event_split")
+              else "") + ").\n")
 
     if rel.get("instances"):
         w("The same drain with 1, 2 and 3 relaying instances of the packaged service (each a JVM of its own, "
