@@ -44,6 +44,14 @@ public interface OutboxConfig {
         @WithDefault("PT10S")
         Duration backoffMax();
 
+        /**
+         * A replica whose broker connection stays closed this long gives its partitions up and
+         * stops counting as a relaying replica, so that the others take them; it joins again once
+         * it can reach the broker.
+         */
+        @WithDefault("PT10S")
+        Duration stepAsideAfter();
+
         /** How long graceful shutdown waits for in-flight confirms. */
         @WithDefault("PT10S")
         Duration drainTimeout();

@@ -63,6 +63,9 @@ public final class OutboxRelay {
     private boolean leaseCheckUnderway;
     private Duration leaseCheckTimeout = Duration.ofSeconds(3);
     private long pollTimer = -1;
+    private long brokerClosedSince = -1;
+    private boolean standingAside;
+    private boolean probingBroker;
 
     public OutboxRelay(Vertx vertx, OutboxRepository outbox, RelayLease lease, ConfirmingPublisher publisher,
             OutboxConfig.Relay config, RelayMetrics metrics, InstantSource clock, PublishTracing tracing) {
@@ -177,11 +180,49 @@ public final class OutboxRelay {
         if (!running || leaseCheckUnderway) {
             return;
         }
+        if (standAsideWhileTheBrokerIsUnreachable()) {
+            return;
+        }
         leaseCheckUnderway = true;
         // A check that never answers (a stalled connection) must not stop the ticks for good.
         lease.heartbeat().ifNoItem().after(leaseCheckTimeout).fail().subscribe().with(
                 standing -> context.runOnContext(v -> share(standing)),
                 failure -> context.runOnContext(v -> leaseCheckFailed(failure)));
+    }
+
+    /**
+     * A replica whose broker connection has stayed closed for {@code step-aside-after} holds its
+     * partitions hostage: it gives them up and stops its heartbeat, so that the others' shares
+     * grow and they take them. Meanwhile each tick tries the broker; once a connection opens, the
+     * replica joins again (its next tick's heartbeat). Answers whether it stands aside now.
+     */
+    private boolean standAsideWhileTheBrokerIsUnreachable() {
+        long now = System.nanoTime();
+        if (publisher.isOpen()) {
+            brokerClosedSince = -1;
+            if (standingAside) {
+                standingAside = false;
+                LOG.infof("Relay %s reaches the broker again; taking its share of the partitions", lease.owner());
+            }
+            return false;
+        }
+        if (brokerClosedSince < 0) {
+            brokerClosedSince = now;
+        }
+        if (!standingAside && leader && now - brokerClosedSince >= config.stepAsideAfter().toNanos()) {
+            standingAside = true;
+            stepDown("the broker has been unreachable for " + config.stepAsideAfter()
+                    + "; giving the partitions to the other replicas");
+            metrics.partitions(0);
+            leaseCheckUnderway = true;
+            lease.release().onFailure().recoverWithNull().subscribe().with(done -> context.runOnContext(
+                    v -> leaseCheckUnderway = false));
+        }
+        if (standingAside && !probingBroker) {
+            probingBroker = true;
+            publisher.open().whenComplete((ok, failure) -> context.runOnContext(v -> probingBroker = false));
+        }
+        return standingAside;
     }
 
     /** Gives up what is above this replica's share once it is settled here, and takes what is missing. */

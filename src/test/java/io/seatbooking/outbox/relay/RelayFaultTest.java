@@ -104,6 +104,36 @@ class RelayFaultTest {
     }
 
     @Test
+    void aRelayThatCannotReachTheBrokerGivesItsPartitionsToOneThatCan() throws Exception {
+        TcpCrusher proxy = harness.proxyToBroker();
+        EventCollector events = collect("booking.*");
+        OutboxRelay cutOff = harness.leader("cut-off", harness.brokerAt(proxy.getBindAddress().getPort()));
+        OutboxRelay healthy = harness.relay("healthy", harness.brokerAt(5672));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> cutOff.partitions().size() == 32 && healthy.partitions().size() == 32);
+
+        proxy.close();
+        long cutAt = System.nanoTime();
+        Workload burst = Workload.underway(200, 12, 70);
+        // Closed for step-aside-after (2 s here), then given up; the other takes them on its next tick.
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                .until(() -> healthy.partitions().size() == 64);
+        long takenOverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt);
+        assertThat(cutOff.partitions()).isEmpty();
+        burst.awaitDone();
+        DeliveryCheck check = awaitDelivery(events, burst.lastSequences());
+        report("a relay cut off from the broker: its partitions taken over in " + takenOverMillis + " ms", check,
+                System.nanoTime() - cutAt);
+        assertThat(check.lost()).isZero();
+        assertThat(check.orderViolations()).isEmpty();
+
+        // Once it reaches the broker again, it takes its share back.
+        proxy.open();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> cutOff.partitions().size() == 32 && healthy.partitions().size() == 32);
+    }
+
+    @Test
     void twoRelaysShareThePartitionsAndNeverPublishOutOfOrder() throws Exception {
         EventCollector events = collect("booking.*");
         OutboxRelay one = harness.relay("one", harness.brokerAt(5672));
