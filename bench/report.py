@@ -220,7 +220,10 @@ def render(r, plots):
       f"rate and PostgreSQL's NOTIFY-commit ceiling; achieved "
       f"{rel['committed_rate']:.0f}/s) while the relay ran: commit-to-confirm (the row's write to the broker's "
       f"confirm, the service's `outbox_commit_to_confirm_seconds` histogram) over {lat.get('count', 0)} events: "
-      f"**p50 {lat.get('p50', float('nan')):.1f} ms, p99 {lat.get('p99', float('nan')):.1f} ms**.\n")
+      f"**p50 {lat.get('p50', float('nan')):.1f} ms, p99 {lat.get('p99', float('nan')):.1f} ms**" + (
+          "; of which the commits themselves (pgbench's own latency, statement start to commit acknowledged, "
+          "{count} transactions): p50 {p50:.1f} ms, p99 {p99:.1f} ms".format(**lat["commit"])
+          if lat.get("commit") else "") + ".\n")
 
     if rel.get("wal_bytes_per_event"):
         wal = rel["wal_bytes_per_event"]
