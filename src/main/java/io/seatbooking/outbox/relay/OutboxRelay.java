@@ -213,7 +213,6 @@ public final class OutboxRelay {
             standingAside = true;
             stepDown("the broker has been unreachable for " + config.stepAsideAfter()
                     + "; giving the partitions to the other replicas");
-            metrics.partitions(0);
             leaseCheckUnderway = true;
             lease.release().onFailure().recoverWithNull().subscribe().with(done -> context.runOnContext(
                     v -> leaseCheckUnderway = false));

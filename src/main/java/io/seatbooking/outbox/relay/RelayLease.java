@@ -267,10 +267,6 @@ public final class RelayLease {
         return owner;
     }
 
-    public String name() {
-        return name;
-    }
-
     private synchronized void drop(Set<Integer> partitions) {
         Map<Integer, Long> next = new HashMap<>(held);
         next.keySet().removeAll(partitions);
