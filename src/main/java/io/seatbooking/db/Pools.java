@@ -1,5 +1,6 @@
 package io.seatbooking.db;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Singleton;
@@ -7,6 +8,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
@@ -16,6 +18,16 @@ import io.vertx.sqlclient.PoolOptions;
  * timeout, and beside it the small background pool, both connecting to the same database, every
  * round trip of both bounded by {@code db.read-timeout} ({@link BoundedRoundTrips}); idle
  * connections are kept as {@code quarkus.datasource.reactive.idle-timeout} says.
+ *
+ * <p>The background pool's statements are planned afresh on every execution
+ * ({@code plan_cache_mode=force_custom_plan}). Their tables change size by orders of magnitude
+ * (the outbox is empty when a relay starts and holds millions of rows later), and a server-side
+ * prepared statement's generic plan, once chosen, stays until something invalidates it: where
+ * autovacuum is off or lags, nothing does, and the relay's claim kept a hash join over a
+ * sequential scan of {@code outbox_event} chosen while the table was empty, reading every row on
+ * every claim (docs/decisions.md, "Plans of the background statements"). Planning is cheap next to
+ * that, and these statements are few per second; the request pool's statements are single-row
+ * index lookups and keep their cached plans.
  */
 @Singleton
 public class Pools implements PgPoolCreator {
@@ -43,11 +55,17 @@ public class Pools implements PgPoolCreator {
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         Pool requests = BoundedRoundTrips.pool(input.vertx(), requestOptions, input.pgConnectOptionsList(),
                 config.readTimeout());
-        Pool background = BoundedRoundTrips.pool(input.vertx(), backgroundOptions, input.pgConnectOptionsList(),
-                config.readTimeout());
+        Pool background = BoundedRoundTrips.pool(input.vertx(), backgroundOptions,
+                plannedEachTime(input.pgConnectOptionsList()), config.readTimeout());
         LOG.infof("Database pools: requests wait at most %s for a connection; a connection that waited %s for an "
                 + "answer without a byte is closed",
                 config.request().acquireTimeout(), config.readTimeout());
         return new GuardedPool(requests, background);
+    }
+
+    /** Copies of {@code targets} whose sessions plan every execution with its own parameters. */
+    static List<PgConnectOptions> plannedEachTime(List<PgConnectOptions> targets) {
+        return targets.stream().map(o -> new PgConnectOptions(o).addProperty("plan_cache_mode", "force_custom_plan"))
+                .toList();
     }
 }

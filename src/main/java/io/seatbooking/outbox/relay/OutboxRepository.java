@@ -57,10 +57,12 @@ public class OutboxRepository {
              WHERE id = $1 AND EXISTS (SELECT 1 FROM outbox_pending WHERE id = $1)
             """;
 
+    // The oldest pending row by primary key: a join of the two tables ordered by id (a merge join)
+    // would walk every published row below it.
     private static final String PENDING_STATS = """
             SELECT (SELECT count(*) FROM outbox_pending) AS pending,
-                   (SELECT o.created_at FROM outbox_pending p JOIN outbox_event o ON o.id = p.id
-                     ORDER BY p.id LIMIT 1) AS oldest
+                   (SELECT o.created_at FROM outbox_event o
+                     WHERE o.id = (SELECT min(id) FROM outbox_pending)) AS oldest
             """;
 
     // Rows are written in time order (the BRIN index outbox_created finds the old ones); a row
