@@ -235,6 +235,19 @@ class RelayOperationsTest {
         assertThat(sharedBlocks(top)).isLessThan(2_000);
     }
 
+    @Test
+    void thePartitionOfAnEventIsAnInlineExpressionNotAFunctionCall() {
+        // The trigger computes it for every event: run through the SQL-function executor, its body
+        // was parsed and planned again each time (V12).
+        String plan = pool.query("EXPLAIN VERBOSE SELECT outbox_partition(subject) FROM outbox_pending").execute()
+                .map(rows -> {
+                    StringBuilder text = new StringBuilder();
+                    rows.forEach(row -> text.append(row.getString(0)).append('\n'));
+                    return text.toString();
+                }).await().atMost(Duration.ofSeconds(10));
+        assertThat(plan).contains("md5(subject)").doesNotContain("outbox_partition(");
+    }
+
     private io.smallrye.mutiny.Uni<JsonObject> explainClaim(SqlConnection tx) {
         return tx.query("""
                 EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
