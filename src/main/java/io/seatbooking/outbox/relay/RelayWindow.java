@@ -38,7 +38,10 @@ import java.util.UUID;
  * otherwise a claim reads above the cursor (the highest id claimed) with nothing to leave out. A
  * claim is full first, after a row was passed over or a publish failed, again when a full claim
  * failed, and whenever the relay says a row may have appeared below the cursor
- * ({@link #claimFullNext}).
+ * ({@link #claimFullNext}). A claim runs only when there may be something to find: a row may have
+ * appeared (a NOTIFY, the fallback poll, a restart), one was passed over or failed, or the last
+ * claim came back with as many rows as it asked for; a confirm or a mark alone claims nothing, so
+ * that each committed event costs about one claim, not one for its NOTIFY and one for its mark.
  *
  * @param <T> what the relay keeps about each message in flight
  */
@@ -68,6 +71,7 @@ final class RelayWindow<T> {
     private boolean claiming;
     private boolean claimAgain;
     private boolean fullClaimDue = true;
+    private boolean moreAboveCursor;
     private long cursor;
     private boolean marking;
 
@@ -87,10 +91,16 @@ final class RelayWindow<T> {
         fullClaimDue = true;
     }
 
-    /** The claim to run now, or empty: a claim is running (it runs again after), or no useful room. */
+    /**
+     * The claim to run now, or empty: a claim is running (it runs again after), nothing may be
+     * waiting, or no useful room (the wish stays for the next call).
+     */
     Optional<Claim> nextClaim() {
         if (claiming) {
             claimAgain = true;
+            return Optional.empty();
+        }
+        if (!fullClaimDue && !moreAboveCursor) {
             return Optional.empty();
         }
         int unconfirmed = inFlight.size() - confirmed.size() - beingMarked;
@@ -103,6 +113,7 @@ final class RelayWindow<T> {
         claimAgain = false;
         boolean full = fullClaimDue;
         fullClaimDue = false;
+        moreAboveCursor = false;
         return Optional.of(full ? new Claim(true, 0, List.copyOf(inFlight.keySet()), limit)
                 : new Claim(false, cursor, List.of(), limit));
     }
@@ -111,6 +122,7 @@ final class RelayWindow<T> {
     void claimDiscarded(Claim claim) {
         claiming = false;
         fullClaimDue |= claim.full();
+        moreAboveCursor |= !claim.full();
     }
 
     /** What the claim answered: the rows to send now, each to be reported {@link #sent}. */
@@ -131,7 +143,9 @@ final class RelayWindow<T> {
             }
             send.add(row);
         }
-        return new Selection(send, claimAgain || (rows.size() == claim.limit() && !send.isEmpty()));
+        boolean filled = rows.size() == claim.limit();
+        moreAboveCursor |= filled;
+        return new Selection(send, claimAgain || (filled && !send.isEmpty()));
     }
 
     /** The row was handed to the publisher. */

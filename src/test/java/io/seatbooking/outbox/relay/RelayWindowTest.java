@@ -70,12 +70,15 @@ class RelayWindowTest {
 
     @Test
     void aRowBehindAnEarlierPendingRowThatTheWindowNeverSawWaitsForAFullClaim() {
-        claimAndSend(row(5, "b"));
-        RelayWindow.Claim cursor = window.nextClaim().orElseThrow();
+        RelayWindow<String> small = new RelayWindow<>(10, 1);
+        send(small, small.nextClaim().orElseThrow(), row(5, "b"));
+        RelayWindow.Claim cursor = small.nextClaim().orElseThrow();
         assertThat(cursor.full()).isFalse();
 
-        assertThat(ids(send(window, cursor, heldBack(9, "c")).send())).as("row 3 of c became visible late").isEmpty();
-        assertNextClaimIsFullLeavingOut(5L);
+        assertThat(ids(send(small, cursor, heldBack(9, "c")).send())).as("row 3 of c became visible late").isEmpty();
+        RelayWindow.Claim next = small.nextClaim().orElseThrow();
+        assertThat(next.full()).isTrue();
+        assertThat(next.exclude()).containsExactly(5L);
     }
 
     @Test
@@ -90,10 +93,25 @@ class RelayWindowTest {
     }
 
     @Test
-    void whileNothingWasPassedOverTheNextClaimReadsAboveTheCursor() {
-        claimAndSend(row(5, "a"), row(9, "b"));
+    void afterAFullBatchWithNothingPassedOverTheNextClaimReadsAboveTheCursor() {
+        RelayWindow<String> small = new RelayWindow<>(10, 2);
+        send(small, small.nextClaim().orElseThrow(), row(5, "a"), row(9, "b"));
 
-        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(false, 9, List.of(), 500));
+        assertThat(small.nextClaim()).contains(new RelayWindow.Claim(false, 9, List.of(), 2));
+    }
+
+    @Test
+    void aConfirmOrAMarkAloneClaimsNothingANotifyDoes() {
+        claimAndSend(row(1, "a"));
+        assertThat(window.nextClaim()).as("a batch that was not full: nothing more to find").isEmpty();
+
+        window.confirmed(1);
+        assertThat(window.nextClaim()).isEmpty();
+        window.marked(window.startMark().orElseThrow());
+        assertThat(window.nextClaim()).isEmpty();
+
+        window.claimFullNext();
+        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(true, 0, List.of(), 500));
     }
 
     @Test
@@ -110,15 +128,16 @@ class RelayWindowTest {
 
     @Test
     void aRestartClaimsFromTheStartAgain() {
-        claimAndSend(row(9, "a"));
-        window.confirmed(9);
-        window.marked(window.startMark().orElseThrow());
-        RelayWindow.Claim cursor = window.nextClaim().orElseThrow();
-        assertThat(cursor).isEqualTo(new RelayWindow.Claim(false, 9, List.of(), 500));
-        window.claimDiscarded(cursor);
+        RelayWindow<String> small = new RelayWindow<>(10, 1);
+        send(small, small.nextClaim().orElseThrow(), row(9, "a"));
+        small.confirmed(9);
+        small.marked(small.startMark().orElseThrow());
+        RelayWindow.Claim cursor = small.nextClaim().orElseThrow();
+        assertThat(cursor).isEqualTo(new RelayWindow.Claim(false, 9, List.of(), 1));
+        small.claimDiscarded(cursor);
 
-        window.restart();
-        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(true, 0, List.of(), 500));
+        small.restart();
+        assertThat(small.nextClaim()).contains(new RelayWindow.Claim(true, 0, List.of(), 1));
     }
 
     @Test
@@ -130,16 +149,18 @@ class RelayWindowTest {
 
     @Test
     void aFailedCursorClaimIsNotMadeFull() {
-        claimAndSend(row(1, "a"));
-        RelayWindow.Claim cursor = window.nextClaim().orElseThrow();
+        RelayWindow<String> small = new RelayWindow<>(10, 1);
+        send(small, small.nextClaim().orElseThrow(), row(1, "a"));
+        RelayWindow.Claim cursor = small.nextClaim().orElseThrow();
         assertThat(cursor.full()).isFalse();
-        window.claimDiscarded(cursor);
-        assertThat(window.nextClaim().orElseThrow().full()).isFalse();
+        small.claimDiscarded(cursor);
+        assertThat(small.nextClaim().orElseThrow().full()).isFalse();
     }
 
     @Test
     void oneClaimRunsAtATimeAndAWishToClaimMeanwhileRunsItAgainRightAfter() {
         RelayWindow.Claim running = window.nextClaim().orElseThrow();
+        window.claimFullNext(); // a NOTIFY while it runs
         assertThat(window.nextClaim()).isEmpty();
 
         assertThat(window.claimed(running, List.of()).claimAgain()).isTrue();
@@ -165,6 +186,7 @@ class RelayWindowTest {
         assertThat(first.limit()).isEqualTo(8);
         send(small, first, row(1, "a"), row(2, "b"), row(3, "c"), row(4, "d"), row(5, "e"), row(6, "f"),
                 row(7, "g"), row(8, "h"), row(9, "i"));
+        small.claimFullNext();
         assertThat(small.nextClaim()).as("9 in flight, room 1 of 2 needed").isEmpty();
 
         small.failed(9);
@@ -248,7 +270,9 @@ class RelayWindowTest {
         assertThat(next.exclude()).containsExactlyInAnyOrder(inFlight);
     }
 
+    /** The rows appeared (their NOTIFY came): claimed and sent. */
     private RelayWindow.Selection claimAndSend(OutboxRow... rows) {
+        window.claimFullNext();
         return send(window, window.nextClaim().orElseThrow(), rows);
     }
 
