@@ -219,13 +219,22 @@ class RabbitClusterIT {
                         + (pause ? "" : ", with the killed node still down"));
             }
             if (fault.paymentsFlowWhilePaused()) {
-                // Some slack before the resume: the consumers need two missed heartbeats, a reconnect, and
-                // the queue's new leader if the paused node led it.
-                long within = fault.pause().minusSeconds(5).toMillis();
+                // Some slack before the resume: the consumers need two missed heartbeats and a reconnect.
+                // Where the paused node also leads the payments queue, its surviving members elect no new
+                // leader before the Erlang distribution's net_ticktime (60 s) declares the node gone, so
+                // the queue holds its messages until the resume (docs/reliability.md): then the payments
+                // must flow again within 30 s of it.
+                boolean pausedNodeLedPayments = node.name().equals(
+                        ((Map<?, ?>) injectedInto.get("queueLeaders")).get(PAYMENTS_QUEUE));
+                injectedInto.put("pausedNodeLedPayments", pausedNodeLedPayments);
+                long within = (pausedNodeLedPayments ? fault.pause().plusSeconds(30) : fault.pause().minusSeconds(5))
+                        .toMillis();
                 long first = ((Number) paid.get("paymentsFirstAppliedAfterFaultMs")).longValue();
                 if (first < 0 || first > within) {
-                    violations.add("no payment sent after the pause began was applied within " + within
-                            + " ms, before the node resumed (first: " + first + " ms)");
+                    violations.add("no payment sent after the pause began was applied within " + within + " ms, "
+                            + (pausedNodeLedPayments ? "30 s after the node (the payments queue's leader) resumed"
+                                    : "before the node resumed")
+                            + " (first: " + first + " ms)");
                 }
             }
             if (readiness.notUp() > 0) {
