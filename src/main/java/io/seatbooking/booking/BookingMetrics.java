@@ -2,7 +2,7 @@ package io.seatbooking.booking;
 
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +22,7 @@ import io.quarkus.runtime.Startup;
  * </ul>
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class BookingMetrics {
 
     private static final List<String> HOLD_OUTCOMES = List.of("held", "seat-unavailable", "rejected");

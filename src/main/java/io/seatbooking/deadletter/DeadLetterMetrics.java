@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -33,7 +33,7 @@ import io.vertx.mutiny.core.Vertx;
  * only, so that the series stay bounded). The gauges read values refreshed in the background, so
  * that a scrape never waits for the database.
  */
-@ApplicationScoped
+@Singleton
 public class DeadLetterMetrics {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterMetrics.class);

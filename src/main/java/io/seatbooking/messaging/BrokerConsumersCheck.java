@@ -3,7 +3,7 @@ package io.seatbooking.messaging;
 import java.util.Map;
 import java.util.TreeMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -25,7 +25,7 @@ import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
  * each dependency does to liveness and readiness.
  */
 @Readiness
-@ApplicationScoped
+@Singleton
 public class BrokerConsumersCheck implements HealthCheck {
 
     private final HealthCenter health;

@@ -8,7 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
@@ -19,7 +19,7 @@ import com.rabbitmq.client.ConnectionFactory;
  * recovery is off: each user of a connection decides what a lost connection means for the
  * messages it had in flight, and reconnects itself.
  */
-@ApplicationScoped
+@Singleton
 public class RabbitConnections {
 
     private final RabbitSettings settings;

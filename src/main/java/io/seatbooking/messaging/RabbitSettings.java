@@ -2,7 +2,7 @@ package io.seatbooking.messaging;
 
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -17,7 +17,7 @@ import com.rabbitmq.client.Address;
  * the cluster's nodes, overrides host and port: a connection tries the nodes in turn, and a
  * reconnect finds a live one.
  */
-@ApplicationScoped
+@Singleton
 public class RabbitSettings {
 
     private final String host;

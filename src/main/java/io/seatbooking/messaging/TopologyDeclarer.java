@@ -1,9 +1,9 @@
 package io.seatbooking.messaging;
 
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
@@ -21,7 +21,7 @@ import io.vertx.mutiny.core.Vertx;
  * if the broker is unreachable then, it keeps trying in the background, and {@link #isDeclared()}
  * stays false (readiness reports it) until it succeeds.
  */
-@ApplicationScoped
+@Singleton
 public class TopologyDeclarer {
 
     private static final Logger LOG = Logger.getLogger(TopologyDeclarer.class);

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +21,7 @@ import io.seatbooking.platform.Tracing;
  * time-ordered event id, the current trace context as {@code traceparent} (in the event and as an
  * AMQP header), and the event serialised exactly as it will go on the wire.
  */
-@ApplicationScoped
+@Singleton
 public class CloudEventMessages {
 
     private static final TimeBasedEpochGenerator EVENT_IDS = Generators.timeBasedEpochGenerator();

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +21,7 @@ import io.vertx.mutiny.core.Vertx;
  * bounded batches (on the replica holding relay partition 0), and refreshes the pending-row gauges
  * ({@code outbox.pending}, {@code outbox.oldest.pending.age}) on every replica.
  */
-@ApplicationScoped
+@Singleton
 public class OutboxMaintenance {
 
     private static final long STATS_MILLIS = 5_000;

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +20,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * the business change the messages describe. If the transaction rolls back, neither the rows nor
  * the notification exist; if it commits, both do.
  */
-@ApplicationScoped
+@Singleton
 public class OutboxWriter {
 
     /** The channel the relay LISTENs on. */

@@ -2,8 +2,8 @@ package io.seatbooking.payments;
 
 import java.time.InstantSource;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,7 +16,7 @@ import io.vertx.mutiny.core.Vertx;
  * Forgets consumed message ids after {@code payments.inbox.retention}, in bounded batches on a
  * jittered schedule. Every replica may run it: a row deleted twice is deleted once.
  */
-@ApplicationScoped
+@Singleton
 public class InboxPurger {
 
     private final InboxRepository inbox;

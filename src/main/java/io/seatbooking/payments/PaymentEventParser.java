@@ -3,7 +3,7 @@ package io.seatbooking.payments;
 import java.io.IOException;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +19,7 @@ import io.seatbooking.payments.PaymentsTopology;
  * {@code id}. A message with neither cannot be deduplicated, so its effect could not be applied
  * exactly once: it is poison ({@code missing-message-id}) and waits for an operator.
  */
-@ApplicationScoped
+@Singleton
 public class PaymentEventParser {
 
     static final int MAX_ID_LENGTH = 256;

@@ -3,7 +3,7 @@ package io.seatbooking.payments;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -38,7 +38,7 @@ import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
  * </ul>
  * The returned {@link Uni} never fails, so the stream never stops on a bad message.
  */
-@ApplicationScoped
+@Singleton
 public class PaymentsConsumer {
 
     private static final Logger LOG = Logger.getLogger(PaymentsConsumer.class);

@@ -2,7 +2,7 @@ package io.seatbooking.payments;
 
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +25,7 @@ import io.seatbooking.deadletter.retry.RetryRouter;
  * </ul>
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class PaymentsMetrics {
 
     private final MeterRegistry registry;

@@ -2,7 +2,7 @@ package io.seatbooking.platform;
 
 import java.util.Collection;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -14,7 +14,7 @@ import io.quarkus.arc.lookup.LookupIfProperty;
  * spans, and the traceparent of events, still exist, but nothing tries to reach a collector.
  * Quarkus uses a SpanExporter bean, when one can be looked up, instead of its OTLP exporter.
  */
-@ApplicationScoped
+@Singleton
 @LookupIfProperty(name = "tracing.export.enabled", stringValue = "false")
 public class NoSpanExport implements SpanExporter {
 

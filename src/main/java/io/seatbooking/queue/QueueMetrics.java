@@ -3,7 +3,7 @@ package io.seatbooking.queue;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -17,7 +17,7 @@ import io.quarkus.runtime.Startup;
  * in the rooms this replica last looked at.
  */
 @Startup // registered at start, so that the series exist before the first room opens
-@ApplicationScoped
+@Singleton
 public class QueueMetrics {
 
     private final Counter joined;

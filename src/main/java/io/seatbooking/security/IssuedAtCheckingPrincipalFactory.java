@@ -1,8 +1,8 @@
 package io.seatbooking.security;
 
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Singleton;
 
 import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -16,7 +16,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * with a wrong clock or from someone minting tokens ahead of time; either way it should not be
  * honoured before it was issued.
  */
-@ApplicationScoped
+@Singleton
 @Alternative
 @Priority(1)
 public class IssuedAtCheckingPrincipalFactory extends DefaultJWTCallerPrincipalFactory {

@@ -3,8 +3,8 @@ package io.seatbooking.security;
 import java.time.Duration;
 
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -27,7 +27,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
  */
 @Alternative
 @Priority(1)
-@ApplicationScoped
+@Singleton
 public class VerifiedTokens implements JWTParser {
 
     private final DefaultJWTParser verifier;

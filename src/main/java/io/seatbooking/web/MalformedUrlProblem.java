@@ -4,8 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +27,7 @@ import io.vertx.ext.web.RoutingContext;
  * every other 400 does: a {@code malformed-request} problem ({@code FuzzFindingsTest}). Without
  * the property Quarkus's own check answers first, with its bare 400: nothing worse than before.
  */
-@ApplicationScoped
+@Singleton
 public class MalformedUrlProblem {
 
     // Ahead of every route that reads the path or the query (Quarkus's own start at MIN_VALUE + 1).

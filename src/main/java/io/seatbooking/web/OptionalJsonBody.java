@@ -2,7 +2,7 @@ package io.seatbooking.web;
 
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
@@ -19,7 +19,7 @@ import io.seatbooking.web.problem.ProblemType;
  * Content-Type says (many clients label an empty POST text/plain); a non-empty one must be JSON,
  * and is parsed and validated with the same rules and error answers as any other body.
  */
-@ApplicationScoped
+@Singleton
 public class OptionalJsonBody {
 
     private final ObjectMapper json;

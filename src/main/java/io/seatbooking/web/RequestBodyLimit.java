@@ -2,8 +2,8 @@ package io.seatbooking.web;
 
 import java.util.Locale;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -35,7 +35,7 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * it fail. Quarkus's own limit still applies there.</li>
  * </ul>
  */
-@ApplicationScoped
+@Singleton
 public class RequestBodyLimit {
 
     // Just ahead of Quarkus's upload-limit route (RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT = -2).

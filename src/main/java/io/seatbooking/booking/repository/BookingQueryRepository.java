@@ -2,7 +2,7 @@ package io.seatbooking.booking.repository;
 
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
@@ -17,7 +17,7 @@ import io.smallrye.mutiny.Uni;
  * Reads and lists bookings through Hibernate Reactive. Listings are newest first and are served
  * by the (customer_id|show_id, created_at, id) indexes.
  */
-@ApplicationScoped
+@Singleton
 public class BookingQueryRepository implements PanacheRepositoryBase<Booking, UUID> {
 
     /**

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.booking.Booking;
 import io.seatbooking.booking.BookingStatus;
@@ -25,7 +25,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * <p>Seat statements select rows by {@code label = ANY(...)} on the seat primary key, so that
  * concurrent transactions lock seats in the same (index) order and do not deadlock each other.
  */
-@ApplicationScoped
+@Singleton
 public class BookingRepository {
 
     private static final String CLAIM_SEATS = """

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.booking.Seat;
 import io.seatbooking.booking.SeatCounts;
@@ -21,7 +21,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Shows and their seats, in SQL. Every change of a show is a conditional version update. */
-@ApplicationScoped
+@Singleton
 public class ShowRepository {
 
     private static final String SHOW_COLUMNS = """

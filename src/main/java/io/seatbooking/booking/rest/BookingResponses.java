@@ -2,7 +2,7 @@ package io.seatbooking.booking.rest;
 
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,7 +13,7 @@ import io.seatbooking.booking.BookingView;
 import io.seatbooking.web.idempotency.StoredResponse;
 
 /** Renders booking results as complete responses (so that idempotent repeats can replay them). */
-@ApplicationScoped
+@Singleton
 public class BookingResponses {
 
     /** The one JSON media type every 2xx body of the API is sent as (docs/api.md). */

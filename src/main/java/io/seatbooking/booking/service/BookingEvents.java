@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -26,7 +26,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * Writes the CloudEvents of show and booking changes to the outbox, inside the caller's
  * transaction (see {@link OutboxWriter}).
  */
-@ApplicationScoped
+@Singleton
 public class BookingEvents {
 
     private final CloudEventMessages messages;

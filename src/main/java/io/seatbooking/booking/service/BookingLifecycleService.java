@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.booking.Booking;
 import io.seatbooking.booking.BookingMetrics;
@@ -37,7 +37,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * seats with conditional version updates and appends the event. If another change won in
  * between, the transaction rolls back and the decision is taken again from a fresh read.
  */
-@ApplicationScoped
+@Singleton
 public class BookingLifecycleService {
 
     private static final int ATTEMPTS = 3;

@@ -2,7 +2,7 @@ package io.seatbooking.booking.service;
 
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.seatbooking.booking.Booking;
@@ -20,7 +20,7 @@ import io.smallrye.mutiny.Uni;
  * Reads bookings for their owners and for admins. A customer never learns that another
  * customer's booking exists: it is simply not found.
  */
-@ApplicationScoped
+@Singleton
 public class BookingQueryService {
 
     private final BookingQueryRepository bookings;

@@ -2,7 +2,7 @@ package io.seatbooking.booking.service;
 
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.quarkus.arc.DefaultBean;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +14,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * crash the cancellation must survive).
  */
 @DefaultBean
-@ApplicationScoped
+@Singleton
 public class CancellationBatchHook {
 
     /**

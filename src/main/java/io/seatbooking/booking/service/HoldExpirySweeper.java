@@ -6,8 +6,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -26,7 +26,7 @@ import io.vertx.mutiny.core.Vertx;
  * Sweeps are jittered (+/-50% of the interval) so that replicas do not move in step, each takes a
  * bounded batch in shuffled order, and a full batch is followed at once by the next.
  */
-@ApplicationScoped
+@Singleton
 public class HoldExpirySweeper {
 
     private static final Logger LOG = Logger.getLogger(HoldExpirySweeper.class);

@@ -5,7 +5,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.booking.BookingConfig;
 import io.seatbooking.booking.BookingOutcome.InvalidRequest;
@@ -24,7 +24,7 @@ import io.smallrye.mutiny.Uni;
  * and the asked seats' states, versions and prices (without locking) for the hold's conditional
  * update, and says when a hold taken now expires.
  */
-@ApplicationScoped
+@Singleton
 public class HoldRules {
 
     /** The show as read for a hold, and the asked seats as they are now. */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
@@ -39,7 +39,7 @@ import io.vertx.mutiny.sqlclient.Pool;
  * conditional version update, inserts the booking and its {@code booking.held} event. If any seat
  * update finds another version, the transaction rolls back and the answer names the seats lost.
  */
-@ApplicationScoped
+@Singleton
 public class HoldService {
 
     private static final TimeBasedEpochGenerator BOOKING_IDS = Generators.timeBasedEpochGenerator();

@@ -10,7 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,7 +48,7 @@ import io.vertx.core.Vertx;
  * applied may combine seats read at one time with seats changed later, and two replicas' maps
  * could then share a sum.
  */
-@ApplicationScoped
+@Singleton
 public class SeatMapCache {
 
     /** A serialised seat map and its entity tag. */

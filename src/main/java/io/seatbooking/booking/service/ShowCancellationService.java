@@ -5,8 +5,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -44,7 +44,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * left and {@code booking.cancellation.settle-time} has passed since it was cancelled, so that a
  * hold that read the show just before the cancellation and committed just after is still caught.
  */
-@ApplicationScoped
+@Singleton
 public class ShowCancellationService {
 
     private static final Logger LOG = Logger.getLogger(ShowCancellationService.class);

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
@@ -40,7 +40,7 @@ import io.vertx.mutiny.sqlclient.Pool;
  * one transaction; a cancellation only marks the show, and {@link ShowCancellationService}
  * cancels its bookings in batches.
  */
-@ApplicationScoped
+@Singleton
 public class ShowService {
 
     private static final TimeBasedEpochGenerator SHOW_IDS = Generators.timeBasedEpochGenerator();

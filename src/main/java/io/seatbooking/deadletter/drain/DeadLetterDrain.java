@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -42,7 +42,7 @@ import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
  * {@link DeadLetterHeaders}) and what the broker dead-lettered itself, e.g. a message over the
  * work queue's delivery limit (reason and origin from {@code x-death}).
  */
-@ApplicationScoped
+@Singleton
 public class DeadLetterDrain {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterDrain.class);

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.db.Timestamps;
 import io.seatbooking.deadletter.BulkJob;
@@ -28,7 +28,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * progress update is fenced by the lease (it changes nothing for a replica that lost it, which
  * then rolls its batch back), so a job resumes after a crash exactly where its last batch ended.
  */
-@ApplicationScoped
+@Singleton
 public class BulkJobRepository {
 
     private static final String COLUMNS = """

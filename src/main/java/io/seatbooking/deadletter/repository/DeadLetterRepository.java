@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.db.Timestamps;
 import io.seatbooking.deadletter.DeadLetter;
@@ -25,7 +25,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The parking table {@code dead_letter}. */
-@ApplicationScoped
+@Singleton
 public class DeadLetterRepository {
 
     private static final String COLUMNS = """

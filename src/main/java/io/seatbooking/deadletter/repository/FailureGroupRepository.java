@@ -3,7 +3,7 @@ package io.seatbooking.deadletter.repository;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.db.Timestamps;
 import io.seatbooking.deadletter.FailureFingerprint;
@@ -18,7 +18,7 @@ import io.vertx.mutiny.sqlclient.Row;
  * fingerprint index narrows a group); at the scale of an incident (tens of thousands of letters)
  * that is milliseconds, and nothing has to be kept in step on every park and resolve.
  */
-@ApplicationScoped
+@Singleton
 public class FailureGroupRepository {
 
     private static final String MESSAGE_TYPE = "coalesce(message_type, original_routing_key)";

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.rabbitmq.client.AMQP;
 
@@ -32,7 +32,7 @@ import io.vertx.core.Vertx;
  * ({@link DeadLetterHeaders}); the returned {@link Uni} completes only once the broker confirmed
  * the copy, so that the caller can then ack the original without ever losing the message.
  */
-@ApplicationScoped
+@Singleton
 public class RetryRouter {
 
     /** Why a message is parked after it failed transiently on every attempt. */

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -36,7 +36,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * replica claims a job with a lease; after a crash the job is taken over (by the restarted
  * replica or another) once the lease ran out, and goes on from its last committed batch.
  */
-@ApplicationScoped
+@Singleton
 public class BulkJobRunner {
 
     private static final Logger LOG = Logger.getLogger(BulkJobRunner.class);

@@ -3,7 +3,7 @@ package io.seatbooking.deadletter.service;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
@@ -25,7 +25,7 @@ import io.vertx.mutiny.sqlclient.Pool;
  * Bulk replay and discard: the preview count, starting a job (its audit record), its progress,
  * the list of jobs, and cancelling one. The work itself is the {@link BulkJobRunner}'s.
  */
-@ApplicationScoped
+@Singleton
 public class BulkJobService {
 
     private static final TimeBasedEpochGenerator IDS = Generators.timeBasedEpochGenerator();

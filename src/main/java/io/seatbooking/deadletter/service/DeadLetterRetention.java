@@ -2,8 +2,8 @@ package io.seatbooking.deadletter.service;
 
 import java.time.InstantSource;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -21,7 +21,7 @@ import io.vertx.mutiny.core.Vertx;
  * full). PARKED letters are never removed, however old: a pending decision is never dropped. Bulk
  * jobs (the audit trail) are kept.
  */
-@ApplicationScoped
+@Singleton
 public class DeadLetterRetention {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterRetention.class);

@@ -2,7 +2,7 @@ package io.seatbooking.deadletter.service;
 
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.deadletter.DeadLetter;
 import io.seatbooking.deadletter.DeadLetterConfig;
@@ -29,7 +29,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * recognises it if its effect had in fact been applied), drops the failure headers (a fresh
  * start: attempts count from zero) and says which letter it came from ({@code x-replay-of}).
  */
-@ApplicationScoped
+@Singleton
 public class DeadLetterService {
 
     private final Pool pool;

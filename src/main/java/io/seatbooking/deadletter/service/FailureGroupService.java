@@ -2,7 +2,7 @@ package io.seatbooking.deadletter.service;
 
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.deadletter.DeadLetterConfig;
 import io.seatbooking.deadletter.FailureGroup;
@@ -12,7 +12,7 @@ import io.seatbooking.deadletter.service.DeadLetterOutcome.InvalidListing;
 import io.smallrye.mutiny.Uni;
 
 /** Summaries of the parking table by failure group, reason or message type. */
-@ApplicationScoped
+@Singleton
 public class FailureGroupService {
 
     private final FailureGroupRepository groups;

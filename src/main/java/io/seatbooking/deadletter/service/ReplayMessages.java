@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.deadletter.AmqpValues;
 import io.seatbooking.deadletter.DeadLetter;
@@ -22,7 +22,7 @@ import io.seatbooking.outbox.OutboxMessage;
  * effect had in fact been applied), drops the failure headers (a fresh start: attempts count from
  * zero) and says which letter it came from ({@code x-replay-of}) and who replayed it.
  */
-@ApplicationScoped
+@Singleton
 public class ReplayMessages {
 
     private final DeadLetterConfig config;

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -26,7 +26,7 @@ import io.vertx.pgclient.PgConnectOptions;
  * Runs this replica's {@link OutboxRelay}: starts it (and its LISTEN connection) at start-up
  * when {@code outbox.relay.enabled}, and stops it gracefully at shutdown.
  */
-@ApplicationScoped
+@Singleton
 public class OutboxRelayRunner {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelayRunner.class);

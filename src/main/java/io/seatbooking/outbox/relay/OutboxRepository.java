@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.db.Timestamps;
 import io.smallrye.mutiny.Uni;
@@ -15,7 +15,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The relay's statements on the outbox table. */
-@ApplicationScoped
+@Singleton
 public class OutboxRepository {
 
     // Fenced: answers only rows of the partitions the caller holds, each at the epoch it holds it

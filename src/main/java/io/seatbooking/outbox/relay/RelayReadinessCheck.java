@@ -1,6 +1,6 @@
 package io.seatbooking.outbox.relay;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -21,7 +21,7 @@ import io.seatbooking.outbox.relay.OutboxRelayRunner;
  * instead. (The database check, which does fail readiness, is Quarkus's own.)
  */
 @Readiness
-@ApplicationScoped
+@Singleton
 public class RelayReadinessCheck implements HealthCheck {
 
     private final OutboxRelayRunner runner;

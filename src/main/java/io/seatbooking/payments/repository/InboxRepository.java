@@ -2,7 +2,7 @@ package io.seatbooking.payments.repository;
 
 import java.time.Instant;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.db.Timestamps;
 import io.seatbooking.payments.PaymentEvent;
@@ -17,7 +17,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * the message's effect, or alone when the message changes nothing. The primary key decides a race
  * between two deliveries of one message: the second insert finds the first and records nothing.
  */
-@ApplicationScoped
+@Singleton
 public class InboxRepository {
 
     // ON CONFLICT waits for a concurrent insert of the same id to commit or roll back, then

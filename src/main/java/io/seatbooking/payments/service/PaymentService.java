@@ -3,7 +3,7 @@ package io.seatbooking.payments.service;
 import java.time.InstantSource;
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -31,7 +31,7 @@ import io.smallrye.mutiny.Uni;
  * (see docs/payments.md); an unknown booking makes the message poison (the payment names a booking
  * that does not exist).
  */
-@ApplicationScoped
+@Singleton
 public class PaymentService {
 
     private static final Logger LOG = Logger.getLogger(PaymentService.class);

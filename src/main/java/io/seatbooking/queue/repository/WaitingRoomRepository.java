@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.db.Timestamps;
 import io.seatbooking.queue.Room;
@@ -25,7 +25,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * customer and show (the primary key), one customer per position (a unique index), and one
  * admitter at a time per room (the room row's lock, taken with {@code SKIP LOCKED}).
  */
-@ApplicationScoped
+@Singleton
 public class WaitingRoomRepository {
 
     private static final String ROOM_COLUMNS = """

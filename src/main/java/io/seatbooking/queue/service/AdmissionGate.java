@@ -2,7 +2,7 @@ package io.seatbooking.queue.service;
 
 import java.util.UUID;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.queue.QueueOutcome;
 import io.seatbooking.queue.QueueTokens;
@@ -16,7 +16,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * and the end of an admission when the customer's booking is confirmed. Shows without a waiting
  * room pass without a database read (the room cache remembers them).
  */
-@ApplicationScoped
+@Singleton
 public class AdmissionGate {
 
     /** The admission a hold uses, checked against the database inside the hold's transaction. */

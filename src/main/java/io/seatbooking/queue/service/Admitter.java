@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -43,7 +43,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * is booked; {@code queue.opened} and {@code queue.closed} go to the outbox in the same
  * transaction.
  */
-@ApplicationScoped
+@Singleton
 public class Admitter {
 
     private static final Logger LOG = Logger.getLogger(Admitter.class);

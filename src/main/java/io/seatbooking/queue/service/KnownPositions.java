@@ -5,7 +5,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
  * ticket is read as before. Positions never change once given, so the table is never stale; it is
  * dropped when the room closes.
  */
-@ApplicationScoped
+@Singleton
 public class KnownPositions {
 
     private static final Logger LOG = Logger.getLogger(KnownPositions.class);

@@ -5,7 +5,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -22,7 +22,7 @@ import io.seatbooking.queue.repository.WaitingRoomRepository;
  * index), replaces it; until the first count arrives there is none, and the configured spread
  * applies: no request waits for a count.
  */
-@ApplicationScoped
+@Singleton
 public class PreQueueSize {
 
     /** How long a count is used before it is read again: a pre-queue's size matters to a few percent. */

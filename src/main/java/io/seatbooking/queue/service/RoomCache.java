@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.platform.Detached;
 import io.seatbooking.queue.Room;
@@ -25,7 +25,7 @@ import io.smallrye.mutiny.Uni;
  * fail because it is busy, and a crowd costs one read per room and interval, not one per request
  * that found the copy just expired. Only a room this replica has no copy of is read on the request.
  */
-@ApplicationScoped
+@Singleton
 public class RoomCache {
 
     private record Entry(Optional<Room> room, long loadedAtNanos) {

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -13,7 +13,7 @@ import io.seatbooking.queue.QueueTokens;
 import io.seatbooking.queue.WaitingRoomConfig;
 
 /** The waiting room's token signer, under the configured secret or, without one, a random one. */
-@ApplicationScoped
+@Singleton
 public class TokenProducer {
 
     /** HMAC-SHA256 keys shorter than its output weaken it; the docs ask for at least this many bytes. */
@@ -22,7 +22,7 @@ public class TokenProducer {
     private static final Logger LOG = Logger.getLogger(TokenProducer.class);
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     QueueTokens tokens(WaitingRoomConfig config) {
         return new QueueTokens(signingKey(config.tokenSecret()));
     }

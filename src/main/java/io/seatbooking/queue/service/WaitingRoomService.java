@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.queue.QueueMetrics;
 import io.seatbooking.queue.QueueOutcome;
@@ -27,7 +27,7 @@ import io.smallrye.mutiny.Uni;
  * waiting customer who sends the ticket back costs no database read (the position is in the
  * signed ticket, the room's progress in {@link RoomCache}); no poll ever writes.
  */
-@ApplicationScoped
+@Singleton
 public class WaitingRoomService {
 
     /** A join's answer: the customer's status, and whether this join created the ticket. */

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
@@ -27,7 +27,7 @@ import io.vertx.core.Vertx;
  * caller answers it {@code 503 overloaded}, never with a wait, with a {@code Retry-After} that
  * grows with the share of requests shed ({@link RetryAfterPolicy}).
  */
-@ApplicationScoped
+@Singleton
 public class Admission implements WritePathLoad {
 
     /** The limits a request can be admitted under. */

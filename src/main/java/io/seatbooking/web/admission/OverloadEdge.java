@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +37,7 @@ import io.vertx.ext.web.RoutingContext;
  * answered from memory and must not wait behind writes.</li>
  * </ul>
  */
-@ApplicationScoped
+@Singleton
 public class OverloadEdge {
 
     // Before the body limit (-3) and the rest of the API routes: a shed request reads no body.

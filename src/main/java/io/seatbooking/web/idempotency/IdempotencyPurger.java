@@ -1,7 +1,7 @@
 package io.seatbooking.web.idempotency;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -9,7 +9,7 @@ import io.seatbooking.platform.RepeatingJob;
 import io.vertx.mutiny.core.Vertx;
 
 /** Deletes expired idempotency records in bounded batches, on a jittered schedule. */
-@ApplicationScoped
+@Singleton
 public class IdempotencyPurger {
 
     private final IdempotencyService idempotency;

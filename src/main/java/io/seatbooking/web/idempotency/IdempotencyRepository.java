@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.seatbooking.db.Timestamps;
 import io.smallrye.mutiny.Uni;
@@ -17,7 +17,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Idempotency records in SQL. */
-@ApplicationScoped
+@Singleton
 public class IdempotencyRepository {
 
     /** What is stored under a key that this request could not claim. */

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,7 +38,7 @@ import io.smallrye.mutiny.Uni;
  * key, so the client may retry under it. Which failures are outcomes, and their problems, the
  * caller says (see {@link #execute}): this class knows no feature.
  */
-@ApplicationScoped
+@Singleton
 public class IdempotencyService {
 
     public static final String HEADER = "Idempotency-Key";
