@@ -42,6 +42,9 @@ public record CloudEvent<T>(
         if (version < 0) {
             throw new IllegalArgumentException("version must not be negative: " + version);
         }
-        return String.format("%019d", version);
+        // Zero-padded to 19 digits (Long.MAX_VALUE has 19); not String.format, which parses its
+        // pattern on every call, for every event.
+        String digits = Long.toString(version);
+        return "0".repeat(19 - digits.length()) + digits;
     }
 }
