@@ -294,7 +294,9 @@ final class BookingWorkload implements AutoCloseable {
         } catch (IOException e) {
             response = new Response(Ledger.NO_ANSWER, "");
         }
-        ledger.call(new Ledger.Call(kind, start, System.currentTimeMillis(), response.status()));
+        String problem = response.status() >= 500 ? response.body().substring(0, Math.min(300, response.body().length()))
+                : "";
+        ledger.call(new Ledger.Call(kind, start, System.currentTimeMillis(), response.status(), problem));
         return response;
     }
 }

@@ -318,12 +318,23 @@ final class InvariantChecker {
     private static void http(Ledger ledger, List<Window> windows, Findings findings) {
         Map<String, Integer> statuses = new TreeMap<>();
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+        List<String> outsideFaults = new ArrayList<>();
         long maxLatency = 0;
+        long first = ledger.calls().stream().mapToLong(Ledger.Call::startMillis).min().orElse(0);
         for (Ledger.Call c : ledger.calls()) {
             statuses.merge(c.kind() + " " + c.status(), 1, Integer::sum);
             maxLatency = Math.max(maxLatency, c.endMillis() - c.startMillis());
-            outcomes(c, windows).forEach(o -> counts.merge(o, 1, Integer::sum));
+            Set<Outcome> outcomes = outcomes(c, windows);
+            outcomes.forEach(o -> counts.merge(o, 1, Integer::sum));
+            if (outcomes.contains(Outcome.SERVER_ERROR_OUTSIDE_FAULTS)) {
+                outsideFaults.add(c.kind() + " " + c.status() + " from +" + (c.startMillis() - first) + " ms to +"
+                        + (c.endMillis() - first) + " ms after the first call (" + java.time.Instant.ofEpochMilli(
+                                c.startMillis()) + "): " + c.problem());
+            }
         }
+        // Which answers they were, and when: the report alone must let one tell a shed request from
+        // a database failure.
+        findings.put("http5xxOutsideFaultWindowsAnswers", outsideFaults);
         findings.put("httpCalls", ledger.calls().size());
         findings.put("httpStatuses", statuses);
         findings.put("holdConflicts409", counts.getOrDefault(Outcome.HOLD_CONFLICT, 0));

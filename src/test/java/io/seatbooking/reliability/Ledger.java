@@ -22,9 +22,11 @@ final class Ledger {
 
     /**
      * One HTTP call. status: the HTTP status, or {@link #NO_ANSWER} (the connection failed after
-     * the request may have reached the service), {@link #TIMED_OUT} or {@link #REFUSED}.
+     * the request may have reached the service), {@link #TIMED_OUT} or {@link #REFUSED}. problem:
+     * the body of a 5xx answer (its problem type and detail, so that a report can say which one),
+     * else empty.
      */
-    record Call(Kind kind, long startMillis, long endMillis, int status) {
+    record Call(Kind kind, long startMillis, long endMillis, int status, String problem) {
         boolean unknownOutcome() {
             return status == NO_ANSWER || status == TIMED_OUT || status >= 500;
         }
