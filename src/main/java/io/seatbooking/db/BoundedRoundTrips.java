@@ -31,7 +31,10 @@ import io.vertx.sqlclient.impl.SqlConnectionBase;
  * connection whose packets vanish (a network partition, a black-holed primary: no reset, no
  * answer) keeps its request waiting until the kernel gives the TCP connection up, which takes
  * hours. Closed, the statement fails with a closed-connection error, the request answers 503
- * ({@link DatabaseFailures#isUnavailable}) and the pool opens a new connection.
+ * ({@link DatabaseFailures#isUnavailable}) and the pool opens a new connection. (The client fails the
+ * closed connection's statements before it takes the connection out of the pool, so a request that
+ * acquires in that instant can be handed the closed connection; it fails the same way, 503, without
+ * having sent anything.)
  *
  * <p><b>Only while an answer is due.</b> An answer is due while the requests sent outnumber the
  * {@code ReadyForQuery} messages received ({@link RoundTrips}), or while bytes went out after the
