@@ -168,9 +168,10 @@ class RabbitClusterIT {
             }
             Payments payments = Payments.start(env);
             ReadinessWatch readiness = ReadinessWatch.start(service);
-            // 60 shows, not the usual burst's 30: paid bookings keep their seats, and with 1,800 seats the
-            // burst could sell out during the 30 s pause and then make no progress however healthy the service.
-            BookingWorkload workload = BookingWorkload.start(List.of(service.base()), 8, 60, 60, 0, payments::pay);
+            // 200 shows, not the usual burst's 30: paid bookings keep their seats, so the burst uses up about
+            // 1.7 seats per hold, and it must not sell out before the 100 holds after the pause however fast the
+            // service is. 60 shows (3,600 seats) sold out at about 3,150 holds in the CI run of f8aec44.
+            BookingWorkload workload = BookingWorkload.start(List.of(service.base()), 8, 200, 60, 0, payments::pay);
             Map<String, Object> injectedInto = new LinkedHashMap<>();
             long faultAt;
             RecoveryProbe probe;
