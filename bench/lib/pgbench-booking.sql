@@ -1,34 +1,44 @@
 -- One booking as the service makes it, statement for statement (booking/repository,
--- outbox/OutboxWriter): the hold's pre-reads (the show, for its status and currency, and the asked
--- seats with their prices; the service sends both at once on two connections), its transaction (conditional seat update, booking and
--- claim insert, outbox row + NOTIFY), the confirm's read, its transaction (conditional booking and
--- seat updates, outbox row + NOTIFY). The service's parameters become expressions of the client
--- id and a per-client counter (-D n=0), computed in the server: each client books its own show's
--- seats S1, S2, ... so nothing contends. The event payload has the events' size (650 bytes).
+-- outbox/OutboxWriter): the hold's pre-read (the show, for its status and currency, with the asked
+-- seats and their prices, in one statement), its transaction (the conditional seat update with the
+-- booking and claim insert in one statement; the outbox row + NOTIFY), the confirm's read, its
+-- transaction (the conditional booking and seat updates in one statement; the outbox row +
+-- NOTIFY). The service's parameters become expressions of the client id and a per-client counter
+-- (-D n=0), computed in the server: each client books its own show's seats S1, S2, ... so nothing
+-- contends. The event payload has the events' size (650 bytes).
 \set n :n + 1
 SELECT id, title, starts_at, capacity, created_at, sales_start, sales_end, currency, cancelled_at, version,
-       updated_at FROM show WHERE id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid;
-SELECT label, status, version, category, price_cents FROM seat
- WHERE show_id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid
-   AND label = ANY (ARRAY['S' || :n]) \gset
+       updated_at, seat_label, seat_status, seat_version, seat_category, seat_price_cents
+  FROM show
+  LEFT JOIN LATERAL (SELECT label AS seat_label, status AS seat_status, version AS seat_version,
+                            category AS seat_category, price_cents AS seat_price_cents
+                       FROM seat
+                      WHERE seat.show_id = show.id AND seat.label = ANY (ARRAY['S' || :n])) AS asked ON true
+ WHERE id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid \gset
 BEGIN;
-UPDATE seat
-   SET status = 'HELD', booking_id = md5(:client_id || '-' || :n)::uuid, version = version + 1
- WHERE show_id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid
-   AND label = ANY (ARRAY['S' || :n])
-   AND status = 'AVAILABLE'
-   AND version = (ARRAY[:version]::bigint[])[array_position(ARRAY['S' || :n], label)]
-RETURNING label;
-WITH held AS (
+WITH claimed AS (
+    UPDATE seat
+       SET status = 'HELD', booking_id = md5(:client_id || '-' || :n)::uuid, version = version + 1
+     WHERE show_id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid
+       AND label = ANY (ARRAY['S' || :n])
+       AND status = 'AVAILABLE'
+       AND version = (ARRAY[:seat_version]::bigint[])[array_position(ARRAY['S' || :n], label)]
+    RETURNING label
+), complete AS (
+    SELECT count(*) = cardinality(ARRAY['S' || :n]) AS every_seat FROM claimed
+), held AS (
     INSERT INTO booking (id, show_id, customer_id, status, seats, expires_at, created_at, updated_at, version,
                          total_cents, currency)
-    VALUES (md5(:client_id || '-' || :n)::uuid, ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid,
-            'pgbench-' || :client_id, 'HELD', ARRAY['S' || :n], now() + interval '10 minutes', now(), now(), 1,
-            :price_cents, 'EUR')
+    SELECT md5(:client_id || '-' || :n)::uuid, ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid,
+           'pgbench-' || :client_id, 'HELD', ARRAY['S' || :n], now() + interval '10 minutes', now(), now(), 1,
+           :seat_price_cents, 'EUR'
+      FROM complete WHERE every_seat
+), claims AS (
+    INSERT INTO booking_seat (booking_id, show_id, label)
+    SELECT md5(:client_id || '-' || :n)::uuid, ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid, unnest(ARRAY['S' || :n])
+      FROM complete WHERE every_seat
 )
-INSERT INTO booking_seat (booking_id, show_id, label)
-SELECT md5(:client_id || '-' || :n)::uuid, ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid,
-       unnest(ARRAY['S' || :n]);
+SELECT label FROM claimed;
 WITH appended AS (
     INSERT INTO outbox_event
            (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
@@ -50,21 +60,26 @@ SELECT b.id, b.show_id, b.customer_id, b.status, b.seats, b.expires_at, b.paymen
               ORDER BY s.label) AS owned_versions
   FROM booking b
  WHERE b.id = md5(:client_id || '-' || :n)::uuid;
-\set held_version :version + 1
+\set held_version :seat_version + 1
 BEGIN;
-UPDATE booking
-   SET status = 'CONFIRMED', version = version + 1, updated_at = now(),
-       payment_reference = coalesce(NULL, payment_reference)
- WHERE id = md5(:client_id || '-' || :n)::uuid AND version = 1
-RETURNING version;
-UPDATE seat
-   SET status = 'BOOKED', version = version + 1
- WHERE show_id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid
-   AND label = ANY (ARRAY['S' || :n])
-   AND booking_id = md5(:client_id || '-' || :n)::uuid
-   AND status = 'HELD'
-   AND version = (ARRAY[:held_version]::bigint[])[array_position(ARRAY['S' || :n], label)]
-RETURNING label;
+WITH confirmed AS (
+    UPDATE booking
+       SET status = 'CONFIRMED', version = version + 1, updated_at = now(),
+           payment_reference = coalesce(NULL, payment_reference)
+     WHERE id = md5(:client_id || '-' || :n)::uuid AND version = 1
+    RETURNING version
+), booked AS (
+    UPDATE seat
+       SET status = 'BOOKED', version = version + 1
+     WHERE show_id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid
+       AND label = ANY (ARRAY['S' || :n])
+       AND booking_id = md5(:client_id || '-' || :n)::uuid
+       AND status = 'HELD'
+       AND version = (ARRAY[:held_version]::bigint[])[array_position(ARRAY['S' || :n], label)]
+       AND EXISTS (SELECT FROM confirmed)
+    RETURNING label
+)
+SELECT (SELECT version FROM confirmed) AS version, (SELECT count(*) FROM booked) AS booked;
 WITH appended AS (
     INSERT INTO outbox_event
            (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)

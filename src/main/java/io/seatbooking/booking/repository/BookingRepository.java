@@ -28,24 +28,31 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Singleton
 public class BookingRepository {
 
-    private static final String CLAIM_SEATS = """
-            UPDATE seat
-               SET status = 'HELD', booking_id = $3, version = version + 1
-             WHERE show_id = $1
-               AND label = ANY ($2)
-               AND status = 'AVAILABLE'
-               AND version = ($4::bigint[])[array_position($2, label)]
-            RETURNING label
-            """;
-
-    private static final String INSERT_HELD = """
-            WITH held AS (
+    // The hold in one statement: each seat moves AVAILABLE to HELD only if it still has the version
+    // read before, and the booking and its live seat claims are inserted only if every seat moved.
+    // When fewer moved, the caller rolls back (the moved seats with it).
+    private static final String HOLD_SEATS = """
+            WITH claimed AS (
+                UPDATE seat
+                   SET status = 'HELD', booking_id = $3, version = version + 1
+                 WHERE show_id = $1
+                   AND label = ANY ($2::text[])
+                   AND status = 'AVAILABLE'
+                   AND version = ($4::bigint[])[array_position($2::text[], label)]
+                RETURNING label
+            ), complete AS (
+                SELECT count(*) = cardinality($2::text[]) AS every_seat FROM claimed
+            ), held AS (
                 INSERT INTO booking (id, show_id, customer_id, status, seats, expires_at, created_at, updated_at, version,
                                      total_cents, currency)
-                VALUES ($1, $2, $3, 'HELD', $4, $5, $6, $6, 1, $7, $8)
+                SELECT $3::uuid, $1::uuid, $5::text, 'HELD', $2::text[], $6::timestamptz, $7::timestamptz,
+                       $7::timestamptz, 1, $8::bigint, $9::text
+                  FROM complete WHERE every_seat
+            ), claims AS (
+                INSERT INTO booking_seat (booking_id, show_id, label)
+                SELECT $3::uuid, $1::uuid, unnest($2::text[]) FROM complete WHERE every_seat
             )
-            INSERT INTO booking_seat (booking_id, show_id, label)
-            SELECT $1, $2, unnest($4::text[])
+            SELECT label FROM claimed
             """;
 
     private static final String FIND_WITH_SEATS = """
@@ -69,15 +76,29 @@ public class BookingRepository {
             RETURNING version
             """;
 
-    private static final String BOOK_SEATS = """
-            UPDATE seat
-               SET status = 'BOOKED', version = version + 1
-             WHERE show_id = $1
-               AND label = ANY ($2)
-               AND booking_id = $3
-               AND status = 'HELD'
-               AND version = ($4::bigint[])[array_position($2, label)]
-            RETURNING label
+    // The confirm in one statement: the booking moves on if it still has the version read, and only
+    // then (the EXISTS is a one-time filter, evaluated before the seats are scanned, so the booking
+    // row is locked first, as in every change of a booking) its seats move HELD to BOOKED, each if it
+    // still has the version read.
+    private static final String CONFIRM = """
+            WITH confirmed AS (
+                UPDATE booking
+                   SET status = 'CONFIRMED', version = version + 1, updated_at = $3,
+                       payment_reference = coalesce($4, payment_reference)
+                 WHERE id = $1 AND version = $2
+                RETURNING version
+            ), booked AS (
+                UPDATE seat
+                   SET status = 'BOOKED', version = version + 1
+                 WHERE show_id = $5
+                   AND label = ANY ($6::text[])
+                   AND booking_id = $1
+                   AND status = 'HELD'
+                   AND version = ($7::bigint[])[array_position($6::text[], label)]
+                   AND EXISTS (SELECT FROM confirmed)
+                RETURNING label
+            )
+            SELECT (SELECT version FROM confirmed) AS version, (SELECT count(*) FROM booked) AS booked
             """;
 
     private static final String RELEASE_SEATS = """
@@ -145,28 +166,21 @@ public class BookingRepository {
     }
 
     /**
-     * Moves the named seats from AVAILABLE to HELD for {@code bookingId}, each only if it still
-     * has the version read before. Returns the labels that were claimed; fewer than asked means
-     * the hold lost and the caller must roll back.
+     * Holds {@code booking}'s seats for it: moves each from AVAILABLE to HELD if it still has the
+     * version read before ({@code versions}, in the order of {@code booking.seats}) and, only if all
+     * moved, inserts the HELD booking (with its frozen total) and its live seat claims. Returns the
+     * labels that moved; fewer than asked means the hold lost and the caller must roll back.
      */
-    public Uni<List<String>> claimSeats(SqlConnection tx, UUID showId, List<String> labels, List<Long> versions,
-            UUID bookingId) {
-        return tx.preparedQuery(CLAIM_SEATS)
-                .execute(Tuple.of(showId, labels.toArray(String[]::new), bookingId, versions.toArray(Long[]::new)))
+    public Uni<List<String>> holdSeats(SqlConnection tx, Booking booking, List<Long> versions) {
+        return tx.preparedQuery(HOLD_SEATS)
+                .execute(Tuple.tuple(List.of(booking.showId, booking.seats.toArray(String[]::new), booking.id,
+                        versions.toArray(Long[]::new), booking.customerId, Timestamps.utc(booking.expiresAt),
+                        Timestamps.utc(booking.createdAt), booking.totalCents, booking.currency)))
                 .map(rows -> {
                     List<String> claimed = new ArrayList<>(rows.size());
                     rows.forEach(row -> claimed.add(row.getString("label")));
                     return claimed;
                 });
-    }
-
-    /** Inserts a new HELD booking (with its frozen total) and its live seat claims. */
-    public Uni<Void> insertHeld(SqlConnection tx, Booking booking) {
-        return tx.preparedQuery(INSERT_HELD)
-                .execute(Tuple.tuple(List.of(booking.id, booking.showId, booking.customerId,
-                        booking.seats.toArray(String[]::new), Timestamps.utc(booking.expiresAt),
-                        Timestamps.utc(booking.createdAt), booking.totalCents, booking.currency)))
-                .replaceWithVoid();
     }
 
     /** The booking with the seats it owns now, or empty if there is no such booking. */
@@ -198,13 +212,31 @@ public class BookingRepository {
                         : Optional.of(rows.iterator().next().getLong("version")));
     }
 
-    /** Moves the snapshot's seats from HELD to BOOKED; returns how many moved. */
-    public Uni<Integer> bookSeats(SqlConnection tx, BookingSnapshot snapshot) {
+    /**
+     * Confirms the snapshot's booking: moves it to CONFIRMED if it still has the snapshot's version,
+     * and its seats from HELD to BOOKED if each still has the snapshot's version. Returns the new
+     * version, or empty if another change won: the booking moved on, or not every one of its seats
+     * moved (then the caller must roll back).
+     */
+    public Uni<Optional<Long>> confirm(SqlConnection tx, BookingSnapshot snapshot, Instant at,
+            String paymentReference) {
         Booking booking = snapshot.booking();
-        return tx.preparedQuery(BOOK_SEATS)
-                .execute(Tuple.of(booking.showId, snapshot.ownedSeats().toArray(String[]::new), booking.id,
-                        snapshot.ownedSeatVersions().toArray(Long[]::new)))
-                .map(rows -> rows.rowCount());
+        return tx.preparedQuery(CONFIRM)
+                .execute(Tuple.tuple(List.of(booking.id, booking.version, Timestamps.utc(at)))
+                        .addString(paymentReference).addValue(booking.showId)
+                        .addValue(snapshot.ownedSeats().toArray(String[]::new))
+                        .addValue(snapshot.ownedSeatVersions().toArray(Long[]::new)))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    Long version = row.getLong("version");
+                    return version != null && everySeatMoved(row.getLong("booked"), snapshot)
+                            ? Optional.of(version) : Optional.empty();
+                });
+    }
+
+    /** Every seat of the booking moved; anything less means a concurrent change. */
+    public static boolean everySeatMoved(long moved, BookingSnapshot snapshot) {
+        return moved == snapshot.booking().seats.size() && moved == snapshot.ownedSeats().size();
     }
 
     /** Gives the snapshot's seats back (AVAILABLE) and ends the booking's seat claims. */

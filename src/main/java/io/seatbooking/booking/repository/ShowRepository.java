@@ -69,10 +69,16 @@ public class ShowRepository {
              ORDER BY position
             """;
 
-    private static final String FIND_SEATS = """
-            SELECT label, status, version, category, price_cents
-              FROM seat
-             WHERE show_id = $1 AND label = ANY ($2)
+    // A hold's read in one round trip: the show, and the asked seats that exist (one row each; one
+    // row with null seat columns when none does; no row when the show does not exist).
+    private static final String FIND_SHOW_WITH_SEATS = "SELECT " + SHOW_COLUMNS + """
+            , seat_label, seat_status, seat_version, seat_category, seat_price_cents
+              FROM show
+              LEFT JOIN LATERAL (SELECT label AS seat_label, status AS seat_status, version AS seat_version,
+                                        category AS seat_category, price_cents AS seat_price_cents
+                                   FROM seat
+                                  WHERE seat.show_id = show.id AND seat.label = ANY ($2)) AS asked ON true
+             WHERE id = $1
             """;
 
     private static final String UPDATE_SHOW = """
@@ -167,10 +173,26 @@ public class ShowRepository {
         return pool.preparedQuery(SEAT_MAP).execute(Tuple.of(showId)).map(ShowRepository::toSeats);
     }
 
-    /** The named seats that exist, in no particular order. */
-    public Uni<List<Seat>> findSeats(UUID showId, List<String> labels) {
-        return pool.preparedQuery(FIND_SEATS).execute(Tuple.of(showId, labels.toArray(String[]::new)))
-                .map(ShowRepository::toSeats);
+    /**
+     * The show and those of {@code labels} that are its seats, as they are now (states, versions,
+     * prices), in one statement; empty if there is no such show.
+     */
+    public Uni<Optional<ShowWithSeats>> findWithSeats(UUID showId, List<String> labels) {
+        return pool.preparedQuery(FIND_SHOW_WITH_SEATS).execute(Tuple.of(showId, labels.toArray(String[]::new)))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Show show = null;
+                    List<Seat> seats = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        show = show == null ? toShow(row) : show;
+                        if (row.getString("seat_label") != null) {
+                            seats.add(toSeat(row, "seat_"));
+                        }
+                    }
+                    return Optional.of(new ShowWithSeats(show, seats));
+                });
     }
 
     /**
@@ -231,10 +253,16 @@ public class ShowRepository {
     private static List<Seat> toSeats(RowSet<Row> rows) {
         List<Seat> seats = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            seats.add(new Seat(row.getString("label"), SeatStatus.valueOf(row.getString("status")),
-                    row.getLong("version"), row.getString("category"), row.getLong("price_cents")));
+            seats.add(toSeat(row, ""));
         }
         return seats;
+    }
+
+    /** The seat in {@code row}'s columns whose names start with {@code prefix}. */
+    private static Seat toSeat(Row row, String prefix) {
+        return new Seat(row.getString(prefix + "label"), SeatStatus.valueOf(row.getString(prefix + "status")),
+                row.getLong(prefix + "version"), row.getString(prefix + "category"),
+                row.getLong(prefix + "price_cents"));
     }
 
     private static Show toShow(Row row) {

@@ -81,8 +81,9 @@ public class BookingLifecycleService {
             if (booking.status != BookingStatus.HELD) {
                 throw new StateConflict(booking.id, booking.status, "confirmed");
             }
-            return pool.withTransaction(tx -> change(tx, snapshot, BookingStatus.CONFIRMED, now, paymentReference)
-                    .call(confirmed -> requireAll(bookings.bookSeats(tx, snapshot), snapshot))
+            return pool.withTransaction(tx -> bookings.confirm(tx, snapshot, now, paymentReference)
+                    .map(version -> booking.transitioned(BookingStatus.CONFIRMED,
+                            version.orElseThrow(StaleBookingException::new), now, paymentReference))
                     .call(confirmed -> events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed))
                     .call(confirmed -> admissions.finish(tx, confirmed.showId, confirmed.customerId))
                     .call(confirmed -> beforeCommit.run(tx, confirmed)))
@@ -183,7 +184,7 @@ public class BookingLifecycleService {
     /** Every seat of the booking must have moved; anything less means a concurrent change. */
     private static Uni<Void> requireAll(Uni<Integer> moved, BookingSnapshot snapshot) {
         return moved.map(count -> {
-            if (count != snapshot.booking().seats.size() || count != snapshot.ownedSeats().size()) {
+            if (!BookingRepository.everySeatMoved(count, snapshot)) {
                 throw new StaleBookingException();
             }
             return null;

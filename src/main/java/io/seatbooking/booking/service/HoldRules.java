@@ -16,13 +16,14 @@ import io.seatbooking.booking.SeatLabels;
 import io.seatbooking.booking.Show;
 import io.seatbooking.booking.ShowStatus;
 import io.seatbooking.booking.repository.ShowRepository;
+import io.seatbooking.booking.repository.ShowWithSeats;
 import io.smallrye.mutiny.Uni;
 
 /**
  * What a hold may ask for: one to {@code booking.hold.max-seats} distinct seats that exist on a
  * show that is on sale (not cancelled, not started, inside its sales window). It reads the show
- * and the asked seats' states, versions and prices (without locking) for the hold's conditional
- * update, and says when a hold taken now expires.
+ * and the asked seats' states, versions and prices (without locking, in one statement) for the
+ * hold's conditional update, and says when a hold taken now expires.
  */
 @Singleton
 public class HoldRules {
@@ -55,16 +56,15 @@ public class HoldRules {
      */
     public Uni<AskedSeats> readAskedSeats(UUID showId, List<String> labels) {
         SeatLabels.checkHold(labels, config.hold().maxSeats());
-        return Uni.combine().all().unis(shows.find(showId), shows.findSeats(showId, labels)).asTuple()
-                .map(read -> {
-                    Show show = read.getItem1().orElseThrow(() -> new ShowNotFound(showId));
-                    ShowStatus status = show.status(clock.instant());
-                    if (status != ShowStatus.ON_SALE) {
-                        throw new ShowNotOnSale(show, status);
-                    }
-                    checkSeatsExist(labels, read.getItem2());
-                    return new AskedSeats(show, read.getItem2());
-                });
+        return shows.findWithSeats(showId, labels).map(found -> {
+            ShowWithSeats read = found.orElseThrow(() -> new ShowNotFound(showId));
+            ShowStatus status = read.show().status(clock.instant());
+            if (status != ShowStatus.ON_SALE) {
+                throw new ShowNotOnSale(read.show(), status);
+            }
+            checkSeatsExist(labels, read.seats());
+            return new AskedSeats(read.show(), read.seats());
+        });
     }
 
     /** When a hold taken at {@code now} runs out. */

@@ -36,8 +36,9 @@ import io.vertx.mutiny.sqlclient.Pool;
  *
  * <p>A hold first reads the seats' states and versions without locking (most losers of an
  * on-sale stop here, cheaply), then in one transaction moves each seat AVAILABLE to HELD with a
- * conditional version update, inserts the booking and its {@code booking.held} event. If any seat
- * update finds another version, the transaction rolls back and the answer names the seats lost.
+ * conditional version update and inserts the booking (one statement), and appends its
+ * {@code booking.held} event. If any seat update finds another version, the transaction rolls
+ * back and the answer names the seats lost.
  */
 @Singleton
 public class HoldService {
@@ -102,7 +103,7 @@ public class HoldService {
         found.forEach(s -> versions.put(s.label(), s.version()));
         List<Long> expected = booking.seats.stream().map(versions::get).toList();
         return pool.withTransaction(tx -> admission.apply(tx)
-                .chain(() -> bookings.claimSeats(tx, booking.showId, booking.seats, expected, booking.id))
+                .chain(() -> bookings.holdSeats(tx, booking, expected))
                 .chain(claimed -> {
                     if (claimed.size() < booking.seats.size()) {
                         metrics.conflict("seat-taken-after-read");
@@ -110,8 +111,7 @@ public class HoldService {
                         lost.removeAll(claimed);
                         return Uni.createFrom().failure(seatUnavailable(booking.seats, lost));
                     }
-                    return bookings.insertHeld(tx, booking)
-                            .chain(() -> events.bookingChanged(tx, EventTypes.BOOKING_HELD, booking))
+                    return events.bookingChanged(tx, EventTypes.BOOKING_HELD, booking)
                             .chain(() -> beforeCommit.run(tx, booking))
                             .replaceWith(booking);
                 }))
