@@ -71,25 +71,41 @@ public class BookingLifecycleService {
      */
     public Uni<Booking> confirm(Caller caller, UUID bookingId, IfMatch ifMatch, String paymentReference,
             BeforeCommit<Booking> beforeCommit) {
-        return withRetries(() -> bookings.findWithSeats(bookingId).chain(found -> {
-            BookingSnapshot snapshot = visible(caller, bookingId, found, ifMatch);
-            Booking booking = snapshot.booking();
-            Instant now = clock.instant();
-            if (booking.status == BookingStatus.EXPIRED || booking.holdExpiredAt(now)) {
-                throw new HoldExpired(booking.id, booking.expiresAt);
-            }
-            if (booking.status != BookingStatus.HELD) {
-                throw new StateConflict(booking.id, booking.status, "confirmed");
-            }
-            return pool.withTransaction(tx -> bookings.confirm(tx, snapshot, now, paymentReference)
-                    .map(version -> booking.transitioned(BookingStatus.CONFIRMED,
-                            version.orElseThrow(StaleBookingException::new), now, paymentReference))
-                    .call(confirmed -> events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed))
-                    .call(confirmed -> admissions.finish(tx, confirmed.showId, confirmed.customerId))
-                    .call(confirmed -> beforeCommit.run(tx, confirmed)))
-                    .invoke(() -> seatsChanged(snapshot, SeatStatus.BOOKED))
-                    .invoke(() -> metrics.transition("confirmed"));
-        }));
+        return withRetries(() -> bookings.findWithSeats(bookingId)
+                .chain(found -> confirmed(visible(caller, bookingId, found, ifMatch), paymentReference, beforeCommit)));
+    }
+
+    /**
+     * HELD to CONFIRMED, seats to BOOKED, for a caller that read the booking itself and decided on
+     * that read: the change applies only if the booking and its seats still have the versions read.
+     * Nothing is read again and nothing is retried; the caller decides again from a fresh read.
+     *
+     * @throws BookingOutcome {@link HoldExpired}; {@link StateConflict} not HELD; {@link
+     *         ConcurrentChange} when the booking changed since it was read
+     */
+    public Uni<Booking> confirmAsRead(BookingSnapshot snapshot, String paymentReference,
+            BeforeCommit<Booking> beforeCommit) {
+        return asRead(snapshot, () -> confirmed(snapshot, paymentReference, beforeCommit));
+    }
+
+    private Uni<Booking> confirmed(BookingSnapshot snapshot, String paymentReference,
+            BeforeCommit<Booking> beforeCommit) {
+        Booking booking = snapshot.booking();
+        Instant now = clock.instant();
+        if (booking.status == BookingStatus.EXPIRED || booking.holdExpiredAt(now)) {
+            throw new HoldExpired(booking.id, booking.expiresAt);
+        }
+        if (booking.status != BookingStatus.HELD) {
+            throw new StateConflict(booking.id, booking.status, "confirmed");
+        }
+        return pool.withTransaction(tx -> bookings.confirm(tx, snapshot, now, paymentReference)
+                .map(version -> booking.transitioned(BookingStatus.CONFIRMED,
+                        version.orElseThrow(StaleBookingException::new), now, paymentReference))
+                .call(confirmed -> events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed))
+                .call(confirmed -> admissions.finish(tx, confirmed.showId, confirmed.customerId))
+                .call(confirmed -> beforeCommit.run(tx, confirmed)))
+                .invoke(() -> seatsChanged(snapshot, SeatStatus.BOOKED))
+                .invoke(() -> metrics.transition("confirmed"));
     }
 
     /**
@@ -100,22 +116,35 @@ public class BookingLifecycleService {
      *         changing
      */
     public Uni<Booking> cancel(Caller caller, UUID bookingId, IfMatch ifMatch, BeforeCommit<Booking> beforeCommit) {
-        return withRetries(() -> bookings.findWithSeats(bookingId).chain(found -> {
-            BookingSnapshot snapshot = visible(caller, bookingId, found, ifMatch);
-            Booking booking = snapshot.booking();
-            Instant now = clock.instant();
-            if (booking.status == BookingStatus.CANCELLED) {
-                return Uni.createFrom().item(booking);
-            }
-            if (booking.status == BookingStatus.EXPIRED || booking.holdExpiredAt(now)) {
-                throw new HoldExpired(booking.id, booking.expiresAt);
-            }
-            return pool.withTransaction(tx -> release(tx, snapshot, BookingStatus.CANCELLED, now,
-                    EventTypes.BOOKING_CANCELLED)
-                    .call(cancelled -> beforeCommit.run(tx, cancelled)))
-                    .invoke(() -> seatsChanged(snapshot, SeatStatus.AVAILABLE))
-                    .invoke(() -> metrics.transition("cancelled"));
-        }));
+        return withRetries(() -> bookings.findWithSeats(bookingId)
+                .chain(found -> cancelled(visible(caller, bookingId, found, ifMatch), beforeCommit)));
+    }
+
+    /**
+     * HELD or CONFIRMED to CANCELLED, seats to AVAILABLE, for a caller that read the booking itself
+     * and decided on that read, as {@link #confirmAsRead}. A cancelled booking is returned unchanged.
+     *
+     * @throws BookingOutcome {@link HoldExpired}; {@link ConcurrentChange} when the booking changed
+     *         since it was read
+     */
+    public Uni<Booking> cancelAsRead(BookingSnapshot snapshot, BeforeCommit<Booking> beforeCommit) {
+        return asRead(snapshot, () -> cancelled(snapshot, beforeCommit));
+    }
+
+    private Uni<Booking> cancelled(BookingSnapshot snapshot, BeforeCommit<Booking> beforeCommit) {
+        Booking booking = snapshot.booking();
+        Instant now = clock.instant();
+        if (booking.status == BookingStatus.CANCELLED) {
+            return Uni.createFrom().item(booking);
+        }
+        if (booking.status == BookingStatus.EXPIRED || booking.holdExpiredAt(now)) {
+            throw new HoldExpired(booking.id, booking.expiresAt);
+        }
+        return pool.withTransaction(tx -> release(tx, snapshot, BookingStatus.CANCELLED, now,
+                EventTypes.BOOKING_CANCELLED)
+                .call(cancelled -> beforeCommit.run(tx, cancelled)))
+                .invoke(() -> seatsChanged(snapshot, SeatStatus.AVAILABLE))
+                .invoke(() -> metrics.transition("cancelled"));
     }
 
     /**
@@ -189,6 +218,12 @@ public class BookingLifecycleService {
             }
             return null;
         });
+    }
+
+    /** A change decided on the caller's read: another change that won since is a {@link ConcurrentChange}. */
+    private static Uni<Booking> asRead(BookingSnapshot snapshot, Supplier<Uni<? extends Booking>> change) {
+        return Uni.createFrom().deferred(change).onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
+                .transform(e -> new ConcurrentChange("Booking " + snapshot.booking().id + " changed since it was read."));
     }
 
     private Uni<Booking> withRetries(Supplier<Uni<? extends Booking>> operation) {

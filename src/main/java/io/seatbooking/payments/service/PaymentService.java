@@ -1,7 +1,6 @@
 package io.seatbooking.payments.service;
 
 import java.time.InstantSource;
-import java.util.Set;
 
 import jakarta.inject.Singleton;
 
@@ -9,8 +8,8 @@ import org.jboss.logging.Logger;
 
 import io.seatbooking.booking.Booking;
 import io.seatbooking.booking.BookingOutcome;
-import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.repository.BookingRepository;
+import io.seatbooking.booking.repository.BookingSnapshot;
 import io.seatbooking.booking.service.BookingLifecycleService;
 import io.seatbooking.db.BeforeCommit;
 import io.seatbooking.deadletter.PoisonMessageException;
@@ -24,9 +23,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * Turns a payment event into its booking change, exactly once per message id.
  *
- * <p>It reads the booking, decides from that read, and applies the change through the booking
- * lifecycle with {@code If-Match} = the version read, so that the change happens only if the
- * booking is still as decided on; the inbox record commits in the same transaction. If anything
+ * <p>It reads the booking, decides from that read, and hands the same read to the booking
+ * lifecycle, whose conditional updates apply the change only if the booking and its seats are
+ * still as decided on (no second read); the inbox record commits in the same transaction. If anything
  * changed in between, it decides again from a fresh read. The rules are {@link PaymentDecision}'s
  * (see docs/payments.md); an unknown booking makes the message poison (the payment names a booking
  * that does not exist).
@@ -73,7 +72,7 @@ public class PaymentService {
                         throw new PoisonMessageException(PoisonMessageException.UNKNOWN_BOOKING,
                                 "There is no booking " + event.bookingId() + ".");
                     }
-                    return apply(event, found.get().booking());
+                    return apply(event, found.get());
                 })
                 .onFailure(Redecide.class).recoverWithUni(e -> {
                     if (round >= DECISIONS) {
@@ -84,15 +83,16 @@ public class PaymentService {
                 });
     }
 
-    private Uni<PaymentOutcome> apply(PaymentEvent event, Booking booking) {
+    private Uni<PaymentOutcome> apply(PaymentEvent event, BookingSnapshot read) {
+        Booking booking = read.booking();
         PaymentDecision decision = PaymentDecision.of(event.succeeded(), booking.status,
                 booking.holdExpiredAt(clock.instant()), booking.paymentReference, event.paymentId(),
                 paysTheTotal(event, booking));
         return switch (decision) {
-            case CONFIRM -> effect(lifecycle.confirm(SYSTEM, booking.id, exactly(booking), event.paymentId(),
+            case CONFIRM -> effect(lifecycle.confirmAsRead(read, event.paymentId(),
                     inboxRecord(event, PaymentOutcome.CONFIRMED)), PaymentOutcome.CONFIRMED);
-            case CANCEL -> effect(lifecycle.cancel(SYSTEM, booking.id, exactly(booking),
-                    inboxRecord(event, PaymentOutcome.CANCELLED)), PaymentOutcome.CANCELLED);
+            case CANCEL -> effect(lifecycle.cancelAsRead(read, inboxRecord(event, PaymentOutcome.CANCELLED)),
+                    PaymentOutcome.CANCELLED);
             case EXPIRE_THEN_DECIDE_AGAIN ->
                 lifecycle.expire(booking.id).chain(ignored -> Uni.createFrom().failure(Redecide.INSTANCE));
             case ALREADY_APPLIED -> noEffect(event, PaymentOutcome.ALREADY_APPLIED);
@@ -146,10 +146,6 @@ public class PaymentService {
     private static boolean paysTheTotal(PaymentEvent event, Booking booking) {
         return event.amountCents() != null && event.amountCents() == booking.totalCents
                 && booking.currency.equals(event.currency());
-    }
-
-    private static IfMatch exactly(Booking booking) {
-        return new IfMatch(false, Set.of(booking.version));
     }
 
     /** The booking is no longer as read: decide again from a fresh read. */
