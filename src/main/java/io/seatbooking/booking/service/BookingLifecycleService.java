@@ -222,7 +222,8 @@ public class BookingLifecycleService {
 
     /** A change decided on the caller's read: another change that won since is a {@link ConcurrentChange}. */
     private static Uni<Booking> asRead(BookingSnapshot snapshot, Supplier<Uni<? extends Booking>> change) {
-        return Uni.createFrom().deferred(change).onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
+        return Uni.createFrom().deferred(change)
+                .onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
                 .transform(e -> new ConcurrentChange("Booking " + snapshot.booking().id + " changed since it was read."));
     }
 

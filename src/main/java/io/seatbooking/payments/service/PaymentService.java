@@ -25,8 +25,8 @@ import io.smallrye.mutiny.Uni;
  *
  * <p>It reads the booking, decides from that read, and hands the same read to the booking
  * lifecycle, whose conditional updates apply the change only if the booking and its seats are
- * still as decided on (no second read); the inbox record commits in the same transaction. If anything
- * changed in between, it decides again from a fresh read. The rules are {@link PaymentDecision}'s
+ * still as decided on (no second read); the inbox record commits in the same transaction. If
+ * anything changed in between, it decides again from a fresh read. The rules are {@link PaymentDecision}'s
  * (see docs/payments.md); an unknown booking makes the message poison (the payment names a booking
  * that does not exist).
  */
