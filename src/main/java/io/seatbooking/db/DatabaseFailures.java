@@ -48,10 +48,11 @@ public final class DatabaseFailures {
                 return true;
             }
             String message = t.getMessage();
-            // "Connection reset by peer" also comes as a plain IOException (Netty's native transport).
+            // "Connection reset by peer" also comes as a plain IOException (Netty's native transport),
+            // and so does "Broken pipe": a statement written to a connection the database side closed.
             if (message != null && (message.contains("Connection is not active")
                     || message.contains("Connection refused") || message.contains("Connection reset")
-                    || message.contains("Timeout"))) {
+                    || message.contains("Broken pipe") || message.contains("Timeout"))) {
                 return true;
             }
         }

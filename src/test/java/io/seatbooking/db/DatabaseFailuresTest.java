@@ -2,6 +2,7 @@ package io.seatbooking.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.util.concurrent.CompletionException;
@@ -16,6 +17,13 @@ class DatabaseFailuresTest {
         // Seen in the fault suite (DatabaseFaultIT) while PostgreSQL restarted: it was a 500.
         assertThat(DatabaseFailures.isUnavailable(new CompletionException(new SocketException("Connection reset"))))
                 .isTrue();
+    }
+
+    @Test
+    void aStatementWrittenToAClosedConnectionMeansTheDatabaseIsUnavailable() {
+        // Seen in the fault suite (DatabaseFaultIT, connection cut): the write of a transaction's
+        // statement failed with a plain IOException, and the hold was answered 500.
+        assertThat(DatabaseFailures.isUnavailable(new IOException("Broken pipe"))).isTrue();
     }
 
     @Test
