@@ -140,6 +140,33 @@ class PaymentsConsumerTest {
         assertThat(deadLetters(messageId)).isEmpty();
     }
 
+    /**
+     * The inbox, not a look-up before the decision, tells a redelivery: after the booking was
+     * cancelled, the confirming message again would decide "refund", and its inbox insert finds the
+     * first delivery's row and rolls that back.
+     */
+    @Test
+    void theSameMessageAgainAfterTheBookingMovedOnIsADuplicate() {
+        Api.Held held = Api.newHold("A1");
+        String messageId = UUID.randomUUID().toString();
+        Broker.Outgoing message = PaymentMessages.payment(SUCCEEDED, messageId, held.bookingId(),
+                "pay-" + UUID.randomUUID());
+        Broker.publish(List.of(message));
+        assertThat(outcomeOf(messageId)).isEqualTo("confirmed");
+        Api.cancel(held.customer(), held.bookingId()).then().statusCode(200);
+        long version = bookingVersion(held.bookingId());
+        double duplicatesBefore = count(registry, "payments.inbox.duplicates");
+
+        Broker.publish(List.of(message));
+
+        await().atMost(WAIT).until(() -> count(registry, "payments.inbox.duplicates") >= duplicatesBefore + 1);
+        assertThat(bookingStatus(held.bookingId())).isEqualTo("CANCELLED");
+        assertThat(bookingVersion(held.bookingId())).isEqualTo(version);
+        assertThat(eventCount(held.bookingId(), EventTypes.BOOKING_REFUND_REQUESTED)).isZero();
+        assertThat(inboxOutcome(messageId)).isEqualTo("confirmed");
+        assertThat(deadLetters(messageId)).isEmpty();
+    }
+
     @Test
     void theSamePaymentUnderANewMessageIdIsAlreadyApplied() {
         aSecondMessageOfTheSamePaymentChangesNothing(SUCCEEDED, "already-applied");

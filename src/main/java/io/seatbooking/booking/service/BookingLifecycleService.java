@@ -34,8 +34,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 /**
  * Moves a booking on from HELD: confirm, cancel, expire. Each change reads the booking and its
  * seats' versions, decides from that read, then in one transaction updates the booking and its
- * seats with conditional version updates and appends the event. If another change won in
- * between, the transaction rolls back and the decision is taken again from a fresh read.
+ * seats with conditional version updates and appends the event (sent together, in one round
+ * trip). If another change won in between, the transaction rolls back and the decision is taken
+ * again from a fresh read.
  */
 @Singleton
 public class BookingLifecycleService {
@@ -98,12 +99,13 @@ public class BookingLifecycleService {
         if (booking.status != BookingStatus.HELD) {
             throw new StateConflict(booking.id, booking.status, "confirmed");
         }
-        return pool.withTransaction(tx -> bookings.confirm(tx, snapshot, now, paymentReference)
-                .map(version -> booking.transitioned(BookingStatus.CONFIRMED,
-                        version.orElseThrow(StaleBookingException::new), now, paymentReference))
-                .call(confirmed -> events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed))
-                .call(confirmed -> admissions.finish(tx, confirmed.showId, confirmed.customerId))
-                .call(confirmed -> beforeCommit.run(tx, confirmed)))
+        Booking confirmed = nextVersionOf(booking, BookingStatus.CONFIRMED, now, paymentReference);
+        return pool.withTransaction(tx -> Uni.combine().all()
+                .unis(bookings.confirm(tx, snapshot, now, paymentReference),
+                        events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed))
+                .with((version, appended) -> won(version, confirmed))
+                .call(() -> admissions.finish(tx, confirmed.showId, confirmed.customerId))
+                .call(() -> beforeCommit.run(tx, confirmed)))
                 .invoke(() -> seatsChanged(snapshot, SeatStatus.BOOKED))
                 .invoke(() -> metrics.transition("confirmed"));
     }
@@ -185,11 +187,12 @@ public class BookingLifecycleService {
     public Uni<Booking> requestRefund(Booking booking, String paymentId, Long amountCents, String reason,
             BeforeCommit<Booking> beforeCommit) {
         Instant now = clock.instant();
-        return pool.withTransaction(tx -> bookings.touch(tx, booking, now)
-                .map(version -> booking.transitioned(booking.status, version.orElseThrow(StaleBookingException::new),
-                        now, null))
-                .call(touched -> events.refundRequested(tx, touched, paymentId, amountCents, reason))
-                .call(touched -> beforeCommit.run(tx, touched)))
+        Booking touched = nextVersionOf(booking, booking.status, now, null);
+        return pool.withTransaction(tx -> Uni.combine().all()
+                .unis(bookings.touch(tx, booking, now),
+                        events.refundRequested(tx, touched, paymentId, amountCents, reason))
+                .with((version, appended) -> won(version, touched))
+                .call(() -> beforeCommit.run(tx, touched)))
                 .invoke(() -> metrics.transition("refund-requested"))
                 .onFailure(StaleBookingException.class).transform(e -> new ConcurrentChange(
                         "Booking " + booking.id + " changed since it was read."));
@@ -197,27 +200,40 @@ public class BookingLifecycleService {
 
     private Uni<Booking> release(SqlConnection tx, BookingSnapshot snapshot, BookingStatus next, Instant now,
             String eventType) {
-        return change(tx, snapshot, next, now, null)
-                .call(released -> requireAll(bookings.releaseSeats(tx, snapshot), snapshot))
-                .call(released -> events.bookingChanged(tx, eventType, released));
-    }
-
-    private Uni<Booking> change(SqlConnection tx, BookingSnapshot snapshot, BookingStatus next, Instant now,
-            String paymentReference) {
         Booking booking = snapshot.booking();
-        return bookings.transition(tx, booking, next, now, paymentReference)
-                .map(version -> booking.transitioned(next,
-                        version.orElseThrow(StaleBookingException::new), now, paymentReference));
+        Booking released = nextVersionOf(booking, next, now, null);
+        return Uni.combine().all()
+                .unis(bookings.transition(tx, booking, next, now, null), bookings.releaseSeats(tx, snapshot),
+                        events.bookingChanged(tx, eventType, released))
+                .with((version, moved, appended) -> {
+                    if (!BookingRepository.everySeatMoved(moved, snapshot)) {
+                        throw new StaleBookingException();
+                    }
+                    return won(version, released);
+                });
     }
 
-    /** Every seat of the booking must have moved; anything less means a concurrent change. */
-    private static Uni<Void> requireAll(Uni<Integer> moved, BookingSnapshot snapshot) {
-        return moved.map(count -> {
-            if (!BookingRepository.everySeatMoved(count, snapshot)) {
-                throw new StaleBookingException();
-            }
-            return null;
-        });
+    /**
+     * The booking as a conditional update of its version, if it wins, leaves it: its version one
+     * higher. A change is sent together with its event, built from this booking, without waiting
+     * for the update's answer (the client pipelines them on the transaction's connection, one
+     * round trip for both); the answer then decides whether the transaction may commit.
+     */
+    private static Booking nextVersionOf(Booking booking, BookingStatus next, Instant now, String paymentReference) {
+        return booking.transitioned(next, booking.version + 1, now, paymentReference);
+    }
+
+    /**
+     * The change as built in advance, if the conditional update won; a lost update means a concurrent
+     * change, and the transaction, with the event sent beside it, rolls back.
+     */
+    private static Booking won(Optional<Long> version, Booking expected) {
+        long actual = version.orElseThrow(StaleBookingException::new);
+        if (actual != expected.version) {
+            throw new IllegalStateException("Booking " + expected.id + " moved to version " + actual + ", not "
+                    + expected.version + " as its event says");
+        }
+        return expected;
     }
 
     /** A change decided on the caller's read: another change that won since is a {@link ConcurrentChange}. */

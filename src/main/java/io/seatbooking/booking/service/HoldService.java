@@ -102,8 +102,13 @@ public class HoldService {
         Map<String, Long> versions = new HashMap<>();
         found.forEach(s -> versions.put(s.label(), s.version()));
         List<Long> expected = booking.seats.stream().map(versions::get).toList();
+        // The seat claim and the event go out together (one round trip); a claim that lost a seat
+        // rolls both back.
         return pool.withTransaction(tx -> admission.apply(tx)
-                .chain(() -> bookings.holdSeats(tx, booking, expected))
+                .chain(() -> Uni.combine().all()
+                        .unis(bookings.holdSeats(tx, booking, expected),
+                                events.bookingChanged(tx, EventTypes.BOOKING_HELD, booking))
+                        .with((claimed, appended) -> claimed))
                 .chain(claimed -> {
                     if (claimed.size() < booking.seats.size()) {
                         metrics.conflict("seat-taken-after-read");
@@ -111,9 +116,7 @@ public class HoldService {
                         lost.removeAll(claimed);
                         return Uni.createFrom().failure(seatUnavailable(booking.seats, lost));
                     }
-                    return events.bookingChanged(tx, EventTypes.BOOKING_HELD, booking)
-                            .chain(() -> beforeCommit.run(tx, booking))
-                            .replaceWith(booking);
+                    return beforeCommit.run(tx, booking).replaceWith(booking);
                 }))
                 .invoke(() -> seatMaps.changed(booking.showId, SeatChange.of(booking.seats, expected, SeatStatus.HELD)));
     }

@@ -28,8 +28,6 @@ public class InboxRepository {
             ON CONFLICT (message_id) DO NOTHING
             """;
 
-    private static final String SEEN = "SELECT 1 FROM payment_inbox WHERE message_id = $1";
-
     // Oldest first, bounded, through the processed_at index.
     private static final String PURGE = """
             DELETE FROM payment_inbox
@@ -43,11 +41,6 @@ public class InboxRepository {
 
     public InboxRepository(Pool pool) {
         this.pool = pool;
-    }
-
-    /** Whether the message was consumed before (a cheap pre-check; {@link #record} decides). */
-    public Uni<Boolean> seen(String messageId) {
-        return pool.preparedQuery(SEEN).execute(Tuple.of(messageId)).map(rows -> rows.size() > 0);
     }
 
     /**

@@ -26,7 +26,10 @@ import io.smallrye.mutiny.Uni;
  * <p>It reads the booking, decides from that read, and hands the same read to the booking
  * lifecycle, whose conditional updates apply the change only if the booking and its seats are
  * still as decided on (no second read); the inbox record commits in the same transaction. If
- * anything changed in between, it decides again from a fresh read. The rules are {@link PaymentDecision}'s
+ * anything changed in between, it decides again from a fresh read. There is no inbox look-up
+ * before the read: a redelivered message decides like the first delivery, and its inbox insert
+ * finds the first one's row, which rolls its change back (or, for a decision that changes
+ * nothing, records nothing): it is answered as a duplicate. The rules are {@link PaymentDecision}'s
  * (see docs/payments.md); an unknown booking makes the message poison (the payment names a booking
  * that does not exist).
  */
@@ -60,9 +63,7 @@ public class PaymentService {
      * succeed) or transient (retry later; the inbox makes the retry safe).
      */
     public Uni<PaymentOutcome> apply(PaymentEvent event) {
-        return inbox.seen(event.dedupeKey())
-                .chain(seen -> seen ? Uni.createFrom().item(PaymentOutcome.DUPLICATE) : decide(event, 1))
-                .onFailure(DuplicateDelivery.class).recoverWithItem(PaymentOutcome.DUPLICATE);
+        return decide(event, 1).onFailure(DuplicateDelivery.class).recoverWithItem(PaymentOutcome.DUPLICATE);
     }
 
     private Uni<PaymentOutcome> decide(PaymentEvent event, int round) {
