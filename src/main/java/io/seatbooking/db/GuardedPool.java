@@ -51,6 +51,14 @@ public final class GuardedPool implements PgPool {
         this.background = background;
     }
 
+    /**
+     * One pool for work that never runs on a request's context (the relay's own pool), with the
+     * same way of running statements on an acquired connection.
+     */
+    public static GuardedPool single(Pool pool) {
+        return new GuardedPool(pool, pool);
+    }
+
     @Override
     public Future<SqlConnection> getConnection() {
         RequestBudget budget = RequestBudget.current();
@@ -130,13 +138,16 @@ public final class GuardedPool implements PgPool {
 
     @Override
     public Future<Void> close() {
-        return Future.join(requests.close(), background.close()).mapEmpty();
+        return requests == background ? requests.close()
+                : Future.join(requests.close(), background.close()).mapEmpty();
     }
 
     @Override
     public PgPool connectHandler(Handler<SqlConnection> handler) {
         requests.connectHandler(handler);
-        background.connectHandler(handler);
+        if (background != requests) {
+            background.connectHandler(handler);
+        }
         return this;
     }
 
@@ -147,7 +158,7 @@ public final class GuardedPool implements PgPool {
 
     @Override
     public int size() {
-        return requests.size() + background.size();
+        return requests == background ? requests.size() : requests.size() + background.size();
     }
 
     /**

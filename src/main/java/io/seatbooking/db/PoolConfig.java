@@ -8,8 +8,8 @@ import io.smallrye.config.WithDefault;
 /**
  * How the service waits for database connections ({@code db.*}). The request pool is Quarkus's
  * ({@code quarkus.datasource.reactive.*}, its size included); these keys bound how long and how
- * many requests may wait for it, and size the background pool beside it (docs/operations.md,
- * "Overload").
+ * many requests may wait for it, and size the background pool and the relay's pool beside it
+ * (docs/operations.md, "Overload").
  */
 @ConfigMapping(prefix = "db")
 public interface PoolConfig {
@@ -25,8 +25,11 @@ public interface PoolConfig {
     /** Connections for HTTP requests. */
     Request request();
 
-    /** Connections for the relay, the sweeper, the consumers and the purges. */
+    /** Connections for the sweeper, the consumers, the purges and health checks. */
     Background background();
+
+    /** The outbox relay's own connections, on its own event loop ({@code OutboxRelayRunner}). */
+    Relay relay();
 
     interface Request {
         /**
@@ -53,5 +56,14 @@ public interface PoolConfig {
         /** The longest background work waits for one of its connections. */
         @WithDefault("PT10S")
         Duration acquireTimeout();
+    }
+
+    interface Relay {
+        /**
+         * Size of the relay's pool, on top of the other two: its lease, claims, marks and
+         * failure records run at most about three at a time.
+         */
+        @WithDefault("3")
+        int maxSize();
     }
 }

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -36,12 +37,16 @@ public class Pools implements PgPoolCreator {
 
     private final PoolConfig config;
 
+    /** The connect options Quarkus gave, kept for the relay's pool. */
+    private volatile List<PgConnectOptions> targets;
+
     public Pools(PoolConfig config) {
         this.config = config;
     }
 
     @Override
     public Pool create(Input input) {
+        targets = List.copyOf(input.pgConnectOptionsList());
         PoolOptions requestOptions = new PoolOptions(input.poolOptions())
                 .setMaxWaitQueueSize(config.request().maxWaiting())
                 .setConnectionTimeout((int) Math.max(1, config.request().acquireTimeout().toMillis()))
@@ -61,6 +66,27 @@ public class Pools implements PgPoolCreator {
                 + "answer without a byte is closed",
                 config.request().acquireTimeout(), config.readTimeout());
         return new GuardedPool(requests, background);
+    }
+
+    /**
+     * The relay's own pool ({@code db.relay.max-size}), on {@code vertx}: the relay's own Vert.x
+     * instance, so that its connections' round trips are served by an event loop that HTTP
+     * requests never queue on. Its sessions plan every execution, as the background pool's do.
+     * Needs Quarkus's pool made first (the relay is started after it).
+     */
+    public Pool relayPool(Vertx vertx) {
+        List<PgConnectOptions> known = targets;
+        if (known == null) {
+            throw new IllegalStateException("The relay's pool is made after the service's pool, which is not made yet");
+        }
+        PoolOptions options = new PoolOptions()
+                .setMaxSize(config.relay().maxSize())
+                .setMaxWaitQueueSize(-1)
+                .setShared(false)
+                .setName("relay")
+                .setConnectionTimeout((int) Math.max(1, config.background().acquireTimeout().toMillis()))
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        return GuardedPool.single(BoundedRoundTrips.pool(vertx, options, plannedEachTime(known), config.readTimeout()));
     }
 
     /** Copies of {@code targets} whose sessions plan every execution with its own parameters. */
