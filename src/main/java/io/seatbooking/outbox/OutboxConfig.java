@@ -32,6 +32,23 @@ public interface OutboxConfig {
         @WithDefault("PT10S")
         Duration confirmTimeout();
 
+        /**
+         * The least time between the starts of two claims. Every NOTIFY may start a claim, and a
+         * relay with a thread to itself would otherwise claim once per event whenever commits
+         * come further apart than a claim takes, each claim costing PostgreSQL far more than the
+         * one row it returns. An event after a quiet spell is claimed at once; in a steady stream
+         * an event waits at most this long for its claim.
+         */
+        @WithDefault("PT0.005S")
+        Duration claimSpacing();
+
+        /**
+         * How long confirms gather before one statement marks them all; the next mark likewise
+         * waits this long after the last one's answer.
+         */
+        @WithDefault("PT0.01S")
+        Duration markLinger();
+
         /** Fallback poll when no NOTIFY arrives (lost notifications, listener reconnecting). */
         @WithDefault("PT1S")
         Duration pollInterval();

@@ -50,6 +50,9 @@ final class RelayPump {
     private final RareWarnings warnings;
 
     private boolean markScheduled;
+    private boolean claimScheduled;
+    private boolean claimedBefore;
+    private long lastClaimNanos;
     private boolean opening;
     private CompletableFuture<Void> drained;
 
@@ -112,11 +115,24 @@ final class RelayPump {
             openPublisher();
             return;
         }
+        long early = claimedBefore ? config.claimSpacing().toNanos() - (System.nanoTime() - lastClaimNanos) : 0;
+        if (early > 0) {
+            if (!claimScheduled) {
+                claimScheduled = true;
+                context.owner().setTimer(Math.max(1, (early + 999_999) / 1_000_000), id -> context.runOnContext(v -> {
+                    claimScheduled = false;
+                    pump();
+                }));
+            }
+            return;
+        }
         Optional<RelayWindow.Claim> next = window.nextClaim();
         if (next.isEmpty()) {
             return;
         }
         RelayWindow.Claim claim = next.get();
+        claimedBefore = true;
+        lastClaimNanos = System.nanoTime();
         outbox.claim(token.get(), claim.exclude(), claim.after(), claim.limit()).subscribe().with(
                 rows -> context.runOnContext(v -> onClaimed(claim, rows)),
                 failure -> context.runOnContext(v -> {
@@ -173,16 +189,23 @@ final class RelayPump {
     private void onConfirmed(long id) {
         window.confirmed(id).ifPresent(sent -> {
             messages.confirmed(sent);
-            if (!markScheduled) {
-                // Confirms arrive in bursts, each hopping onto this context: mark after the ones
-                // already queued, so that one statement carries the whole burst.
-                markScheduled = true;
-                context.runOnContext(v -> {
-                    markScheduled = false;
-                    markConfirmed();
-                });
-            }
+            scheduleMark();
         });
+    }
+
+    /**
+     * Marks what is confirmed once {@code mark-linger} has passed, so that one statement carries
+     * every confirm of that time, however promptly this context hears of each.
+     */
+    private void scheduleMark() {
+        if (markScheduled) {
+            return;
+        }
+        markScheduled = true;
+        context.owner().setTimer(Math.max(1, config.markLinger().toMillis()), id -> context.runOnContext(v -> {
+            markScheduled = false;
+            markConfirmed();
+        }));
     }
 
     private void markConfirmed() {
@@ -196,7 +219,8 @@ final class RelayPump {
                 count -> context.runOnContext(v -> {
                     window.marked(batch);
                     backoff.succeeded();
-                    markConfirmed();
+                    scheduleMark();
+                    checkDrained();
                     pump();
                 }),
                 failure -> context.runOnContext(v -> {
