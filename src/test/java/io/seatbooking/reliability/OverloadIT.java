@@ -66,8 +66,8 @@ class OverloadIT {
 
     @Test
     void onSaleFarAboveCapacityIsShedNotQueued() throws Exception {
-        // 2000/s (twenty times) still breaks the invariants on a 2-core machine (client timeouts, the
-        // relay's lease lost): an open finding, docs/reliability.md ("Overload").
+        // 2000/s (twenty times) still breaks the invariants on a 2-core machine (client timeouts; the
+        // relay's lease holds since it has an event loop of its own): an open finding, docs/reliability.md.
         int rate = Integer.getInteger("reliability.overload.rate", 400);
         int seconds = Integer.getInteger("reliability.overload.seconds", 10);
         try (ScenarioEnvironment env = ScenarioEnvironment.create("overload")) {
