@@ -37,8 +37,8 @@ public class Pools implements PgPoolCreator {
 
     private final PoolConfig config;
 
-    /** The connect options Quarkus gave, kept for the relay's pool. */
-    private volatile List<PgConnectOptions> targets;
+    /** What Quarkus gave the service's pool, kept for the relay's pool. */
+    private volatile Input quarkusInput;
 
     public Pools(PoolConfig config) {
         this.config = config;
@@ -46,18 +46,12 @@ public class Pools implements PgPoolCreator {
 
     @Override
     public Pool create(Input input) {
-        targets = List.copyOf(input.pgConnectOptionsList());
+        quarkusInput = input;
         PoolOptions requestOptions = new PoolOptions(input.poolOptions())
                 .setMaxWaitQueueSize(config.request().maxWaiting())
                 .setConnectionTimeout((int) Math.max(1, config.request().acquireTimeout().toMillis()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-        PoolOptions backgroundOptions = new PoolOptions(input.poolOptions())
-                .setMaxSize(config.background().maxSize())
-                .setMaxWaitQueueSize(-1)
-                .setShared(false)
-                .setName("background")
-                .setConnectionTimeout((int) Math.max(1, config.background().acquireTimeout().toMillis()))
-                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        PoolOptions backgroundOptions = backgroundLike(input, "background", config.background().maxSize());
         Pool requests = BoundedRoundTrips.pool(input.vertx(), requestOptions, input.pgConnectOptionsList(),
                 config.readTimeout());
         Pool background = BoundedRoundTrips.pool(input.vertx(), backgroundOptions,
@@ -75,18 +69,28 @@ public class Pools implements PgPoolCreator {
      * Needs Quarkus's pool made first (the relay is started after it).
      */
     public Pool relayPool(Vertx vertx) {
-        List<PgConnectOptions> known = targets;
-        if (known == null) {
+        Input input = quarkusInput;
+        if (input == null) {
             throw new IllegalStateException("The relay's pool is made after the service's pool, which is not made yet");
         }
-        PoolOptions options = new PoolOptions()
-                .setMaxSize(config.relay().maxSize())
+        PoolOptions options = backgroundLike(input, "relay", config.relay().maxSize());
+        return GuardedPool.single(BoundedRoundTrips.pool(vertx, options, plannedEachTime(input.pgConnectOptionsList()),
+                config.readTimeout()));
+    }
+
+    /**
+     * Quarkus's pool settings (idle timeout and the like) for a pool of work outside requests:
+     * {@code maxSize} connections, its own, an unbounded wait of at most
+     * {@code db.background.acquire-timeout}.
+     */
+    private PoolOptions backgroundLike(Input input, String name, int maxSize) {
+        return new PoolOptions(input.poolOptions())
+                .setMaxSize(maxSize)
                 .setMaxWaitQueueSize(-1)
                 .setShared(false)
-                .setName("relay")
+                .setName(name)
                 .setConnectionTimeout((int) Math.max(1, config.background().acquireTimeout().toMillis()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-        return GuardedPool.single(BoundedRoundTrips.pool(vertx, options, plannedEachTime(known), config.readTimeout()));
     }
 
     /** Copies of {@code targets} whose sessions plan every execution with its own parameters. */
