@@ -1,8 +1,10 @@
 package io.seatbooking.web.admission;
 
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import jakarta.inject.Singleton;
 
@@ -24,8 +26,10 @@ import io.vertx.core.Vertx;
  * long-term baseline, the limit comes down), with a per-customer share on top: one limit for
  * holds, confirms and cancels, one of its own for waiting-room joins (a crowd joining must not
  * take the slots of the customers it admitted). A request beyond either is refused at once: the
- * caller answers it {@code 503 overloaded}, never with a wait, with a {@code Retry-After} that
- * grows with the share of requests shed ({@link RetryAfterPolicy}).
+ * caller answers it {@code 503 overloaded} with a {@code Retry-After} that grows with the share of
+ * requests shed ({@link RetryAfterPolicy}). A write that finds its limit full may first wait a
+ * little for a slot ({@code admission.queue-wait}, first come, first served, at most
+ * {@code admission.queue-size} at once): a burst of a few milliseconds is absorbed, not shed.
  */
 @Singleton
 public class Admission implements WritePathLoad {
@@ -50,8 +54,28 @@ public class Admission implements WritePathLoad {
         void ignored();
     }
 
-    /** One lane's limit, what a refusal at that limit counts as, and how long its refused wait. */
-    private record LaneState(Lane lane, SimpleLimiter<Void> limiter, Counter shedAtLimit, RetryAfterPolicy waits) {
+    /**
+     * One lane's limit, what a refusal at that limit counts as, how long its refused wait, and the
+     * requests waiting for a slot (guarded by itself).
+     */
+    private record LaneState(Lane lane, SimpleLimiter<Void> limiter, Counter shedAtLimit, RetryAfterPolicy waits,
+            ArrayDeque<Waiter> waiting) {
+    }
+
+    /** A request waiting for a slot: told on its own context, once, admitted or refused. */
+    private static final class Waiter {
+        final String customer;
+        final boolean newWork;
+        final Context context;
+        final Consumer<Optional<Ticket>> then;
+        long timer;
+
+        Waiter(String customer, boolean newWork, Context context, Consumer<Optional<Ticket>> then) {
+            this.customer = customer;
+            this.newWork = newWork;
+            this.context = context;
+            this.then = then;
+        }
     }
 
     private static final String LANE_KEY = Lane.class.getName();
@@ -62,6 +86,7 @@ public class Admission implements WritePathLoad {
     private final LaneState joins;
     private final Counter shedCustomer;
     private final Counter shedBusy;
+    private final Counter waited;
     private final LongAdder busyWrites = new LongAdder();
 
     public Admission(AdmissionConfig config, MeterRegistry registry) {
@@ -81,6 +106,9 @@ public class Admission implements WritePathLoad {
                 .description("Write requests refused with 503 overloaded").register(registry);
         this.shedBusy = Counter.builder("admission.shed").tag("reason", "database-busy")
                 .description("Requests answered 503 overloaded: no database connection in time, or past their deadline")
+                .register(registry);
+        this.waited = Counter.builder("admission.waited")
+                .description("Write requests that found the limit full and waited for a slot (admitted or shed after)")
                 .register(registry);
     }
 
@@ -106,40 +134,125 @@ public class Admission implements WritePathLoad {
         return config.enabled();
     }
 
-    /** Admits a confirm or cancel of {@code customer}, or refuses it (empty). */
+    /** Admits a confirm or cancel of {@code customer} at once, or refuses it (empty). */
     public Optional<Ticket> admit(String customer) {
         return admit(customer, false);
     }
 
     /**
-     * Admits a write request of {@code customer}, or refuses it (empty). New work (a hold) only
-     * while the requests running stay under {@code admission.hold-share} of the limit.
+     * Admits a write request of {@code customer} at once, or refuses it (empty). New work (a hold)
+     * only while the requests running stay under {@code admission.hold-share} of the limit.
      */
     public Optional<Ticket> admit(String customer, boolean newWork) {
-        if (newWork && writes.limiter().getInflight() >= holdLimit(writes.limiter().getLimit())) {
-            return refused(writes.shedAtLimit(), writes);
+        return admitNow(writes, customer, newWork);
+    }
+
+    /**
+     * Admits a write request of {@code customer} now, or once a slot frees within
+     * {@code admission.queue-wait}, or refuses it; {@code then} is told exactly once: at once on
+     * the caller's thread, or later on {@code context} (the request's, which also runs the wait's
+     * timer). Requests already waiting go first.
+     */
+    public void admit(String customer, boolean newWork, Context context, Consumer<Optional<Ticket>> then) {
+        LaneState lane = writes;
+        long waitMillis = config.queueWait().toMillis();
+        if (!shares.tryEnter(customer, lane.limiter().getLimit())) {
+            then.accept(refused(shedCustomer, lane));
+            return;
         }
-        return admit(writes, customer);
+        Optional<Ticket> now = Optional.empty();
+        boolean waits = false;
+        synchronized (lane.waiting()) {
+            if (lane.waiting().isEmpty()) {
+                now = acquire(lane, customer, newWork);
+            }
+            if (now.isEmpty() && waitMillis > 0 && lane.waiting().size() < config.queueSize()) {
+                Waiter waiter = new Waiter(customer, newWork, context, then);
+                lane.waiting().addLast(waiter);
+                waiter.timer = context.owner().setTimer(waitMillis, id -> giveUp(lane, waiter));
+                waits = true;
+                waited.increment();
+            }
+        }
+        if (now.isPresent()) {
+            rememberLane(lane);
+            then.accept(now);
+        } else if (waits) {
+            admitWaiting(lane);
+        } else {
+            shares.leave(customer);
+            then.accept(refused(lane.shedAtLimit(), lane));
+        }
+    }
+
+    /** A waiter whose wait ran out: refused, unless a slot reached it first. */
+    private void giveUp(LaneState lane, Waiter waiter) {
+        synchronized (lane.waiting()) {
+            if (!lane.waiting().remove(waiter)) {
+                return;
+            }
+        }
+        shares.leave(waiter.customer);
+        waiter.then.accept(refused(lane.shedAtLimit(), lane));
+    }
+
+    /** Hands free slots to the requests waiting, oldest first. */
+    private void admitWaiting(LaneState lane) {
+        while (true) {
+            Waiter next;
+            Ticket ticket;
+            synchronized (lane.waiting()) {
+                next = lane.waiting().peekFirst();
+                if (next == null) {
+                    return;
+                }
+                // Its customer's share was taken when it began to wait.
+                Optional<Ticket> admitted = acquire(lane, next.customer, next.newWork);
+                if (admitted.isEmpty()) {
+                    return;
+                }
+                lane.waiting().pollFirst();
+                ticket = admitted.get();
+            }
+            Waiter admittedWaiter = next;
+            admittedWaiter.context.owner().cancelTimer(admittedWaiter.timer);
+            admittedWaiter.context.runOnContext(v -> {
+                rememberLane(lane);
+                admittedWaiter.then.accept(Optional.of(ticket));
+            });
+        }
     }
 
     /** Admits a waiting-room join of {@code customer} under the joins' own limit, or refuses it (empty). */
     public Optional<Ticket> admitJoin(String customer) {
-        return admit(joins, customer);
+        return admitNow(joins, customer, false);
     }
 
-    /** Admits under {@code lane}; the admitted request's context remembers the lane (for {@link #shedBusy}). */
-    private Optional<Ticket> admit(LaneState lane, String customer) {
+    /**
+     * Admits under {@code lane} at once or refuses (empty); the admitted request's context
+     * remembers the lane (for {@link #shedBusy}).
+     */
+    private Optional<Ticket> admitNow(LaneState lane, String customer, boolean newWork) {
         if (!shares.tryEnter(customer, lane.limiter().getLimit())) {
             return refused(shedCustomer, lane);
         }
-        Optional<Limiter.Listener> listener = lane.limiter().acquire(null);
-        if (listener.isEmpty()) {
+        Optional<Ticket> ticket = acquire(lane, customer, newWork);
+        if (ticket.isEmpty()) {
             shares.leave(customer);
             return refused(lane.shedAtLimit(), lane);
         }
-        Context context = Vertx.currentContext();
-        if (context != null && VertxContext.isDuplicatedContext(context)) {
-            context.putLocal(LANE_KEY, lane.lane());
+        rememberLane(lane);
+        return ticket;
+    }
+
+    /** A slot under {@code lane}'s limit for a customer whose share is already taken, or empty. */
+    private Optional<Ticket> acquire(LaneState lane, String customer, boolean newWork) {
+        if (newWork && lane.limiter().getInflight() >= holdLimit(lane.limiter().getLimit())) {
+            return Optional.empty();
+        }
+        Optional<Limiter.Listener> listener = lane.limiter().acquire(null);
+        if (listener.isEmpty()) {
+            return Optional.empty();
         }
         Limiter.Listener l = listener.get();
         return Optional.of(new Ticket() {
@@ -148,20 +261,30 @@ public class Admission implements WritePathLoad {
                 shares.leave(customer);
                 l.onSuccess();
                 lane.waits().served(System.nanoTime());
+                admitWaiting(lane);
             }
 
             @Override
             public void dropped() {
                 shares.leave(customer);
                 l.onDropped();
+                admitWaiting(lane);
             }
 
             @Override
             public void ignored() {
                 shares.leave(customer);
                 l.onIgnore();
+                admitWaiting(lane);
             }
         });
+    }
+
+    private static void rememberLane(LaneState lane) {
+        Context context = Vertx.currentContext();
+        if (context != null && VertxContext.isDuplicatedContext(context)) {
+            context.putLocal(LANE_KEY, lane.lane());
+        }
     }
 
     private static Optional<Ticket> refused(Counter reason, LaneState lane) {
@@ -219,7 +342,7 @@ public class Admission implements WritePathLoad {
                 .tag("lane", lane.name().toLowerCase())
                 .description("The Retry-After (seconds, before jitter) that shed requests are answered with now")
                 .register(registry);
-        return new LaneState(lane, limiter, shed, waits);
+        return new LaneState(lane, limiter, shed, waits, new ArrayDeque<>());
     }
 
     @Override

@@ -32,6 +32,19 @@ public interface AdmissionConfig {
     @WithDefault("20")
     int minLimit();
 
+    /**
+     * How long a hold, confirm or cancel that finds the limit full may wait for a slot (first come,
+     * first served) before it is answered {@code 503 overloaded}: a burst that lasts a few
+     * milliseconds (a collector pause, a slow commit) is absorbed instead of shed, while sustained
+     * overload is still refused within this wait. {@code PT0S}: refused at once. Joins never wait.
+     */
+    @WithDefault("PT0.05S")
+    Duration queueWait();
+
+    /** At most this many writes wait for a slot at once; beyond it, {@code 503 overloaded} at once. */
+    @WithDefault("100")
+    int queueSize();
+
     /** The limit never goes above this. */
     @WithDefault("200")
     int maxLimit();

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seatbooking.db.RequestBudget;
 import io.seatbooking.web.problem.Problem;
 import io.seatbooking.web.problem.ProblemType;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -29,8 +30,9 @@ import io.vertx.ext.web.RoutingContext;
  * <li>it gets its {@link RequestBudget} (deadline, and whether its client is still there), so
  * that its database work takes connections from the request pool and never starts once the
  * answer is of no use;</li>
- * <li>a hold, confirm or cancel passes {@link Admission} or is answered {@code 503 overloaded}
- * with a jittered {@code Retry-After} at once; holds are shed first. A waiting-room join passes
+ * <li>a hold, confirm or cancel passes {@link Admission}, at once or after a short wait for a
+ * slot, or is answered {@code 503 overloaded} with a jittered {@code Retry-After}; holds are shed
+ * first. A waiting-room join passes
  * the joins' own limit the same way: refused here, before its token is verified or its body read,
  * a crowd's surplus costs next to nothing, where refused further in (no database connection) each
  * refusal cost a whole request. Reads are not limited: the seat map, shows and queue polls are
@@ -72,24 +74,35 @@ public class OverloadEdge {
         }
         String path = ctx.normalizedPath();
         Matcher write = WRITE.matcher(path);
-        Optional<Admission.Ticket> ticket;
-        Admission.Lane lane;
         if (write.matches()) {
-            lane = Admission.Lane.WRITE;
             boolean hold = write.group(1) == null;
-            ticket = admission.admit(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), hold);
+            // While it waits for a slot its body stays unread (Quarkus resumed the request for this
+            // route; proceed resumes it again).
+            ctx.request().pause();
+            admission.admit(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), hold,
+                    Vertx.currentContext(), ticket -> proceed(ctx, ticket, Admission.Lane.WRITE));
         } else if (JOIN.matcher(path).matches()) {
-            lane = Admission.Lane.JOIN;
-            ticket = admission.admitJoin(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)));
+            proceed(ctx, admission.admitJoin(customer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))),
+                    Admission.Lane.JOIN);
         } else {
             ctx.next();
-            return;
         }
+    }
+
+    /** Refused: {@code 503 overloaded}; admitted: on to the rest of the routes, its end measured. */
+    private void proceed(RoutingContext ctx, Optional<Admission.Ticket> ticket, Admission.Lane lane) {
+        ctx.request().resume();
+        HttpServerResponse response = ctx.response();
         if (ticket.isEmpty()) {
             shed(response, admission.retryAfterSeconds(lane));
             return;
         }
         Admission.Ticket admitted = ticket.get();
+        if (response.closed()) {
+            // Its client left while it waited for a slot.
+            admitted.ignored();
+            return;
+        }
         ctx.addEndHandler(ended -> {
             if (ended.failed()) {
                 admitted.ignored();

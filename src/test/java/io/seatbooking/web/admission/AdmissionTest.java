@@ -5,15 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 class AdmissionTest {
 
     private static AdmissionConfig config(int limit, double share) {
+        return config(limit, share, Duration.ZERO, 0);
+    }
+
+    private static AdmissionConfig config(int limit, double share, Duration queueWait, int queueSize) {
         return new AdmissionConfig() {
+            public Duration queueWait() { return queueWait; }
+            public int queueSize() { return queueSize; }
             public boolean enabled() { return true; }
             public int initialLimit() { return limit; }
             public int minLimit() { return 1; }
@@ -82,5 +93,36 @@ class AdmissionTest {
         }
         assertThat(seen).allMatch(s -> s >= 1 && s <= 3);
         assertThat(seen).contains(1L, 3L);
+    }
+
+    @Test
+    void aWriteThatFindsTheLimitFullWaitsForASlotFirstComeFirstServedOrIsRefusedWhenItsWaitRunsOut()
+            throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Admission admission = new Admission(config(1, 1.0, Duration.ofMillis(300), 2), new SimpleMeterRegistry());
+            Context context = vertx.getOrCreateContext();
+            CompletableFuture<Optional<Admission.Ticket>> first = admitOn(context, admission, "first");
+            CompletableFuture<Optional<Admission.Ticket>> second = admitOn(context, admission, "second");
+            CompletableFuture<Optional<Admission.Ticket>> third = admitOn(context, admission, "third");
+            CompletableFuture<Optional<Admission.Ticket>> fourth = admitOn(context, admission, "fourth");
+            Admission.Ticket running = first.get(1, TimeUnit.SECONDS).orElseThrow();
+            assertThat(fourth.get(1, TimeUnit.SECONDS)).as("beyond the queue's size: refused at once").isEmpty();
+            assertThat(second).as("waits while the slot is taken").isNotDone();
+            running.done();
+            Admission.Ticket next = second.get(1, TimeUnit.SECONDS).orElseThrow();
+            assertThat(third.get(2, TimeUnit.SECONDS)).as("its wait ran out while the slot stayed taken").isEmpty();
+            next.done();
+            assertThat(admitOn(context, admission, "later").get(1, TimeUnit.SECONDS)).isPresent();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static CompletableFuture<Optional<Admission.Ticket>> admitOn(Context context, Admission admission,
+            String customer) {
+        CompletableFuture<Optional<Admission.Ticket>> answer = new CompletableFuture<>();
+        context.runOnContext(v -> admission.admit(customer, true, context, answer::complete));
+        return answer;
     }
 }
