@@ -28,8 +28,9 @@ import io.vertx.core.Vertx;
  * take the slots of the customers it admitted). A request beyond either is refused at once: the
  * caller answers it {@code 503 overloaded} with a {@code Retry-After} that grows with the share of
  * requests shed ({@link RetryAfterPolicy}). A write that finds its limit full may first wait a
- * little for a slot ({@code admission.queue-wait}, first come, first served, at most
- * {@code admission.queue-size} at once): a burst of a few milliseconds is absorbed, not shed.
+ * little for a slot ({@code admission.queue-wait}, at most {@code admission.queue-size} at once;
+ * confirms and cancels before holds, first come, first served within each): a burst of a few
+ * milliseconds is absorbed, not shed.
  */
 @Singleton
 public class Admission implements WritePathLoad {
@@ -59,7 +60,46 @@ public class Admission implements WritePathLoad {
      * requests waiting for a slot (guarded by itself).
      */
     private record LaneState(Lane lane, SimpleLimiter<Void> limiter, Counter shedAtLimit, RetryAfterPolicy waits,
-            ArrayDeque<Waiter> waiting) {
+            Waiting waiting) {
+    }
+
+    /**
+     * The requests waiting for a slot of one lane: work that finishes a hold (confirms, cancels)
+     * before new work (holds), first come, first served within each, so that under overload the
+     * slots go to bookings already begun rather than to holds whose confirms would then be shed.
+     */
+    private static final class Waiting {
+        private final ArrayDeque<Waiter> finishing = new ArrayDeque<>();
+        private final ArrayDeque<Waiter> starting = new ArrayDeque<>();
+
+        int size() {
+            return finishing.size() + starting.size();
+        }
+
+        /** Whether a request of this kind may take a free slot now: nobody waits ahead of it. */
+        boolean nobodyAhead(boolean newWork) {
+            return finishing.isEmpty() && (!newWork || starting.isEmpty());
+        }
+
+        void add(Waiter waiter) {
+            (waiter.newWork ? starting : finishing).addLast(waiter);
+        }
+
+        Waiter first() {
+            return finishing.isEmpty() ? starting.peekFirst() : finishing.peekFirst();
+        }
+
+        void removeFirst() {
+            if (finishing.isEmpty()) {
+                starting.pollFirst();
+            } else {
+                finishing.pollFirst();
+            }
+        }
+
+        boolean remove(Waiter waiter) {
+            return (waiter.newWork ? starting : finishing).remove(waiter);
+        }
     }
 
     /** A request waiting for a slot: told on its own context, once, admitted or refused. */
@@ -151,7 +191,7 @@ public class Admission implements WritePathLoad {
      * Admits a write request of {@code customer} now, or once a slot frees within
      * {@code admission.queue-wait}, or refuses it; {@code then} is told exactly once: at once on
      * the caller's thread, or later on {@code context} (the request's, which also runs the wait's
-     * timer). Requests already waiting go first.
+     * timer). Requests already waiting go first, and a waiting confirm or cancel before any hold.
      */
     public void admit(String customer, boolean newWork, Context context, Consumer<Optional<Ticket>> then) {
         LaneState lane = writes;
@@ -163,12 +203,12 @@ public class Admission implements WritePathLoad {
         Optional<Ticket> now = Optional.empty();
         boolean waits = false;
         synchronized (lane.waiting()) {
-            if (lane.waiting().isEmpty()) {
+            if (lane.waiting().nobodyAhead(newWork)) {
                 now = acquire(lane, customer, newWork);
             }
             if (now.isEmpty() && waitMillis > 0 && lane.waiting().size() < config.queueSize()) {
                 Waiter waiter = new Waiter(customer, newWork, context, then);
-                lane.waiting().addLast(waiter);
+                lane.waiting().add(waiter);
                 waiter.timer = context.owner().setTimer(waitMillis, id -> giveUp(lane, waiter));
                 waits = true;
                 waited.increment();
@@ -196,13 +236,13 @@ public class Admission implements WritePathLoad {
         waiter.then.accept(refused(lane.shedAtLimit(), lane));
     }
 
-    /** Hands free slots to the requests waiting, oldest first. */
+    /** Hands free slots to the requests waiting: confirms and cancels first, each kind oldest first. */
     private void admitWaiting(LaneState lane) {
         while (true) {
             Waiter next;
             Ticket ticket;
             synchronized (lane.waiting()) {
-                next = lane.waiting().peekFirst();
+                next = lane.waiting().first();
                 if (next == null) {
                     return;
                 }
@@ -211,7 +251,7 @@ public class Admission implements WritePathLoad {
                 if (admitted.isEmpty()) {
                     return;
                 }
-                lane.waiting().pollFirst();
+                lane.waiting().removeFirst();
                 ticket = admitted.get();
             }
             Waiter admittedWaiter = next;
@@ -342,7 +382,7 @@ public class Admission implements WritePathLoad {
                 .tag("lane", lane.name().toLowerCase())
                 .description("The Retry-After (seconds, before jitter) that shed requests are answered with now")
                 .register(registry);
-        return new LaneState(lane, limiter, shed, waits, new ArrayDeque<>());
+        return new LaneState(lane, limiter, shed, waits, new Waiting());
     }
 
     @Override

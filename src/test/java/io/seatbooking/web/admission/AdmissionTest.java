@@ -119,10 +119,40 @@ class AdmissionTest {
         }
     }
 
+    @Test
+    void aWaitingConfirmGetsTheNextSlotBeforeHoldsThatWaitedLonger() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Admission admission = new Admission(config(1, 1.0, Duration.ofSeconds(5), 10), registry);
+            Context context = vertx.getOrCreateContext();
+            Admission.Ticket running = admitOn(context, admission, "first").get(1, TimeUnit.SECONDS).orElseThrow();
+            CompletableFuture<Optional<Admission.Ticket>> hold = admitOn(context, admission, "holder");
+            CompletableFuture<Optional<Admission.Ticket>> confirm = admitOn(context, admission, "confirmer", false);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (registry.counter("admission.waited").count() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(registry.counter("admission.waited").count()).as("both wait").isEqualTo(2);
+            running.done();
+            Admission.Ticket confirmed = confirm.get(1, TimeUnit.SECONDS).orElseThrow();
+            assertThat(hold).as("the hold, though it came first, still waits").isNotDone();
+            confirmed.done();
+            assertThat(hold.get(1, TimeUnit.SECONDS)).isPresent();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
     private static CompletableFuture<Optional<Admission.Ticket>> admitOn(Context context, Admission admission,
             String customer) {
+        return admitOn(context, admission, customer, true);
+    }
+
+    private static CompletableFuture<Optional<Admission.Ticket>> admitOn(Context context, Admission admission,
+            String customer, boolean newWork) {
         CompletableFuture<Optional<Admission.Ticket>> answer = new CompletableFuture<>();
-        context.runOnContext(v -> admission.admit(customer, true, context, answer::complete));
+        context.runOnContext(v -> admission.admit(customer, newWork, context, answer::complete));
         return answer;
     }
 }
