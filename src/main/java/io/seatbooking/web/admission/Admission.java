@@ -25,12 +25,12 @@ import io.vertx.core.Vertx;
  * Gradient2: the limit follows the latency the database gives; when latency climbs above its
  * long-term baseline, the limit comes down), with a per-customer share on top: one limit for
  * holds, confirms and cancels, one of its own for waiting-room joins (a crowd joining must not
- * take the slots of the customers it admitted). A request beyond either is refused at once: the
- * caller answers it {@code 503 overloaded} with a {@code Retry-After} that grows with the share of
- * requests shed ({@link RetryAfterPolicy}). A write that finds its limit full may first wait a
- * little for a slot ({@code admission.queue-wait}, at most {@code admission.queue-size} at once;
- * confirms and cancels before holds, first come, first served within each): a burst of a few
- * milliseconds is absorbed, not shed.
+ * take the slots of the customers it admitted). A join beyond its limit is refused at once; a
+ * write that finds its limit full may first wait a little for a slot ({@code admission.queue-wait},
+ * at most {@code admission.queue-size} at once; confirms and cancels before holds, first come,
+ * first served within each), so that a burst of a few milliseconds is absorbed, not shed. The
+ * caller answers a refusal {@code 503 overloaded} with a {@code Retry-After} that grows with the
+ * share of requests shed ({@link RetryAfterPolicy}).
  */
 @Singleton
 public class Admission implements WritePathLoad {
