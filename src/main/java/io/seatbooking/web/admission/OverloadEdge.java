@@ -93,16 +93,16 @@ public class OverloadEdge {
     private void proceed(RoutingContext ctx, Optional<Admission.Ticket> ticket, Admission.Lane lane) {
         ctx.request().resume();
         HttpServerResponse response = ctx.response();
+        if (response.closed()) {
+            // Its client left while it waited for a slot: nothing to answer, the slot back at once.
+            ticket.ifPresent(Admission.Ticket::ignored);
+            return;
+        }
         if (ticket.isEmpty()) {
             shed(response, admission.retryAfterSeconds(lane));
             return;
         }
         Admission.Ticket admitted = ticket.get();
-        if (response.closed()) {
-            // Its client left while it waited for a slot.
-            admitted.ignored();
-            return;
-        }
         ctx.addEndHandler(ended -> {
             if (ended.failed()) {
                 admitted.ignored();
