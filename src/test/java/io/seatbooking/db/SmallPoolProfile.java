@@ -1,9 +1,9 @@
 package io.seatbooking.db;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
+import io.seatbooking.support.ProfileSettings;
 
 /**
  * A request pool of two connections, two waiters and short waits, so that a test can exhaust it;
@@ -23,9 +23,6 @@ public class SmallPoolProfile implements QuarkusTestProfile {
                 "admission.customer-share", "1.0",
                 "admission.request-deadline", "PT30S",
                 "booking.seat-map.cache-ttl", "PT30S");
-        Map<String, String> overrides = new HashMap<>(settings);
-        // Also under the test profile's own names, which application.properties sets for the other tests.
-        settings.forEach((key, value) -> overrides.put("%test." + key, value));
-        return overrides;
+        return ProfileSettings.overridingTestProfile(settings);
     }
 }

@@ -1,9 +1,9 @@
 package io.seatbooking.web.admission;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
+import io.seatbooking.support.ProfileSettings;
 
 /** A write limit of one and a long wait for a slot, so that concurrent writes queue at the edge. */
 public class AdmissionQueueProfile implements QuarkusTestProfile {
@@ -16,9 +16,6 @@ public class AdmissionQueueProfile implements QuarkusTestProfile {
                 "admission.customer-share", "1.0",
                 "admission.queue-wait", "PT20S",
                 "admission.queue-size", "50");
-        Map<String, String> overrides = new HashMap<>(settings);
-        // Also under the test profile's own names, which application.properties sets for the other tests.
-        settings.forEach((key, value) -> overrides.put("%test." + key, value));
-        return overrides;
+        return ProfileSettings.overridingTestProfile(settings);
     }
 }
