@@ -24,17 +24,19 @@ import io.vertx.sqlclient.TransactionRollbackException;
 import io.vertx.sqlclient.Tuple;
 
 /**
- * The pool every repository is given (Quarkus's {@code Pool} bean): two Vert.x pools behind one
+ * The pool every repository is given (Quarkus's {@code Pool} bean): three Vert.x pools behind one
  * face.
  * <ul>
  * <li>Work on an HTTP request's context (one with a {@link RequestBudget}) takes its connection
  * from the request pool, whose wait queue is bounded and whose waits are short; a request whose
  * budget is spent starts no database work, and one that finds no connection in time fails with
  * {@link DatabaseBusyException} (answered {@code 503 overloaded}).
- * <li>Everything else (the relay's lease, claims and marks, the expiry sweeper, the consumers,
- * the purges, health checks) takes it from the small background pool, which request load cannot
- * reach.
+ * <li>Work on a consumed message's context (marked {@link ConsumerWork}: payments, dead letters)
+ * takes it from the consumers' pool.
+ * <li>Everything else (the expiry sweeper, the purges, the waiting room's jobs, health checks)
+ * takes it from the small background pool.
  * </ul>
+ * Request load can reach neither of the last two.
  * Statements run on a connection acquired first, never through the pool-level
  * {@code preparedQuery(...).execute()}: that path in vertx-sql-client 4.5 leaves its
  * connection-timeout timer running when the acquisition fails, and the timer later logs
@@ -44,10 +46,12 @@ import io.vertx.sqlclient.Tuple;
 public final class GuardedPool implements PgPool {
 
     private final Pool requests;
+    private final Pool consumers;
     private final Pool background;
 
-    public GuardedPool(Pool requests, Pool background) {
+    public GuardedPool(Pool requests, Pool consumers, Pool background) {
         this.requests = requests;
+        this.consumers = consumers;
         this.background = background;
     }
 
@@ -56,14 +60,14 @@ public final class GuardedPool implements PgPool {
      * same way of running statements on an acquired connection.
      */
     public static GuardedPool single(Pool pool) {
-        return new GuardedPool(pool, pool);
+        return new GuardedPool(pool, pool, pool);
     }
 
     @Override
     public Future<SqlConnection> getConnection() {
         RequestBudget budget = RequestBudget.current();
         if (budget == null) {
-            return background.getConnection();
+            return (ConsumerWork.current() ? consumers : background).getConnection();
         }
         if (budget.spent(System.nanoTime())) {
             return Future.failedFuture(new DatabaseBusyException("The request's deadline passed or its client left"));
@@ -139,13 +143,14 @@ public final class GuardedPool implements PgPool {
     @Override
     public Future<Void> close() {
         return requests == background ? requests.close()
-                : Future.join(requests.close(), background.close()).mapEmpty();
+                : Future.join(requests.close(), consumers.close(), background.close()).mapEmpty();
     }
 
     @Override
     public PgPool connectHandler(Handler<SqlConnection> handler) {
         requests.connectHandler(handler);
         if (background != requests) {
+            consumers.connectHandler(handler);
             background.connectHandler(handler);
         }
         return this;
@@ -158,7 +163,7 @@ public final class GuardedPool implements PgPool {
 
     @Override
     public int size() {
-        return requests == background ? requests.size() : requests.size() + background.size();
+        return requests == background ? requests.size() : requests.size() + consumers.size() + background.size();
     }
 
     /**

@@ -8,7 +8,7 @@ import io.smallrye.config.WithDefault;
 /**
  * How the service waits for database connections ({@code db.*}). The request pool is Quarkus's
  * ({@code quarkus.datasource.reactive.*}, its size included); these keys bound how long and how
- * many requests may wait for it, and size the background pool and the relay's pool beside it
+ * many requests may wait for it, and size the consumers', background and relay pools beside it
  * (docs/operations.md, "Overload").
  */
 @ConfigMapping(prefix = "db")
@@ -25,7 +25,10 @@ public interface PoolConfig {
     /** Connections for HTTP requests. */
     Request request();
 
-    /** Connections for the sweeper, the consumers, the purges and health checks. */
+    /** Connections for the consumers of payments and dead letters. */
+    Consumers consumers();
+
+    /** Connections for the sweeper, the purges, the waiting room's jobs and health checks. */
     Background background();
 
     /** The outbox relay's own connections, on its own event loop ({@code OutboxRelayRunner}). */
@@ -48,6 +51,16 @@ public interface PoolConfig {
         int maxWaiting();
     }
 
+    interface Consumers {
+        /**
+         * Size of the consumers' pool, on top of the request pool: one connection for each payment
+         * applied at once ({@code mp.messaging.incoming.payments.concurrency}), and the dead-letter
+         * drain shares them. It waits as background work does ({@code db.background.acquire-timeout}).
+         */
+        @WithDefault("8")
+        int maxSize();
+    }
+
     interface Background {
         /** Size of the background pool, on top of {@code quarkus.datasource.reactive.max-size}. */
         @WithDefault("10")
@@ -60,7 +73,7 @@ public interface PoolConfig {
 
     interface Relay {
         /**
-         * Size of the relay's pool, on top of the other two: its lease, claims, marks and
+         * Size of the relay's pool, on top of the others: its lease, claims, marks and
          * failure records run at most about three at a time.
          */
         @WithDefault("3")

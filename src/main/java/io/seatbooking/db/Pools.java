@@ -16,19 +16,24 @@ import io.vertx.sqlclient.PoolOptions;
 /**
  * Makes Quarkus's reactive pool a {@link GuardedPool}: the request pool with Quarkus's settings
  * ({@code quarkus.datasource.reactive.*}) plus a bounded wait queue and a short connection
- * timeout, and beside it the small background pool, both connecting to the same database, every
- * round trip of both bounded by {@code db.read-timeout} ({@link BoundedRoundTrips}); idle
- * connections are kept as {@code quarkus.datasource.reactive.idle-timeout} says.
+ * timeout, and beside it the consumers' pool and the small background pool, all connecting to the
+ * same database, every round trip bounded by {@code db.read-timeout} ({@link BoundedRoundTrips});
+ * idle connections are kept as {@code quarkus.datasource.reactive.idle-timeout} says.
  *
- * <p>The background pool's statements are planned afresh on every execution
- * ({@code plan_cache_mode=force_custom_plan}). Their tables change size by orders of magnitude
- * (the outbox is empty when a relay starts and holds millions of rows later), and a server-side
- * prepared statement's generic plan, once chosen, stays until something invalidates it: where
+ * <p>How each pool's sessions plan their prepared statements (docs/decisions.md, "Plans"):
+ * <ul>
+ * <li>Requests and consumers: once per connection ({@code plan_cache_mode=force_generic_plan}).
+ * Their statements are lookups by key, whose plans do not depend on the parameters or the tables'
+ * sizes, and they run hundreds of times a second. PostgreSQL's default mode planned those with an
+ * array parameter (a hold's seats) afresh on every execution, because the generic plan's estimate
+ * for an array of unknown length is higher: planning was as much PostgreSQL CPU as running them.
+ * A statement whose conditions are optional is built from the conditions present instead.
+ * <li>Background work and the relay: on every execution ({@code force_custom_plan}). Their tables
+ * change size by orders of magnitude (the outbox is empty when a relay starts and holds millions
+ * of rows later), and a generic plan, once chosen, stays until something invalidates it: where
  * autovacuum is off or lags, nothing does, and the relay's claim kept a hash join over a
- * sequential scan of {@code outbox_event} chosen while the table was empty, reading every row on
- * every claim (docs/decisions.md, "Plans of the background statements"). Planning is cheap next to
- * that, and these statements are few per second; the request pool's statements are single-row
- * index lookups and keep their cached plans.
+ * sequential scan of {@code outbox_event} chosen while the table was empty.
+ * </ul>
  */
 @Singleton
 public class Pools implements PgPoolCreator {
@@ -51,15 +56,18 @@ public class Pools implements PgPoolCreator {
                 .setMaxWaitQueueSize(config.request().maxWaiting())
                 .setConnectionTimeout((int) Math.max(1, config.request().acquireTimeout().toMillis()))
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        PoolOptions consumerOptions = backgroundLike(input, "consumers", config.consumers().maxSize());
         PoolOptions backgroundOptions = backgroundLike(input, "background", config.background().maxSize());
-        Pool requests = BoundedRoundTrips.pool(input.vertx(), requestOptions, input.pgConnectOptionsList(),
-                config.readTimeout());
+        Pool requests = BoundedRoundTrips.pool(input.vertx(), requestOptions,
+                plannedOnce(input.pgConnectOptionsList()), config.readTimeout());
+        Pool consumers = BoundedRoundTrips.pool(input.vertx(), consumerOptions,
+                plannedOnce(input.pgConnectOptionsList()), config.readTimeout());
         Pool background = BoundedRoundTrips.pool(input.vertx(), backgroundOptions,
                 plannedEachTime(input.pgConnectOptionsList()), config.readTimeout());
         LOG.infof("Database pools: requests wait at most %s for a connection; a connection that waited %s for an "
                 + "answer without a byte is closed",
                 config.request().acquireTimeout(), config.readTimeout());
-        return new GuardedPool(requests, background);
+        return new GuardedPool(requests, consumers, background);
     }
 
     /**
@@ -95,7 +103,15 @@ public class Pools implements PgPoolCreator {
 
     /** Copies of {@code targets} whose sessions plan every execution with its own parameters. */
     static List<PgConnectOptions> plannedEachTime(List<PgConnectOptions> targets) {
-        return targets.stream().map(o -> new PgConnectOptions(o).addProperty("plan_cache_mode", "force_custom_plan"))
-                .toList();
+        return planned(targets, "force_custom_plan");
+    }
+
+    /** Copies of {@code targets} whose sessions plan each prepared statement once, for any parameters. */
+    static List<PgConnectOptions> plannedOnce(List<PgConnectOptions> targets) {
+        return planned(targets, "force_generic_plan");
+    }
+
+    private static List<PgConnectOptions> planned(List<PgConnectOptions> targets, String mode) {
+        return targets.stream().map(o -> new PgConnectOptions(o).addProperty("plan_cache_mode", mode)).toList();
     }
 }

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
+import io.seatbooking.db.ConsumerWork;
 import io.seatbooking.deadletter.Delivery;
 import io.seatbooking.deadletter.FailureSummary;
 import io.seatbooking.deadletter.PoisonMessageException;
@@ -36,7 +37,8 @@ import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
  * <li>the republish itself failed: after a back-off, nack with requeue, so the broker keeps the
  * message; its delivery limit dead-letters a message that can never be settled.
  * </ul>
- * The returned {@link Uni} never fails, so the stream never stops on a bad message.
+ * The returned {@link Uni} never fails, so the stream never stops on a bad message. Its database
+ * work runs on the consumers' pool ({@link ConsumerWork}).
  */
 @Singleton
 public class PaymentsConsumer {
@@ -66,6 +68,7 @@ public class PaymentsConsumer {
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(Message<byte[]> message) {
+        ConsumerWork.attach();
         Delivery delivery = new Delivery(message.getMetadata(IncomingRabbitMQMetadata.class).orElseThrow(),
                 bytes(message.getPayload()));
         return Uni.createFrom().deferred(() -> payments.apply(parser.parse(delivery)))

@@ -13,6 +13,7 @@ import io.seatbooking.booking.SeatCounts;
 import io.seatbooking.booking.SeatStatus;
 import io.seatbooking.booking.Show;
 import io.seatbooking.db.Timestamps;
+import io.seatbooking.db.Where;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -40,19 +41,6 @@ public class ShowRepository {
             """;
 
     private static final String FIND_SHOW = "SELECT " + SHOW_COLUMNS + " FROM show WHERE id = $1";
-
-    // The catalogue: $1/$2 bound the start ([from, to)), $3 is a title fragment (LIKE-escaped),
-    // each null when not asked for.
-    private static final String CATALOGUE_WHERE = """
-             WHERE ($1::timestamptz IS NULL OR starts_at >= $1)
-               AND ($2::timestamptz IS NULL OR starts_at < $2)
-               AND ($3::text IS NULL OR title ILIKE '%' || $3 || '%')
-            """;
-
-    private static final String CATALOGUE = "SELECT " + SHOW_COLUMNS + " FROM show" + CATALOGUE_WHERE
-            + " ORDER BY starts_at, id LIMIT $4 OFFSET $5";
-
-    private static final String CATALOGUE_COUNT = "SELECT count(*) AS total FROM show" + CATALOGUE_WHERE;
 
     private static final String COUNT_SEATS = """
             SELECT count(*) FILTER (WHERE status = 'AVAILABLE') AS available,
@@ -144,8 +132,10 @@ public class ShowRepository {
      * @param titleContains a fragment of the title, matched case-insensitively as plain text
      */
     public Uni<List<Show>> catalogue(Instant from, Instant to, String titleContains, int limit, long offset) {
-        return pool.preparedQuery(CATALOGUE)
-                .execute(catalogueFilter(from, to, titleContains).addInteger(limit).addLong(offset))
+        Where where = catalogueFilter(from, to, titleContains);
+        String sql = "SELECT " + SHOW_COLUMNS + " FROM show" + where.sql + " ORDER BY starts_at, id LIMIT "
+                + where.next(limit) + " OFFSET " + where.next(offset);
+        return pool.preparedQuery(sql).execute(where.params)
                 .map(rows -> {
                     List<Show> shows = new ArrayList<>(rows.size());
                     rows.forEach(row -> shows.add(toShow(row)));
@@ -155,7 +145,8 @@ public class ShowRepository {
 
     /** How many shows match the catalogue filter. */
     public Uni<Long> countCatalogue(Instant from, Instant to, String titleContains) {
-        return pool.preparedQuery(CATALOGUE_COUNT).execute(catalogueFilter(from, to, titleContains))
+        Where where = catalogueFilter(from, to, titleContains);
+        return pool.preparedQuery("SELECT count(*) AS total FROM show" + where.sql).execute(where.params)
                 .map(rows -> rows.iterator().next().getLong("total"));
     }
 
@@ -232,9 +223,18 @@ public class ShowRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    private static Tuple catalogueFilter(Instant from, Instant to, String titleContains) {
-        return Tuple.tuple().addValue(utcOrNull(from)).addValue(utcOrNull(to))
-                .addString(titleContains == null ? null : escapeLike(titleContains));
+    /**
+     * The catalogue's filter with only the conditions asked for: the request pool plans each
+     * statement once (docs/decisions.md, "Plans"), and one statement with every condition optional
+     * ({@code $1 IS NULL OR starts_at >= $1}) would have a single plan that can use no index.
+     * Each combination is a statement of its own, with a plan for what it asks.
+     */
+    private static Where catalogueFilter(Instant from, Instant to, String titleContains) {
+        Where where = new Where();
+        where.add("starts_at >= $", utcOrNull(from));
+        where.add("starts_at < $", utcOrNull(to));
+        where.add("title ILIKE $", titleContains == null ? null : "%" + escapeLike(titleContains) + "%");
+        return where;
     }
 
     /** The fragment as plain text for ILIKE: its wildcards and the escape character matched literally. */

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 
+import io.seatbooking.db.ConsumerWork;
 import io.seatbooking.deadletter.AmqpValues;
 import io.seatbooking.deadletter.DeadLetterConfig;
 import io.seatbooking.deadletter.DeadLetterHeaders;
@@ -63,6 +64,7 @@ public class DeadLetterDrain {
 
     @Incoming(CHANNEL)
     public Uni<Void> drain(Message<byte[]> message) {
+        ConsumerWork.attach();
         IncomingRabbitMQMetadata metadata = message.getMetadata(IncomingRabbitMQMetadata.class).orElseThrow();
         return Uni.createFrom().deferred(() -> {
             ParkedMessage parked = parked(metadata, bytes(message.getPayload()));

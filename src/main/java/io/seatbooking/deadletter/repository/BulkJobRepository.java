@@ -11,6 +11,7 @@ import java.util.UUID;
 import jakarta.inject.Singleton;
 
 import io.seatbooking.db.Timestamps;
+import io.seatbooking.db.Where;
 import io.seatbooking.deadletter.BulkJob;
 import io.seatbooking.deadletter.DeadLetter;
 import io.seatbooking.deadletter.LetterFilter;

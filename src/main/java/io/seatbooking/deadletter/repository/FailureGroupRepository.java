@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.inject.Singleton;
 
 import io.seatbooking.db.Timestamps;
+import io.seatbooking.db.Where;
 import io.seatbooking.deadletter.FailureFingerprint;
 import io.seatbooking.deadletter.FailureGroup;
 import io.smallrye.mutiny.Uni;

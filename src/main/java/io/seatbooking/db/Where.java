@@ -1,16 +1,16 @@
-package io.seatbooking.deadletter.repository;
+package io.seatbooking.db;
 
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** A WHERE clause of fixed fragments with numbered parameters: no value ever enters the SQL text. */
-final class Where {
-    final Tuple params = Tuple.tuple();
+public final class Where {
+    public final Tuple params = Tuple.tuple();
     private final StringBuilder clause = new StringBuilder();
-    int count;
-    String sql = "";
+    private int count;
+    public String sql = "";
 
     /** Adds {@code fragment} (ending in {@code $}) with its value; a null value adds nothing. */
-    void add(String fragment, Object value) {
+    public void add(String fragment, Object value) {
         if (value == null) {
             return;
         }
@@ -21,7 +21,7 @@ final class Where {
     }
 
     /** Adds a parameter for what follows the clause (LIMIT, OFFSET) and answers its placeholder. */
-    String next(Object value) {
+    public String next(Object value) {
         count++;
         params.addValue(value);
         return "$" + count;

@@ -3,34 +3,82 @@ package io.seatbooking.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * The background pool's sessions plan every execution afresh (docs/decisions.md, "Plans of the
- * background statements"): a statement prepared while its tables were tiny does not keep the plan
- * chosen then once they have grown. Temporary tables are never analyzed by autovacuum, so they
- * show the hazard whatever the server's settings; the same session with the default plan cache
- * mode is the control that shows the test can see it.
+ * Which pool serves which work, and how each pool's sessions plan (docs/decisions.md, "Plans"):
+ * requests and consumed messages plan each statement once; background work plans every execution
+ * afresh, so that a statement prepared while its tables were tiny does not keep the plan chosen
+ * then once they have grown. Temporary tables are never analyzed by autovacuum, so they show the
+ * hazard whatever the server's settings; the same session with the default plan cache mode is the
+ * control that shows the test can see it.
  */
 @QuarkusTest
-class BackgroundPlansTest {
+class PoolPlansTest {
 
     @Inject
     Pool pool; // outside a request: the background pool
 
+    @Inject
+    Vertx vertx;
+
     @Test
     void backgroundSessionsPlanEveryExecution() {
-        String mode = pool.withConnection(c -> c.query("SHOW plan_cache_mode").execute()
-                .map(rows -> rows.iterator().next().getString(0))).await().atMost(Duration.ofSeconds(10));
-        assertThat(mode).isEqualTo("force_custom_plan");
+        assertThat(planCacheMode().await().atMost(Duration.ofSeconds(10))).isEqualTo("force_custom_plan");
+    }
+
+    @Test
+    void aConsumedMessagesWorkPlansEachStatementOnceOnAPoolOfItsOwn() {
+        assertThat(onMessageContext(() -> {
+            assertThat(ConsumerWork.attach()).isTrue();
+            return planCacheMode();
+        })).isEqualTo("force_generic_plan");
+    }
+
+    @Test
+    void aRequestsWorkPlansEachStatementOnce() {
+        assertThat(onMessageContext(() -> {
+            assertThat(new RequestBudget(System.nanoTime() + 10_000_000_000L, () -> false).attach()).isTrue();
+            return planCacheMode();
+        })).isEqualTo("force_generic_plan");
+    }
+
+    @Test
+    void unmarkedWorkOnAContextOfItsOwnIsBackgroundWork() {
+        assertThat(onMessageContext(this::planCacheMode)).isEqualTo("force_custom_plan");
+    }
+
+    private Uni<String> planCacheMode() {
+        return pool.withConnection(c -> c.query("SHOW plan_cache_mode").execute()
+                .map(rows -> rows.iterator().next().getString(0)));
+    }
+
+    /** Runs {@code work} on a duplicated context of its own, as a consumed message or a request is. */
+    private String onMessageContext(Supplier<Uni<String>> work) {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        context.runOnContext(ignored -> {
+            try {
+                work.get().subscribe().with(answer::complete, answer::completeExceptionally);
+            } catch (Throwable failure) {
+                answer.completeExceptionally(failure);
+            }
+        });
+        return answer.orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     @Test
