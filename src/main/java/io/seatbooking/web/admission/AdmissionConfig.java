@@ -38,7 +38,7 @@ public interface AdmissionConfig {
      * milliseconds (a collector pause, a slow commit) is absorbed instead of shed, while sustained
      * overload is still refused within this wait. {@code PT0S}: refused at once. Joins never wait.
      */
-    @WithDefault("PT0.05S")
+    @WithDefault("PT0.15S")
     Duration queueWait();
 
     /** At most this many writes wait for a slot at once; beyond it, {@code 503 overloaded} at once. */
