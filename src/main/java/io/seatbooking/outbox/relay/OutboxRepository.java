@@ -46,10 +46,6 @@ public class OutboxRepository {
              ORDER BY p.id
             """;
 
-    // Outside any transaction (VACUUM cannot run in one). Never truncates: giving empty pages back
-    // takes an exclusive lock, which every booking's insert into the table would queue behind.
-    private static final String VACUUM_PENDING = "VACUUM (TRUNCATE false) outbox_pending";
-
     // Not fenced: a confirm is a fact whoever learnt it, and recording it saves a duplicate. A
     // delete of a narrow row: the event row itself is never rewritten.
     private static final String MARK_PUBLISHED = """
@@ -117,11 +113,6 @@ public class OutboxRepository {
         return pool.preparedQuery(MARK_PUBLISHED)
                 .execute(Tuple.of(ids.toArray(Long[]::new)))
                 .map(rows -> rows.rowCount());
-    }
-
-    /** Vacuums the pending-row table: removes the rows and index entries of published events. */
-    public Uni<Void> vacuumPending() {
-        return pool.query(VACUUM_PENDING).execute().replaceWithVoid();
     }
 
     public Uni<Void> recordFailure(long id, String error) {

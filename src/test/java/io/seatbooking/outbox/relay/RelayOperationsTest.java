@@ -193,37 +193,6 @@ class RelayOperationsTest {
     }
 
     @Test
-    void theVacuumOfThePendingRowsRemovesWhatPublishedEventsLeftForClaimsToStepOver() {
-        // 20,000 published events: their pending rows deleted, as marks delete them, and not yet
-        // vacuumed. A claim reads from the lowest pending id, past all of their index entries.
-        String subject = "vacuum-" + run;
-        execute("""
-                INSERT INTO outbox_event (event_id, event_type, subject, sequence, exchange, routing_key,
-                                          content_type, payload)
-                SELECT gen_random_uuid(), 'test', '%s', n, 'booking.events', 'test', 'text/plain', '\\x00'
-                  FROM generate_series(1, 20000) AS n
-                """.formatted(subject));
-        execute("DELETE FROM outbox_pending WHERE subject = '" + subject + "'");
-        long before = buffersOfAScanFromTheLowestId();
-
-        outbox.vacuumPending().await().atMost(Duration.ofMinutes(1));
-
-        long after = buffersOfAScanFromTheLowestId();
-        System.out.printf("[relay] a scan of outbox_pending from the lowest id: %d buffers before the vacuum, %d after%n",
-                before, after);
-        assertThat(before).isGreaterThan(40);
-        assertThat(after).isLessThan(before / 4);
-    }
-
-    private long buffersOfAScanFromTheLowestId() {
-        JsonObject plan = new JsonArray(single("""
-                EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)
-                SELECT id FROM outbox_pending WHERE id > 0 ORDER BY id LIMIT 1
-                """).getValue(0).toString()).getJsonObject(0);
-        return sharedBlocks(plan.getJsonObject("Plan"));
-    }
-
-    @Test
     void theClaimReadsOnlyPendingRowsBesideTwoMillionPublishedOnes() {
         // All in one transaction that is rolled back: the planner and the executor see two
         // million published rows, and no other test does. Published long ago: their pending rows
