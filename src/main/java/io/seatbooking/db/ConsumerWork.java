@@ -1,9 +1,5 @@
 package io.seatbooking.db;
 
-import io.smallrye.common.vertx.VertxContext;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-
 /**
  * Marks the processing of one consumed message (a payment event, a dead letter): the consumer
  * attaches the mark to the message's own (duplicated) Vert.x context, and {@link GuardedPool}
@@ -20,17 +16,11 @@ public final class ConsumerWork {
 
     /** Marks the current message's context; false if there is no message context to mark. */
     public static boolean attach() {
-        Context context = Vertx.currentContext();
-        if (context == null || !VertxContext.isDuplicatedContext(context)) {
-            return false;
-        }
-        context.putLocal(KEY, Boolean.TRUE);
-        return true;
+        return ContextLocals.put(KEY, Boolean.TRUE);
     }
 
     /** Whether the current context processes a consumed message. */
     static boolean current() {
-        Context context = Vertx.currentContext();
-        return context != null && VertxContext.isDuplicatedContext(context) && context.getLocal(KEY) != null;
+        return ContextLocals.get(KEY) != null;
     }
 }

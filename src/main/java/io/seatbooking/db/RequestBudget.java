@@ -2,16 +2,12 @@ package io.seatbooking.db;
 
 import java.util.function.BooleanSupplier;
 
-import io.smallrye.common.vertx.VertxContext;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-
 /**
  * What an HTTP request may still spend: its deadline, and whether its client is still there. The
  * web edge attaches one to the request's own (duplicated) Vert.x context; {@link GuardedPool}
  * reads it before it hands out a connection, so a request that can no longer be answered starts
- * no database work, and anything without one (background work) is served from the background
- * pool.
+ * no database work, and anything without one is served from the consumers' pool (a consumed
+ * message, {@link ConsumerWork}) or the background pool.
  *
  * @param deadlineNanos {@link System#nanoTime()} after which the answer is of no use
  * @param clientGone true once the client has closed the connection or the response was sent
@@ -32,20 +28,11 @@ public record RequestBudget(long deadlineNanos, BooleanSupplier clientGone) {
 
     /** Attaches this budget to the current request context; false if there is none to attach to. */
     public boolean attach() {
-        Context context = Vertx.currentContext();
-        if (context == null || !VertxContext.isDuplicatedContext(context)) {
-            return false;
-        }
-        context.putLocal(KEY, this);
-        return true;
+        return ContextLocals.put(KEY, this);
     }
 
     /** The budget of the request running on the current context, or null outside a request. */
     public static RequestBudget current() {
-        Context context = Vertx.currentContext();
-        if (context == null || !VertxContext.isDuplicatedContext(context)) {
-            return null;
-        }
-        return context.getLocal(KEY);
+        return ContextLocals.get(KEY);
     }
 }
