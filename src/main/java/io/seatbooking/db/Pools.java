@@ -28,17 +28,25 @@ import io.vertx.sqlclient.PoolOptions;
  * array parameter (a hold's seats) afresh on every execution, because the generic plan's estimate
  * for an array of unknown length is higher: planning was as much PostgreSQL CPU as running them.
  * A statement whose conditions are optional is built from the conditions present instead.
- * <li>Background work and the relay: on every execution ({@code force_custom_plan}). Their tables
- * change size by orders of magnitude (the outbox is empty when a relay starts and holds millions
- * of rows later), and a generic plan, once chosen, stays until something invalidates it: where
- * autovacuum is off or lags, nothing does, and the relay's claim kept a hash join over a
- * sequential scan of {@code outbox_event} chosen while the table was empty.
+ * <li>Background work: on every execution ({@code force_custom_plan}). Its tables change size by
+ * orders of magnitude, and a generic plan, once chosen, stays until something invalidates it:
+ * where autovacuum is off or lags, nothing does.
+ * <li>The relay: once per connection, with sequential scans, hash and merge joins, bitmap scans
+ * and sorts disabled. Its few statements run for every event; the plan each should have is known
+ * (an index walk, nested loops of lookups by key) and holds at any size, while the statistics of
+ * a queue table are wrong most of the time (planned while the outbox was empty, the claim's
+ * generic plan was a hash join over a sequential scan of {@code outbox_event}; planned after a
+ * vacuum of a nearly empty {@code outbox_pending}, its custom plans took the table for empty).
  * </ul>
  */
 @Singleton
 public class Pools implements PgPoolCreator {
 
     private static final Logger LOG = Logger.getLogger(Pools.class);
+
+    /** The plan nodes a relay session may use only where nothing else answers the statement. */
+    private static final List<String> INDEX_WALKS_ONLY = List.of(
+            "enable_seqscan", "enable_hashjoin", "enable_mergejoin", "enable_bitmapscan", "enable_sort");
 
     private final PoolConfig config;
 
@@ -73,8 +81,9 @@ public class Pools implements PgPoolCreator {
     /**
      * The relay's own pool ({@code db.relay.max-size}), on {@code vertx}: the relay's own Vert.x
      * instance, so that its connections' round trips are served by an event loop that HTTP
-     * requests never queue on. Its sessions plan every execution, as the background pool's do.
-     * Needs Quarkus's pool made first (the relay is started after it).
+     * requests never queue on. Its sessions plan each statement once, as an index walk whatever
+     * the tables' statistics say ({@link #indexWalksPlannedOnce}). Needs Quarkus's pool made first
+     * (the relay is started after it).
      */
     public Pool relayPool(Vertx vertx) {
         Input input = quarkusInput;
@@ -82,7 +91,7 @@ public class Pools implements PgPoolCreator {
             throw new IllegalStateException("The relay's pool is made after the service's pool, which is not made yet");
         }
         PoolOptions options = backgroundLike(input, "relay", config.relay().maxSize());
-        return GuardedPool.single(BoundedRoundTrips.pool(vertx, options, plannedEachTime(input.pgConnectOptionsList()),
+        return GuardedPool.single(BoundedRoundTrips.pool(vertx, options, indexWalksPlannedOnce(input.pgConnectOptionsList()),
                 config.readTimeout()));
     }
 
@@ -109,6 +118,19 @@ public class Pools implements PgPoolCreator {
     /** Copies of {@code targets} whose sessions plan each prepared statement once, for any parameters. */
     static List<PgConnectOptions> plannedOnce(List<PgConnectOptions> targets) {
         return planned(targets, "force_generic_plan");
+    }
+
+    /**
+     * Copies of {@code targets} whose sessions plan each prepared statement once, and only with
+     * index scans and nested loops where any plan of that shape exists: the relay's.
+     */
+    static List<PgConnectOptions> indexWalksPlannedOnce(List<PgConnectOptions> targets) {
+        return plannedOnce(targets).stream().map(o -> {
+            for (String method : INDEX_WALKS_ONLY) {
+                o.addProperty(method, "off");
+            }
+            return o;
+        }).toList();
     }
 
     private static List<PgConnectOptions> planned(List<PgConnectOptions> targets, String mode) {

@@ -15,6 +15,8 @@ public interface OutboxConfig {
 
     Retention retention();
 
+    Pending pending();
+
     interface Relay {
         /** Whether this replica takes part in relaying (it still needs the lease to publish). */
         @WithDefault("true")
@@ -86,6 +88,18 @@ public interface OutboxConfig {
         /** How often the holder renews, and a standby tries to acquire. */
         @WithDefault("PT1S")
         Duration renewInterval();
+    }
+
+    interface Pending {
+        /**
+         * Mean time between two vacuums of the pending-row table (jittered), run by the replica
+         * holding relay partition 0. Every published event leaves a dead row and a dead index
+         * entry there, and every claim from the lowest pending id reads past those not yet
+         * vacuumed; autovacuum, where it is on, comes at most once a minute
+         * (docs/relay.md, "Vacuuming the pending rows").
+         */
+        @WithDefault("PT5S")
+        Duration vacuumInterval();
     }
 
     interface Retention {

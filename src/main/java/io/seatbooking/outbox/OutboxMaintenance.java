@@ -14,12 +14,14 @@ import io.quarkus.runtime.StartupEvent;
 import io.seatbooking.outbox.relay.OutboxRelayRunner;
 import io.seatbooking.outbox.relay.OutboxRepository;
 import io.seatbooking.platform.RepeatingJob;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 /**
  * Keeps the outbox small and visible: deletes published rows older than the retention time in
- * bounded batches (on the replica holding relay partition 0), and refreshes the pending-row gauges
- * ({@code outbox.pending}, {@code outbox.oldest.pending.age}) on every replica.
+ * bounded batches, and vacuums the pending-row table every few seconds (both on the replica
+ * holding relay partition 0), and refreshes the pending-row gauges ({@code outbox.pending},
+ * {@code outbox.oldest.pending.age}) on every replica.
  */
 @Singleton
 public class OutboxMaintenance {
@@ -35,6 +37,7 @@ public class OutboxMaintenance {
     private final AtomicLong oldestAgeMillis = new AtomicLong();
     private volatile boolean running;
     private volatile RepeatingJob retention;
+    private volatile RepeatingJob vacuum;
 
     public OutboxMaintenance(OutboxRepository outbox, OutboxRelayRunner runner, OutboxConfig config,
             InstantSource clock, Vertx vertx, MeterRegistry registry) {
@@ -55,9 +58,15 @@ public class OutboxMaintenance {
         // Only the replica holding relay partition 0 deletes (one at a time, whoever relays); the
         // others look again next time.
         retention = RepeatingJob.start(vertx, "Outbox retention", config.retention().interval(),
-                () -> runner.relay().map(r -> r.partitions().contains(0)).orElse(false)
+                () -> holdsPartitionZero()
                         ? deleteExpiredBatch().map(deleted -> deleted >= config.retention().batchSize())
-                        : io.smallrye.mutiny.Uni.createFrom().item(false));
+                        : Uni.createFrom().item(false));
+        vacuum = RepeatingJob.start(vertx, "Outbox pending-row vacuum", config.pending().vacuumInterval(),
+                () -> holdsPartitionZero() ? outbox.vacuumPending().replaceWith(false) : Uni.createFrom().item(false));
+    }
+
+    private boolean holdsPartitionZero() {
+        return runner.relay().map(r -> r.partitions().contains(0)).orElse(false);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -65,10 +74,13 @@ public class OutboxMaintenance {
         if (retention != null) {
             retention.stop();
         }
+        if (vacuum != null) {
+            vacuum.stop();
+        }
     }
 
     /** Deletes one batch of expired published rows now; answers how many. */
-    public io.smallrye.mutiny.Uni<Integer> deleteExpiredBatch() {
+    public Uni<Integer> deleteExpiredBatch() {
         return outbox.deletePublished(clock.instant(), config.retention().keep(), config.retention().batchSize());
     }
 

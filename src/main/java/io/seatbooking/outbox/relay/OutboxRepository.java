@@ -19,32 +19,42 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class OutboxRepository {
 
     // Fenced: answers only rows of the partitions the caller holds, each at the epoch it holds it
-    // with ($4, $5), read once before the scan. Walks outbox_pending, which holds only pending ids,
-    // so published rows (however many) cost nothing; the limit applies there, before the join, so
-    // that the event rows are fetched by id, never walked (a merge join with outbox_event read
-    // every published row below the first pending one).
+    // with ($4: the epochs by partition, null where not held), read once before the scan. Walks
+    // outbox_pending, which holds only pending ids, so published rows (however many) cost nothing;
+    // the limit applies there, before the join, so that the event rows are fetched by id, never
+    // walked (a merge join with outbox_event read every published row below the first pending one).
     // held_back says that an earlier row of the same subject is still pending (in flight, left
     // out, or not seen before): such a row must not be sent yet, whatever the relay remembers. A
-    // subject's rows all fall into one partition, but the probe does not rely on it.
+    // subject's rows all fall into one partition, but the probe does not rely on it. The probe's
+    // row comparison can be answered only by outbox_pending_by_subject: with "q.id < p.id" a
+    // planner that took the table for nearly empty walked the primary key through every pending
+    // row below p.id, for each row claimed.
+    // The relay's sessions plan this once, with sequential scans, hash and merge joins, bitmap
+    // scans and sorts disabled (db/Pools), so that it is the same index walk whatever the tables'
+    // statistics say (docs/decisions.md, "Plans").
     static final String CLAIM = """
             SELECT o.id, o.event_id, o.event_type, o.subject, o.sequence, o.exchange, o.routing_key,
                    o.content_type, o.headers, o.payload, o.created_at, p.partition, p.held_back
               FROM (SELECT p.id, p.partition,
                            EXISTS (SELECT 1 FROM outbox_pending q
-                                    WHERE q.subject = p.subject AND q.id < p.id) AS held_back
+                                    WHERE q.subject = p.subject
+                                      AND (q.subject, q.id) < (p.subject, p.id)) AS held_back
                       FROM outbox_pending p
-                     WHERE p.id > $6
+                     WHERE p.id > $5
                        AND p.id <> ALL ($1::bigint[])
                        AND p.partition = ANY (ARRAY(
                                SELECT l.partition FROM outbox_relay_partition l
-                                 JOIN unnest($4::int[], $5::bigint[]) AS h(partition, epoch)
-                                   ON l.partition = h.partition AND l.epoch = h.epoch
-                                WHERE l.name = $2 AND l.owner = $3 AND l.expires_at > now()))
+                                WHERE l.name = $2 AND l.owner = $3 AND l.expires_at > now()
+                                  AND l.epoch = ($4::bigint[])[l.partition + 1]))
                      ORDER BY p.id
-                     LIMIT $7) p
+                     LIMIT $6) p
               JOIN outbox_event o ON o.id = p.id
              ORDER BY p.id
             """;
+
+    // Outside any transaction (VACUUM cannot run in one). Never truncates: giving empty pages back
+    // takes an exclusive lock, which every booking's insert into the table would queue behind.
+    private static final String VACUUM_PENDING = "VACUUM (TRUNCATE false) outbox_pending";
 
     // Not fenced: a confirm is a fact whoever learnt it, and recording it saves a duplicate. A
     // delete of a narrow row: the event row itself is never rewritten.
@@ -96,9 +106,8 @@ public class OutboxRepository {
         if (lease.epochs().isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        Integer[] partitions = lease.partitionArray();
-        Tuple params = Tuple.tuple(List.of(exclude.toArray(Long[]::new), lease.name(), lease.owner(), partitions,
-                lease.epochArray(partitions), after, limit));
+        Tuple params = Tuple.tuple(List.of(exclude.toArray(Long[]::new), lease.name(), lease.owner(),
+                lease.epochsByPartition(), after, limit));
         return pool.preparedQuery(CLAIM).execute(params).map(rows -> {
             List<OutboxRow> claimed = new ArrayList<>(rows.size());
             for (Row row : rows) {
@@ -113,6 +122,11 @@ public class OutboxRepository {
         return pool.preparedQuery(MARK_PUBLISHED)
                 .execute(Tuple.of(ids.toArray(Long[]::new)))
                 .map(rows -> rows.rowCount());
+    }
+
+    /** Vacuums the pending-row table: removes the rows and index entries of published events. */
+    public Uni<Void> vacuumPending() {
+        return pool.query(VACUUM_PENDING).execute().replaceWithVoid();
     }
 
     public Uni<Void> recordFailure(long id, String error) {

@@ -48,6 +48,14 @@ public final class RelayLease {
             }
             return values;
         }
+
+        /** The epoch of each partition held at its index (partition 0 first), null where not held. */
+        Long[] epochsByPartition() {
+            int length = epochs.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+            Long[] values = new Long[length];
+            epochs.forEach((partition, epoch) -> values[partition] = epoch);
+            return values;
+        }
     }
 
     /**
