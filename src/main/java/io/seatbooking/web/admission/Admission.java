@@ -174,24 +174,13 @@ public class Admission implements WritePathLoad {
         return config.enabled();
     }
 
-    /** Admits a confirm or cancel of {@code customer} at once, or refuses it (empty). */
-    public Optional<Ticket> admit(String customer) {
-        return admit(customer, false);
-    }
-
-    /**
-     * Admits a write request of {@code customer} at once, or refuses it (empty). New work (a hold)
-     * only while the requests running stay under {@code admission.hold-share} of the limit.
-     */
-    public Optional<Ticket> admit(String customer, boolean newWork) {
-        return admitNow(writes, customer, newWork);
-    }
-
     /**
      * Admits a write request of {@code customer} now, or once a slot frees within
      * {@code admission.queue-wait}, or refuses it; {@code then} is told exactly once: at once on
      * the caller's thread, or later on {@code context} (the request's, which also runs the wait's
      * timer). Requests already waiting go first, and a waiting confirm or cancel before any hold.
+     * New work (a hold) is admitted only while the requests running stay under
+     * {@code admission.hold-share} of the limit.
      */
     public void admit(String customer, boolean newWork, Context context, Consumer<Optional<Ticket>> then) {
         LaneState lane = writes;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,21 +44,21 @@ class AdmissionTest {
         Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry());
         List<Admission.Ticket> running = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            running.add(admission.admit("customer-" + i).orElseThrow());
+            running.add(admitAtOnce(admission, "customer-" + i, false).orElseThrow());
         }
-        assertThat(admission.admit("late")).isEmpty();
+        assertThat(admitAtOnce(admission, "late", false)).isEmpty();
         running.remove(0).done();
-        assertThat(admission.admit("late")).isPresent();
+        assertThat(admitAtOnce(admission, "late", false)).isPresent();
     }
 
     @Test
     void oneCustomerCannotTakeTheWholeLimit() {
         Admission admission = new Admission(config(10, 0.2), new SimpleMeterRegistry());
-        assertThat(admission.admit("greedy")).isPresent();
-        assertThat(admission.admit("greedy")).isPresent();
-        assertThat(admission.admit("greedy")).isEmpty();
+        assertThat(admitAtOnce(admission, "greedy", false)).isPresent();
+        assertThat(admitAtOnce(admission, "greedy", false)).isPresent();
+        assertThat(admitAtOnce(admission, "greedy", false)).isEmpty();
         for (int i = 0; i < 8; i++) {
-            assertThat(admission.admit("other-" + i)).as("others still get in").isPresent();
+            assertThat(admitAtOnce(admission, "other-" + i, false)).as("others still get in").isPresent();
         }
     }
 
@@ -65,12 +66,12 @@ class AdmissionTest {
     void holdsAreShedFirstSoThatConfirmsOfTheHoldsTakenStillGetIn() {
         Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry());
         for (int i = 0; i < 8; i++) {
-            assertThat(admission.admit("holder-" + i, true)).as("holds fill 80 %% of the limit").isPresent();
+            assertThat(admitAtOnce(admission, "holder-" + i, true)).as("holds fill 80 %% of the limit").isPresent();
         }
-        assertThat(admission.admit("late-holder", true)).isEmpty();
-        assertThat(admission.admit("confirmer-1", false)).isPresent();
-        assertThat(admission.admit("confirmer-2", false)).isPresent();
-        assertThat(admission.admit("confirmer-3", false)).as("the whole limit is used").isEmpty();
+        assertThat(admitAtOnce(admission, "late-holder", true)).isEmpty();
+        assertThat(admitAtOnce(admission, "confirmer-1", false)).isPresent();
+        assertThat(admitAtOnce(admission, "confirmer-2", false)).isPresent();
+        assertThat(admitAtOnce(admission, "confirmer-3", false)).as("the whole limit is used").isEmpty();
     }
 
     @Test
@@ -80,7 +81,7 @@ class AdmissionTest {
             assertThat(admission.admitJoin("joiner-" + i)).isPresent();
         }
         assertThat(admission.admitJoin("one-too-many")).isEmpty();
-        assertThat(admission.admit("admitted-customer", true)).as("holds do not compete with joins").isPresent();
+        assertThat(admitAtOnce(admission, "admitted-customer", true)).as("holds do not compete with joins").isPresent();
         assertThat(admission.shedForCapacity()).as("a shed join does not stop the admitter").isZero();
     }
 
@@ -142,6 +143,17 @@ class AdmissionTest {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Admits or refuses at once: with no queue wait (the configurations of {@link #config(int, double)})
+     * the answer comes on this thread and no context is used.
+     */
+    private static Optional<Admission.Ticket> admitAtOnce(Admission admission, String customer, boolean newWork) {
+        AtomicReference<Optional<Admission.Ticket>> answer = new AtomicReference<>();
+        admission.admit(customer, newWork, null, answer::set);
+        assertThat(answer.get()).as("answered at once").isNotNull();
+        return answer.get();
     }
 
     private static CompletableFuture<Optional<Admission.Ticket>> admitOn(Context context, Admission admission,
