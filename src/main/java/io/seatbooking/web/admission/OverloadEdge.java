@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.seatbooking.db.RequestBudget;
@@ -141,10 +142,32 @@ public class OverloadEdge {
         }
         try {
             byte[] payload = Base64.getUrlDecoder().decode(token.substring(first + 1, second));
-            JsonNode sub = json.readTree(payload).get("sub");
-            return sub != null && sub.isTextual() ? "sub:" + sub.asText() : "anonymous";
+            String sub = topLevelText(payload, "sub");
+            return sub != null ? "sub:" + sub : "anonymous";
         } catch (RuntimeException | IOException e) {
             return "anonymous";
+        }
+    }
+
+    /**
+     * The text value of the top-level field {@code name} of the JSON object {@code payload}, or
+     * null: read token by token up to that field, without building the object (this runs for
+     * every write request, shed ones included).
+     */
+    private String topLevelText(byte[] payload, String name) throws IOException {
+        try (JsonParser parser = json.getFactory().createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean wanted = name.equals(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (wanted) {
+                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
         }
     }
 }
