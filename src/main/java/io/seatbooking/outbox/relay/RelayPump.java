@@ -190,6 +190,11 @@ final class RelayPump {
         window.confirmed(id).ifPresent(sent -> {
             messages.confirmed(sent);
             scheduleMark();
+            // The confirm made room in the window: with a backlog above the cursor, claim as soon
+            // as there is a useful amount of it, not only after the next mark's answer.
+            if (window.backlogAboveCursor()) {
+                pump();
+            }
         });
     }
 

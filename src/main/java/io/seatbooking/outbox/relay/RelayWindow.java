@@ -42,6 +42,8 @@ import java.util.UUID;
  * appeared (a NOTIFY, the fallback poll, a restart), one was passed over or failed, or the last
  * claim came back with as many rows as it asked for; a confirm or a mark alone claims nothing, so
  * that each committed event costs about one claim, not one for its NOTIFY and one for its mark.
+ * While the last claim was filled (a backlog), room is looked for at each confirm
+ * ({@link #backlogAboveCursor}), so that the window refills as it empties.
  *
  * @param <T> what the relay keeps about each message in flight
  */
@@ -116,6 +118,14 @@ final class RelayWindow<T> {
         moreAboveCursor = false;
         return Optional.of(full ? new Claim(true, 0, List.copyOf(inFlight.keySet()), limit)
                 : new Claim(false, cursor, List.of(), limit));
+    }
+
+    /**
+     * The last claim came back with as many rows as it asked for: more rows may wait above the
+     * cursor, and room in the window is worth a claim at once.
+     */
+    boolean backlogAboveCursor() {
+        return moreAboveCursor;
     }
 
     /** The claim's answer will not be acted on: it failed, or the role was lost meanwhile. */

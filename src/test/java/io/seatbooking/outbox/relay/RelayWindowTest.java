@@ -180,6 +180,22 @@ class RelayWindowTest {
     }
 
     @Test
+    void aBacklogAboveTheCursorIsClaimedAsConfirmsMakeRoomNotOnlyAfterTheMark() {
+        RelayWindow<String> small = new RelayWindow<>(4, 4);
+        send(small, small.nextClaim().orElseThrow(), row(1, "a"), row(2, "b"), row(3, "c"), row(4, "d"));
+        assertThat(small.backlogAboveCursor()).as("the claim was filled").isTrue();
+        assertThat(small.nextClaim()).as("the window is full").isEmpty();
+
+        small.confirmed(1);
+        assertThat(small.backlogAboveCursor()).isTrue();
+        assertThat(small.nextClaim()).as("one place is free; the rows awaiting their mark wait with their subjects")
+                .contains(new RelayWindow.Claim(false, 4, List.of(), 1));
+        assertThat(small.backlogAboveCursor()).as("a claim runs").isFalse();
+        small.claimed(new RelayWindow.Claim(false, 4, List.of(), 1), List.of());
+        assertThat(small.backlogAboveCursor()).as("it came back short: no backlog").isFalse();
+    }
+
+    @Test
     void withWorkInFlightTheWindowClaimsOnlyWhenAQuarterOfABatchFits() {
         RelayWindow<String> small = new RelayWindow<>(10, 8);
         RelayWindow.Claim first = small.nextClaim().orElseThrow();
