@@ -45,8 +45,15 @@ public interface AdmissionConfig {
     @WithDefault("100")
     int queueSize();
 
-    /** The limit never goes above this. */
-    @WithDefault("200")
+    /**
+     * The limit never goes above this: the request pool's size and a fifth more, for the requests
+     * in their parts without a connection (body, token, answer). Above the pool's size, admitted
+     * writes queue for connections instead of here, first come first served, so confirms lose
+     * their place ahead of holds, and those that wait too long are shed after part of their work
+     * ({@code database-busy}). With 200, Gradient2 drifted up to 172 under sustained overload and
+     * goodput fell from 592 to 445 bookings/s at 700/s offered (docs/operations.md, Overload).
+     */
+    @WithDefault("24")
     int maxLimit();
 
     /**
