@@ -168,7 +168,8 @@ def render(r, plots):
     if r.get("payments"):
         pay = r["payments"]
         w("## 1c. Payments: a payment.succeeded for every hold\n")
-        w(f"Holds at {pay['rate']:.0f}/s (the rate served in full) for {p.get('payments_seconds')} s; for each hold "
+        w(f"Holds at {pay['rate']:.0f}/s (the rate served in full) for {p.get('payments_seconds')} s, after one "
+          "unmeasured run of the same that warms the consumer's code up; for each hold "
           "that succeeded, `bench/lib/Payments.java` published a `payment.succeeded` at once and timed it until the "
           "booking's `booking.confirmed` arrived on `booking.events`: the wait in `booking.payments`, the processing "
           "and the relay together, so an upper bound of the queue wait.\n")
