@@ -100,6 +100,11 @@ public class Admission implements WritePathLoad {
         boolean remove(Waiter waiter) {
             return (waiter.newWork ? starting : finishing).remove(waiter);
         }
+
+        /** Takes out the hold that began to wait last, to make room for finishing work; null if none waits. */
+        Waiter removeNewestStarting() {
+            return starting.pollLast();
+        }
     }
 
     /** A request waiting for a slot: told on its own context, once, admitted or refused. */
@@ -178,7 +183,9 @@ public class Admission implements WritePathLoad {
      * Admits a write request of {@code customer} now, or once a slot frees within
      * {@code admission.queue-wait}, or refuses it; {@code then} is told exactly once: at once on
      * the caller's thread, or later on {@code context} (the request's, which also runs the wait's
-     * timer). Requests already waiting go first, and a waiting confirm or cancel before any hold.
+     * timer). Requests already waiting go first, and a waiting confirm or cancel before any hold;
+     * a confirm or cancel that finds the wait full takes the place of the hold that began to wait
+     * last, which is refused.
      * New work (a hold) is admitted only while the requests running stay under
      * {@code admission.hold-share} of the limit.
      */
@@ -191,9 +198,16 @@ public class Admission implements WritePathLoad {
         }
         Optional<Ticket> now = Optional.empty();
         boolean waits = false;
+        Waiter displaced = null;
         synchronized (lane.waiting()) {
             if (lane.waiting().nobodyAhead(newWork)) {
                 now = acquire(lane, customer, newWork);
+            }
+            if (now.isEmpty() && waitMillis > 0 && !newWork && lane.waiting().size() >= config.queueSize()) {
+                // A full wait must not refuse a confirm or cancel that would go ahead of every hold
+                // in it: the hold that came last gives up its place (refused below), or the hold
+                // the confirm finishes was work for nothing.
+                displaced = lane.waiting().removeNewestStarting();
             }
             if (now.isEmpty() && waitMillis > 0 && lane.waiting().size() < config.queueSize()) {
                 Waiter waiter = new Waiter(customer, newWork, context, then);
@@ -202,6 +216,9 @@ public class Admission implements WritePathLoad {
                 waits = true;
                 waited.increment();
             }
+        }
+        if (displaced != null) {
+            refuseDisplaced(lane, displaced);
         }
         if (now.isPresent()) {
             rememberLane(lane);
@@ -212,6 +229,14 @@ public class Admission implements WritePathLoad {
             shares.leave(customer);
             then.accept(refused(lane.shedAtLimit(), lane));
         }
+    }
+
+    /** A waiting hold that gave its place to finishing work: refused, on its own context. */
+    private void refuseDisplaced(LaneState lane, Waiter waiter) {
+        waiter.context.owner().cancelTimer(waiter.timer);
+        shares.leave(waiter.customer);
+        Optional<Ticket> refusal = refused(lane.shedAtLimit(), lane);
+        waiter.context.runOnContext(v -> waiter.then.accept(refusal));
     }
 
     /** A waiter whose wait ran out: refused, unless a slot reached it first. */

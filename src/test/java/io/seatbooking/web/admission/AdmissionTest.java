@@ -145,6 +145,46 @@ class AdmissionTest {
         }
     }
 
+    @Test
+    void aConfirmThatFindsTheWaitFullTakesThePlaceOfTheHoldThatCameLast() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Admission admission = new Admission(config(1, 1.0, Duration.ofSeconds(5), 2), registry);
+            Context context = vertx.getOrCreateContext();
+            Admission.Ticket running = admitOn(context, admission, "first").get(1, TimeUnit.SECONDS).orElseThrow();
+            CompletableFuture<Optional<Admission.Ticket>> earlierHold = admitOn(context, admission, "holder-1");
+            CompletableFuture<Optional<Admission.Ticket>> laterHold = admitOn(context, admission, "holder-2");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (registry.counter("admission.waited").count() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(admitOn(context, admission, "holder-3").get(1, TimeUnit.SECONDS))
+                    .as("a hold finds the wait full: refused at once").isEmpty();
+
+            CompletableFuture<Optional<Admission.Ticket>> confirm = admitOn(context, admission, "confirmer-1", false);
+            assertThat(laterHold.get(1, TimeUnit.SECONDS)).as("the hold that came last gave its place up").isEmpty();
+            assertThat(earlierHold).isNotDone();
+            assertThat(confirm).as("the confirm waits in its place").isNotDone();
+
+            CompletableFuture<Optional<Admission.Ticket>> second = admitOn(context, admission, "confirmer-2", false);
+            assertThat(earlierHold.get(1, TimeUnit.SECONDS)).as("the last hold waiting gave its place too").isEmpty();
+            assertThat(second).isNotDone();
+            assertThat(admitOn(context, admission, "confirmer-3", false).get(1, TimeUnit.SECONDS))
+                    .as("no hold left to give its place: refused at once").isEmpty();
+
+            running.done();
+            Admission.Ticket first = confirm.get(1, TimeUnit.SECONDS).orElseThrow();
+            assertThat(second).as("first come, first served among confirms").isNotDone();
+            first.done();
+            second.get(1, TimeUnit.SECONDS).orElseThrow().done();
+            assertThat(registry.counter("admission.shed", "reason", "limit").count())
+                    .as("the holds that gave their places up count as shed at the limit").isEqualTo(4);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
     /**
      * Admits or refuses at once: with no queue wait (the configurations of {@link #config(int, double)})
      * the answer comes on this thread and no context is used.
