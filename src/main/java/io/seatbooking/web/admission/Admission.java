@@ -234,9 +234,7 @@ public class Admission implements WritePathLoad {
     /** A waiting hold that gave its place to finishing work: refused, on its own context. */
     private void refuseDisplaced(LaneState lane, Waiter waiter) {
         waiter.context.owner().cancelTimer(waiter.timer);
-        shares.leave(waiter.customer);
-        Optional<Ticket> refusal = refused(lane.shedAtLimit(), lane);
-        waiter.context.runOnContext(v -> waiter.then.accept(refusal));
+        waiter.context.runOnContext(v -> refuse(lane, waiter));
     }
 
     /** A waiter whose wait ran out: refused, unless a slot reached it first. */
@@ -246,6 +244,11 @@ public class Admission implements WritePathLoad {
                 return;
             }
         }
+        refuse(lane, waiter);
+    }
+
+    /** Answers a waiter taken out of the wait: refused at the limit, its customer's share given back. */
+    private void refuse(LaneState lane, Waiter waiter) {
         shares.leave(waiter.customer);
         waiter.then.accept(refused(lane.shedAtLimit(), lane));
     }

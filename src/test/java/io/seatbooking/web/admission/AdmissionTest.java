@@ -130,10 +130,7 @@ class AdmissionTest {
             Admission.Ticket running = admitOn(context, admission, "first").get(1, TimeUnit.SECONDS).orElseThrow();
             CompletableFuture<Optional<Admission.Ticket>> hold = admitOn(context, admission, "holder");
             CompletableFuture<Optional<Admission.Ticket>> confirm = admitOn(context, admission, "confirmer", false);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (registry.counter("admission.waited").count() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            awaitWaiting(registry, 2);
             assertThat(registry.counter("admission.waited").count()).as("both wait").isEqualTo(2);
             running.done();
             Admission.Ticket confirmed = confirm.get(1, TimeUnit.SECONDS).orElseThrow();
@@ -155,10 +152,7 @@ class AdmissionTest {
             Admission.Ticket running = admitOn(context, admission, "first").get(1, TimeUnit.SECONDS).orElseThrow();
             CompletableFuture<Optional<Admission.Ticket>> earlierHold = admitOn(context, admission, "holder-1");
             CompletableFuture<Optional<Admission.Ticket>> laterHold = admitOn(context, admission, "holder-2");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (registry.counter("admission.waited").count() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            awaitWaiting(registry, 2);
             assertThat(admitOn(context, admission, "holder-3").get(1, TimeUnit.SECONDS))
                     .as("a hold finds the wait full: refused at once").isEmpty();
 
@@ -182,6 +176,14 @@ class AdmissionTest {
                     .as("the holds that gave their places up count as shed at the limit").isEqualTo(4);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Until {@code count} requests have begun to wait for a slot (at most 2 s). */
+    private static void awaitWaiting(SimpleMeterRegistry registry, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (registry.counter("admission.waited").count() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
     }
 
