@@ -234,7 +234,7 @@ public final class OutboxRelay {
         PartitionShare share = PartitionShare.decide(lease.held(), lease.leaving(), standing.quota());
         lease.leave(share.leave());
         Set<Integer> settled = new HashSet<>(share.leave());
-        settled.removeAll(pump.busyPartitions());
+        settled.removeAll(pump.busyPartitions(lease.leaving()));
         Uni<Void> released = lease.release(settled);
         Uni<Set<Integer>> acquired = released.chain(() -> running && share.acquire() > 0
                 ? lease.acquire(share.acquire())

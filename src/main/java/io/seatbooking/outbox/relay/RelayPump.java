@@ -50,6 +50,7 @@ final class RelayPump {
     private final RareWarnings warnings;
 
     private boolean markScheduled;
+    private boolean refillScheduled;
     private boolean claimScheduled;
     private boolean claimedBefore;
     private long lastClaimNanos;
@@ -93,26 +94,51 @@ final class RelayPump {
         pump();
     }
 
-    /** The partitions with rows in flight or waiting to be marked: not yet to be given up. */
-    Set<Integer> busyPartitions() {
+    /**
+     * The partitions with rows in flight or waiting to be marked: not yet to be given up. The
+     * ready rows of the {@code leaving} ones, not sent yet, are left for their next holder.
+     */
+    Set<Integer> busyPartitions(Set<Integer> leaving) {
+        window.forgetReady(leaving::contains);
         return window.busyPartitions();
     }
 
-    /** Completes once nothing is in flight or waiting to be marked. */
+    /**
+     * Completes once nothing is in flight or waiting to be marked. Ready rows are not sent any
+     * more: they stay pending for the next holder.
+     */
     CompletableFuture<Void> drained() {
         drained = new CompletableFuture<>();
+        window.forgetReady(partition -> true);
         checkDrained();
         return drained;
     }
 
-    /** Claims, if the role, the backoff, the broker connection and the window allow it. */
+    /**
+     * Sends the ready rows the window has room for, and claims, if the role, the backoff, the
+     * broker connection and the window allow it.
+     */
     void pump() {
         Optional<RelayLease.Token> token = role.claimToken("the local lease deadline passed without renewal");
-        if (token.isEmpty() || token.get().epochs().isEmpty() || backoff.isPaused()) {
+        if (token.isEmpty() || token.get().epochs().isEmpty()) {
+            // Not (or no longer) holding: what was ready stays pending for the partitions' holder.
+            window.forgetReady(partition -> true);
+            checkDrained();
+            return;
+        }
+        if (backoff.isPaused()) {
             return;
         }
         if (!publisher.isOpen()) {
             openPublisher();
+            return;
+        }
+        Set<Integer> held = token.get().epochs().keySet();
+        List<OutboxRow> ready = window.sendable(held::contains);
+        if (!ready.isEmpty()) {
+            publish(ready);
+        }
+        if (!window.mayFindRows()) {
             return;
         }
         long early = claimedBefore ? config.claimSpacing().toNanos() - (System.nanoTime() - lastClaimNanos) : 0;
@@ -190,11 +216,24 @@ final class RelayPump {
         window.confirmed(id).ifPresent(sent -> {
             messages.confirmed(sent);
             scheduleMark();
-            // The confirm made room in the window: with a backlog above the cursor, claim as soon
-            // as there is a useful amount of it, not only after the next mark's answer.
-            if (window.backlogAboveCursor()) {
-                pump();
-            }
+            refill();
+        });
+    }
+
+    /**
+     * A confirm made room in the window: send ready rows into it, and with a backlog above the
+     * cursor claim as soon as there is a useful amount of room, not only after the next mark's
+     * answer. Once for the confirms already queued on this context (the broker confirms many
+     * messages at once), so that their rows go to the publisher together.
+     */
+    private void refill() {
+        if (refillScheduled) {
+            return;
+        }
+        refillScheduled = true;
+        context.runOnContext(v -> {
+            refillScheduled = false;
+            pump();
         });
     }
 

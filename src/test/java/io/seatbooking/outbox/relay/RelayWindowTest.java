@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntPredicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -183,16 +184,70 @@ class RelayWindowTest {
     void aBacklogAboveTheCursorIsClaimedAsConfirmsMakeRoomNotOnlyAfterTheMark() {
         RelayWindow<String> small = new RelayWindow<>(4, 4);
         send(small, small.nextClaim().orElseThrow(), row(1, "a"), row(2, "b"), row(3, "c"), row(4, "d"));
-        assertThat(small.backlogAboveCursor()).as("the claim was filled").isTrue();
-        assertThat(small.nextClaim()).as("the window is full").isEmpty();
+        assertThat(small.mayFindRows()).as("the claim was filled").isTrue();
+        send(small, small.nextClaim().orElseThrow(), row(5, "e"), row(6, "f"), row(7, "g"), row(8, "h"));
+        assertThat(small.nextClaim()).as("the window is full and a batch is ready").isEmpty();
 
         small.confirmed(1);
-        assertThat(small.backlogAboveCursor()).isTrue();
+        assertThat(small.mayFindRows()).isTrue();
         assertThat(small.nextClaim()).as("one place is free; the rows awaiting their mark wait with their subjects")
-                .contains(new RelayWindow.Claim(false, 4, List.of(), 1));
-        assertThat(small.backlogAboveCursor()).as("a claim runs").isFalse();
-        small.claimed(new RelayWindow.Claim(false, 4, List.of(), 1), List.of());
-        assertThat(small.backlogAboveCursor()).as("it came back short: no backlog").isFalse();
+                .contains(new RelayWindow.Claim(false, 8, List.of(), 1));
+        assertThat(small.mayFindRows()).as("a claim runs").isFalse();
+        small.claimed(new RelayWindow.Claim(false, 8, List.of(), 1), List.of());
+        assertThat(small.mayFindRows()).as("it came back short: no backlog").isFalse();
+    }
+
+    @Test
+    void aClaimBeyondTheWindowsRoomKeepsTheRestReadyAndSendsItAsConfirmsMakeRoom() {
+        RelayWindow<String> small = new RelayWindow<>(2, 2);
+        assertThat(ids(send(small, small.nextClaim().orElseThrow(), row(1, "a"), row(2, "b")).send()))
+                .containsExactly(1L, 2L);
+        RelayWindow.Claim ahead = small.nextClaim().orElseThrow();
+        assertThat(ahead).as("claimed ahead while the window is full").isEqualTo(new RelayWindow.Claim(false, 2, List.of(), 2));
+        assertThat(ids(send(small, ahead, row(3, "c"), row(4, "d")).send())).isEmpty();
+        assertThat(small.nextClaim()).isEmpty();
+
+        small.confirmed(1);
+        assertThat(ids(sendReady(small))).containsExactly(3L);
+        assertThat(ids(sendReady(small))).as("the window is full again").isEmpty();
+        small.confirmed(2);
+        assertThat(ids(sendReady(small))).containsExactly(4L);
+        assertThat(small.busyPartitions()).contains(row(4, "d").partition());
+    }
+
+    @Test
+    void aReadyRowBlocksItsSubjectAndIsLeftOutOfAFullClaim() {
+        RelayWindow<String> small = new RelayWindow<>(1, 2);
+        send(small, small.nextClaim().orElseThrow(), row(1, "a"), row(2, "b"));
+        small.claimFullNext();
+        RelayWindow.Claim full = small.nextClaim().orElseThrow();
+        assertThat(full.exclude()).as("row 2 is ready, not sent").containsExactlyInAnyOrder(1L, 2L);
+
+        send(small, full, row(3, "b"));
+        small.confirmed(1);
+        assertThat(ids(sendReady(small))).as("row 3 waits behind row 2 of its subject").containsExactly(2L);
+    }
+
+    @Test
+    void readyRowsOfAPartitionNoLongerHeldOrForgottenAtAStopStayPendingAndTheNextClaimIsFull() {
+        RelayWindow<String> small = new RelayWindow<>(1, 3);
+        OutboxRow b = row(2, "b");
+        send(small, small.nextClaim().orElseThrow(), row(1, "a"), b, row(3, "c"));
+        small.confirmed(1);
+        small.marked(small.startMark().orElseThrow());
+
+        assertThat(ids(sendReady(small, partition -> partition != b.partition()))).containsExactly(3L);
+        RelayWindow.Claim next = small.nextClaim().orElseThrow();
+        assertThat(next.full()).isTrue();
+        assertThat(next.exclude()).containsExactly(3L);
+        assertThat(ids(send(small, next, b).send())).as("selected again, ready: the window is full").isEmpty();
+        assertThat(small.busyPartitions()).contains(b.partition());
+
+        small.forgetReady(partition -> true);
+        small.confirmed(3);
+        small.marked(small.startMark().orElseThrow());
+        assertThat(small.isDrained()).isTrue();
+        assertThat(small.nextClaim().orElseThrow().full()).isTrue();
     }
 
     @Test
@@ -201,35 +256,44 @@ class RelayWindowTest {
         RelayWindow.Claim first = small.nextClaim().orElseThrow();
         assertThat(first.limit()).isEqualTo(8);
         send(small, first, row(1, "a"), row(2, "b"), row(3, "c"), row(4, "d"), row(5, "e"), row(6, "f"),
-                row(7, "g"), row(8, "h"), row(9, "i"));
+                row(7, "g"), row(8, "h"));
+        send(small, small.nextClaim().orElseThrow(), row(9, "i"), row(10, "j"), row(11, "k"), row(12, "l"),
+                row(13, "m"), row(14, "n"), row(15, "o"), row(16, "p"), row(17, "q"));
         small.claimFullNext();
-        assertThat(small.nextClaim()).as("9 in flight, room 1 of 2 needed").isEmpty();
+        assertThat(small.nextClaim()).as("10 in flight, 7 ready: room 1 of 2 needed").isEmpty();
 
         small.failed(9);
         assertThat(small.nextClaim().orElseThrow().limit()).isEqualTo(2);
     }
 
     @Test
-    void theWindowBoundsUnconfirmedMessagesAndRowsAwaitingTheirMarkAsManyAgain() {
+    void theWindowBoundsUnconfirmedMessagesReadyRowsOneBatchAndRowsAwaitingTheirMarkAsManyAgain() {
         RelayWindow<String> small = new RelayWindow<>(4, 4);
         send(small, small.nextClaim().orElseThrow(), row(1, "a"), row(2, "b"), row(3, "c"), row(4, "d"));
-        assertThat(small.nextClaim()).as("4 unconfirmed").isEmpty();
+        send(small, small.nextClaim().orElseThrow(), row(5, "e"), row(6, "f"), row(7, "g"), row(8, "h"));
+        assertThat(small.nextClaim()).as("4 unconfirmed, 4 ready").isEmpty();
 
         small.confirmed(1);
         small.confirmed(2);
         small.startMark().orElseThrow();
+        assertThat(ids(sendReady(small))).as("2 confirmed, being marked: room in the confirm window")
+                .containsExactly(5L, 6L);
         RelayWindow.Claim whileMarking = small.nextClaim().orElseThrow();
-        assertThat(whileMarking.limit()).as("2 confirmed, being marked: room in the confirm window").isEqualTo(2);
-        assertThat(ids(send(small, whileMarking, row(5, "e"), row(6, "f"), row(7, "a")).send()))
-                .as("subject a waits for its mark").containsExactly(5L, 6L);
-        assertThat(small.nextClaim()).as("4 unconfirmed again").isEmpty();
+        assertThat(whileMarking.limit()).as("4 unconfirmed, 2 ready").isEqualTo(2);
+        assertThat(ids(send(small, whileMarking, row(9, "i"), row(10, "a")).send())).isEmpty();
+        RelayWindow.Claim passedOver = small.nextClaim().orElseThrow();
+        assertThat(passedOver.full()).as("subject a waits for its mark").isTrue();
+        assertThat(passedOver.limit()).as("4 unconfirmed, 3 ready").isEqualTo(1);
+        small.claimed(passedOver, List.of());
 
         small.confirmed(3);
         small.confirmed(4);
         small.confirmed(5);
         small.confirmed(6);
-        assertThat(small.nextClaim().orElseThrow().limit()).as("none unconfirmed, but 6 of 8 rows held")
-                .isEqualTo(2);
+        assertThat(ids(sendReady(small))).containsExactly(7L, 8L, 9L);
+        small.claimFullNext();
+        assertThat(small.nextClaim().orElseThrow().limit()).as("3 unconfirmed, none ready, but 9 of 12 rows held")
+                .isEqualTo(3);
     }
 
     @Test
@@ -296,6 +360,17 @@ class RelayWindowTest {
         RelayWindow.Selection selection = window.claimed(claim, Arrays.asList(rows));
         selection.send().forEach(row -> window.sent(row, "sent-" + row.id()));
         return selection;
+    }
+
+    /** Confirms made room: the ready rows the window sends now. */
+    private static List<OutboxRow> sendReady(RelayWindow<String> window) {
+        return sendReady(window, partition -> true);
+    }
+
+    private static List<OutboxRow> sendReady(RelayWindow<String> window, IntPredicate held) {
+        List<OutboxRow> rows = window.sendable(held);
+        rows.forEach(row -> window.sent(row, "sent-" + row.id()));
+        return rows;
     }
 
     private static List<Long> ids(List<OutboxRow> rows) {
