@@ -259,7 +259,7 @@ final class RelayPump {
             return;
         }
         List<Long> batch = next.get();
-        outbox.markPublished(batch).subscribe().with(
+        outbox.markPublished(batch, batch.stream().map(window::subjectOf).toList()).subscribe().with(
                 count -> context.runOnContext(v -> {
                     window.marked(batch);
                     backoff.succeeded();

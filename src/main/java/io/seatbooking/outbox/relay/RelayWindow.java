@@ -260,6 +260,15 @@ final class RelayWindow<T> {
         return Optional.of(batch);
     }
 
+    /**
+     * The subject of a row in flight, waiting to be marked or being marked; empty for any other
+     * row (its mark then finds nothing, and it is published again: a duplicate, never a loss).
+     */
+    String subjectOf(long id) {
+        InFlight<T> sent = inFlight.get(id);
+        return sent == null ? "" : sent.subject();
+    }
+
     /** The batch is marked published: its rows leave the window and their subjects are free. */
     void marked(List<Long> batch) {
         marking = false;

@@ -28,6 +28,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 class RelayPlansTest {
 
     private static final int ROWS = 100_000;
+    /** Nothing in flight, the lease 'plans' of owner 'me' at epoch 1 on all 64 partitions, from id 0, 500 rows. */
+    private static final String CLAIM_ARGUMENTS = "('{}', 'plans', 'me', array_fill(1::bigint, ARRAY[64]), 0, 500)";
 
     @Inject
     Pools pools;
@@ -40,8 +42,10 @@ class RelayPlansTest {
     void theClaimPlannedWhileTheOutboxWasTinyStaysAnIndexWalkOnceItHasGrown() {
         Pool relay = Pool.newInstance(pools.relayPool(vertx));
         try {
-            String plan = relay.withConnection(c -> planAfterGrowth(c, false)).await().atMost(Duration.ofMinutes(2));
-            String control = pool.withConnection(c -> planAfterGrowth(c, true)).await().atMost(Duration.ofMinutes(2));
+            String plan = relay.withConnection(c -> planAfterGrowth(c, false, OutboxRepository.CLAIM, CLAIM_ARGUMENTS))
+                    .await().atMost(Duration.ofMinutes(2));
+            String control = pool.withConnection(c -> planAfterGrowth(c, true, OutboxRepository.CLAIM, CLAIM_ARGUMENTS))
+                    .await().atMost(Duration.ofMinutes(2));
             System.out.printf("[relay] the claim planned on tiny tables, run on %,d pending rows:%n%s%n", ROWS, plan);
 
             assertThat(control).as("planned once for tiny tables without the relay's settings").contains("Seq Scan");
@@ -54,11 +58,33 @@ class RelayPlansTest {
         }
     }
 
+    @Test
+    void theMarkPlannedWhileTheOutboxWasTinyStaysOneProbePerRowOnceItHasGrown() {
+        Pool relay = Pool.newInstance(pools.relayPool(vertx));
+        try {
+            String plan = relay.withConnection(c -> planAfterGrowth(c, false, OutboxRepository.MARK_PUBLISHED,
+                    "('{-1,-2}', '{plans-1,plans-2}')")).await().atMost(Duration.ofMinutes(2));
+            String byIdAlone = relay.withConnection(c -> planAfterGrowth(c, false,
+                    "DELETE FROM outbox_pending WHERE id = ANY ($1::bigint[])", "('{-1,-2}')"))
+                    .await().atMost(Duration.ofMinutes(2));
+            System.out.printf("[relay] the mark planned on tiny tables, run on %,d pending rows:%n%s%n"
+                    + "the same by id alone (the mark until 2026-12-06):%n%s%n", ROWS, plan, byIdAlone);
+
+            assertThat(plan).doesNotContain("Seq Scan").doesNotContain("Hash").doesNotContain("Sort")
+                    .doesNotContain("Bitmap").doesNotContain("Merge");
+            // Probes: of the primary key by id, or of the (subject, id) index by subject first.
+            assertThat(plan).containsPattern("Index Cond: \\((id = ANY|\\(?subject = ANY)");
+        } finally {
+            relay.closeAndAwait();
+        }
+    }
+
     /**
-     * The claim's plan on {@code c}'s session, prepared and run eight times while the outbox held
-     * three events, analyzed; then run over {@value #ROWS} pending ones.
+     * The plan of {@code sql} on {@code c}'s session, prepared and run eight times with
+     * {@code arguments} while the outbox held three events, analyzed; then run over
+     * {@value #ROWS} pending ones.
      */
-    private static Uni<String> planAfterGrowth(SqlConnection c, boolean plannedOnce) {
+    private static Uni<String> planAfterGrowth(SqlConnection c, boolean plannedOnce, String sql, String arguments) {
         Uni<Void> setUp = (plannedOnce ? c.query("SET plan_cache_mode = force_generic_plan").execute()
                 : Uni.createFrom().voidItem())
                 .chain(() -> run(c, List.of(
@@ -71,19 +97,19 @@ class RelayPlansTest {
                         """,
                         events(3),
                         "ANALYZE outbox_event", "ANALYZE outbox_pending", "ANALYZE outbox_relay_partition",
-                        "PREPARE relay_claim AS " + OutboxRepository.CLAIM)));
+                        "PREPARE relay_statement AS " + sql)));
         for (int i = 0; i < 8; i++) {
-            setUp = setUp.chain(() -> c.query("EXECUTE relay_claim" + arguments()).execute()).replaceWithVoid();
+            setUp = setUp.chain(() -> c.query("EXECUTE relay_statement" + arguments).execute()).replaceWithVoid();
         }
         return setUp
                 .chain(() -> run(c, List.of(events(ROWS))))
-                .chain(() -> c.query("EXPLAIN (COSTS OFF) EXECUTE relay_claim" + arguments()).execute())
+                .chain(() -> c.query("EXPLAIN (COSTS OFF) EXECUTE relay_statement" + arguments).execute())
                 .map(rows -> {
                     StringBuilder plan = new StringBuilder();
                     rows.forEach(row -> plan.append(row.getString(0)).append('\n'));
                     return plan.toString();
                 })
-                .call(() -> run(c, List.of("DEALLOCATE relay_claim",
+                .call(() -> run(c, List.of("DEALLOCATE relay_statement",
                         "DROP TABLE outbox_event, outbox_pending, outbox_relay_partition", "RESET plan_cache_mode")));
     }
 
@@ -101,10 +127,6 @@ class RelayPlansTest {
                 """.formatted(n);
     }
 
-    /** Nothing in flight, the lease 'plans' of owner 'me' at epoch 1 on all 64 partitions, from id 0, 500 rows. */
-    private static String arguments() {
-        return "('{}', 'plans', 'me', array_fill(1::bigint, ARRAY[64]), 0, 500)";
-    }
 
     private static Uni<Void> run(SqlConnection c, List<String> statements) {
         Uni<Void> chain = Uni.createFrom().voidItem();
