@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
@@ -48,6 +50,15 @@ final class RelayPump {
     private final RelayWindow<RelayMessages.Sent> window;
     private final RelayBackoff backoff;
     private final RareWarnings warnings;
+    // Publish outcomes as the broker's connection thread learns them, taken over on the relay's
+    // context in groups: one hop per group of confirms (the broker acks many messages at once),
+    // not one per message, each of which woke the event loop.
+    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean outcomesScheduled = new AtomicBoolean();
+
+    /** A publish's outcome: confirmed ({@code failure} null) or failed. */
+    private record Outcome(long id, Throwable failure) {
+    }
 
     private boolean markScheduled;
     private boolean refillScheduled;
@@ -199,16 +210,27 @@ final class RelayPump {
             window.sent(row, sent);
             batch.add(messages.message(row, sent));
         }
-        List<CompletableFuture<Void>> outcomes = publisher.publishAll(batch);
+        List<CompletableFuture<Void>> results = publisher.publishAll(batch);
         for (int i = 0; i < rows.size(); i++) {
             long id = rows.get(i).id();
-            outcomes.get(i).whenComplete((ok, failure) -> context.runOnContext(v -> {
-                if (failure == null) {
-                    onConfirmed(id);
-                } else {
-                    onFailed(id, failure);
+            results.get(i).whenComplete((ok, failure) -> {
+                outcomes.add(new Outcome(id, failure));
+                if (outcomesScheduled.compareAndSet(false, true)) {
+                    context.runOnContext(v -> takeOutcomes());
                 }
-            }));
+            });
+        }
+    }
+
+    /** On the relay's context: every outcome queued so far, in the order they came. */
+    private void takeOutcomes() {
+        outcomesScheduled.set(false);
+        for (Outcome outcome; (outcome = outcomes.poll()) != null;) {
+            if (outcome.failure() == null) {
+                onConfirmed(outcome.id());
+            } else {
+                onFailed(outcome.id(), outcome.failure());
+            }
         }
     }
 
