@@ -138,6 +138,11 @@ def render(r, plots):
     w("")
     w(f"Served in full (served within 5% of offered, no failure, p99 under 1 s): **{r['capacity']:.0f} "
       f"bookings/s**; the most served in any step: {r['peak']:.0f}/s.\n")
+    first_shed = next((s for s in r["steps"] if s.get("shed_per_second")), None)
+    if first_shed:
+        w(f"The first step that shed ({first_shed['offered']}/s), second by second: requests shed "
+          f"{first_shed['shed_per_second']} (by reason: {first_shed['shed_reasons']}); bookings confirmed "
+          f"{first_shed['served_per_second']}.\n")
     if plots:
         w("![Booking latency against offered rate](bench/throughput-latency.png)\n")
     w(f"Baseline: pgbench ran the service's own statements for a hold and a confirm "
