@@ -104,8 +104,9 @@ public class OutboxRepository {
     /**
      * Up to {@code limit} pending rows of the partitions {@code lease} names, in id order with ids
      * above {@code after}, leaving out {@code exclude} (rows already in flight); only of the
-     * partitions still held in the database at the epochs the token names. Each excluded row costs the scan a heap fetch, so a caller that knows no pending
-     * row below some id passes that id as {@code after} and nothing to exclude.
+     * partitions still held in the database at the epochs the token names. Each excluded row
+     * costs the scan a heap fetch, so a caller that knows no pending row below some id passes that
+     * id as {@code after} and nothing to exclude.
      */
     public Uni<List<OutboxRow>> claim(RelayLease.Token lease, Collection<Long> exclude, long after, int limit) {
         if (lease.epochs().isEmpty()) {
@@ -122,8 +123,10 @@ public class OutboxRepository {
         });
     }
 
-    /** Records that the broker confirmed these rows: they are no longer pending. */
-    /** Marks the rows published: {@code ids} with their {@code subjects}, in the same order. */
+    /**
+     * Records that the broker confirmed these rows: they are no longer pending. {@code subjects}
+     * are the rows' subjects, in the order of {@code ids}.
+     */
     public Uni<Integer> markPublished(List<Long> ids, List<String> subjects) {
         return pool.preparedQuery(MARK_PUBLISHED)
                 .execute(Tuple.of(ids.toArray(Long[]::new), subjects.toArray(String[]::new)))

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,6 +18,24 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 class AdmissionTest {
+
+    // The tests whose requests wait for a slot answer on a Vert.x context; made by context().
+    private Vertx vertx;
+
+    @AfterEach
+    void closeVertx() throws Exception {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A Vert.x context for requests that wait for a slot (one Vert.x per test, closed after it). */
+    private Context context() {
+        if (vertx == null) {
+            vertx = Vertx.vertx();
+        }
+        return vertx.getOrCreateContext();
+    }
 
     private static AdmissionConfig config(int limit, double share) {
         return config(limit, share, Duration.ZERO, 0);
@@ -99,84 +118,69 @@ class AdmissionTest {
     @Test
     void aWriteThatFindsTheLimitFullWaitsForASlotFirstComeFirstServedOrIsRefusedWhenItsWaitRunsOut()
             throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            Admission admission = new Admission(config(1, 1.0, Duration.ofMillis(300), 2), new SimpleMeterRegistry());
-            Context context = vertx.getOrCreateContext();
-            CompletableFuture<Optional<Admission.Ticket>> first = admitOn(context, admission, "first");
-            CompletableFuture<Optional<Admission.Ticket>> second = admitOn(context, admission, "second");
-            CompletableFuture<Optional<Admission.Ticket>> third = admitOn(context, admission, "third");
-            CompletableFuture<Optional<Admission.Ticket>> fourth = admitOn(context, admission, "fourth");
-            Admission.Ticket running = first.get(1, TimeUnit.SECONDS).orElseThrow();
-            assertThat(fourth.get(1, TimeUnit.SECONDS)).as("beyond the queue's size: refused at once").isEmpty();
-            assertThat(second).as("waits while the slot is taken").isNotDone();
-            running.done();
-            Admission.Ticket next = second.get(1, TimeUnit.SECONDS).orElseThrow();
-            assertThat(third.get(2, TimeUnit.SECONDS)).as("its wait ran out while the slot stayed taken").isEmpty();
-            next.done();
-            assertThat(admitOn(context, admission, "later").get(1, TimeUnit.SECONDS)).isPresent();
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        }
+        Admission admission = new Admission(config(1, 1.0, Duration.ofMillis(300), 2), new SimpleMeterRegistry());
+        Context context = context();
+        CompletableFuture<Optional<Admission.Ticket>> first = admitOn(context, admission, "first");
+        CompletableFuture<Optional<Admission.Ticket>> second = admitOn(context, admission, "second");
+        CompletableFuture<Optional<Admission.Ticket>> third = admitOn(context, admission, "third");
+        CompletableFuture<Optional<Admission.Ticket>> fourth = admitOn(context, admission, "fourth");
+        Admission.Ticket running = first.get(1, TimeUnit.SECONDS).orElseThrow();
+        assertThat(fourth.get(1, TimeUnit.SECONDS)).as("beyond the queue's size: refused at once").isEmpty();
+        assertThat(second).as("waits while the slot is taken").isNotDone();
+        running.done();
+        Admission.Ticket next = second.get(1, TimeUnit.SECONDS).orElseThrow();
+        assertThat(third.get(2, TimeUnit.SECONDS)).as("its wait ran out while the slot stayed taken").isEmpty();
+        next.done();
+        assertThat(admitOn(context, admission, "later").get(1, TimeUnit.SECONDS)).isPresent();
     }
 
     @Test
     void aWaitingConfirmGetsTheNextSlotBeforeHoldsThatWaitedLonger() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            Admission admission = new Admission(config(1, 1.0, Duration.ofSeconds(5), 10), registry);
-            Context context = vertx.getOrCreateContext();
-            Admission.Ticket running = admitOn(context, admission, "first").get(1, TimeUnit.SECONDS).orElseThrow();
-            CompletableFuture<Optional<Admission.Ticket>> hold = admitOn(context, admission, "holder");
-            CompletableFuture<Optional<Admission.Ticket>> confirm = admitOn(context, admission, "confirmer", false);
-            awaitWaiting(registry, 2);
-            assertThat(registry.counter("admission.waited").count()).as("both wait").isEqualTo(2);
-            running.done();
-            Admission.Ticket confirmed = confirm.get(1, TimeUnit.SECONDS).orElseThrow();
-            assertThat(hold).as("the hold, though it came first, still waits").isNotDone();
-            confirmed.done();
-            assertThat(hold.get(1, TimeUnit.SECONDS)).isPresent();
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Admission admission = new Admission(config(1, 1.0, Duration.ofSeconds(5), 10), registry);
+        Context context = context();
+        Admission.Ticket running = admitOn(context, admission, "first").get(1, TimeUnit.SECONDS).orElseThrow();
+        CompletableFuture<Optional<Admission.Ticket>> hold = admitOn(context, admission, "holder");
+        CompletableFuture<Optional<Admission.Ticket>> confirm = admitOn(context, admission, "confirmer", false);
+        awaitWaiting(registry, 2);
+        assertThat(registry.counter("admission.waited").count()).as("both wait").isEqualTo(2);
+        running.done();
+        Admission.Ticket confirmed = confirm.get(1, TimeUnit.SECONDS).orElseThrow();
+        assertThat(hold).as("the hold, though it came first, still waits").isNotDone();
+        confirmed.done();
+        assertThat(hold.get(1, TimeUnit.SECONDS)).isPresent();
     }
 
     @Test
     void aConfirmThatFindsTheWaitFullTakesThePlaceOfTheHoldThatCameLast() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            Admission admission = new Admission(config(1, 1.0, Duration.ofSeconds(5), 2), registry);
-            Context context = vertx.getOrCreateContext();
-            Admission.Ticket running = admitOn(context, admission, "first").get(1, TimeUnit.SECONDS).orElseThrow();
-            CompletableFuture<Optional<Admission.Ticket>> earlierHold = admitOn(context, admission, "holder-1");
-            CompletableFuture<Optional<Admission.Ticket>> laterHold = admitOn(context, admission, "holder-2");
-            awaitWaiting(registry, 2);
-            assertThat(admitOn(context, admission, "holder-3").get(1, TimeUnit.SECONDS))
-                    .as("a hold finds the wait full: refused at once").isEmpty();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Admission admission = new Admission(config(1, 1.0, Duration.ofSeconds(5), 2), registry);
+        Context context = context();
+        Admission.Ticket running = admitOn(context, admission, "first").get(1, TimeUnit.SECONDS).orElseThrow();
+        CompletableFuture<Optional<Admission.Ticket>> earlierHold = admitOn(context, admission, "holder-1");
+        CompletableFuture<Optional<Admission.Ticket>> laterHold = admitOn(context, admission, "holder-2");
+        awaitWaiting(registry, 2);
+        assertThat(admitOn(context, admission, "holder-3").get(1, TimeUnit.SECONDS))
+                .as("a hold finds the wait full: refused at once").isEmpty();
 
-            CompletableFuture<Optional<Admission.Ticket>> confirm = admitOn(context, admission, "confirmer-1", false);
-            assertThat(laterHold.get(1, TimeUnit.SECONDS)).as("the hold that came last gave its place up").isEmpty();
-            assertThat(earlierHold).isNotDone();
-            assertThat(confirm).as("the confirm waits in its place").isNotDone();
+        CompletableFuture<Optional<Admission.Ticket>> confirm = admitOn(context, admission, "confirmer-1", false);
+        assertThat(laterHold.get(1, TimeUnit.SECONDS)).as("the hold that came last gave its place up").isEmpty();
+        assertThat(earlierHold).isNotDone();
+        assertThat(confirm).as("the confirm waits in its place").isNotDone();
 
-            CompletableFuture<Optional<Admission.Ticket>> second = admitOn(context, admission, "confirmer-2", false);
-            assertThat(earlierHold.get(1, TimeUnit.SECONDS)).as("the last hold waiting gave its place too").isEmpty();
-            assertThat(second).isNotDone();
-            assertThat(admitOn(context, admission, "confirmer-3", false).get(1, TimeUnit.SECONDS))
-                    .as("no hold left to give its place: refused at once").isEmpty();
+        CompletableFuture<Optional<Admission.Ticket>> second = admitOn(context, admission, "confirmer-2", false);
+        assertThat(earlierHold.get(1, TimeUnit.SECONDS)).as("the last hold waiting gave its place too").isEmpty();
+        assertThat(second).isNotDone();
+        assertThat(admitOn(context, admission, "confirmer-3", false).get(1, TimeUnit.SECONDS))
+                .as("no hold left to give its place: refused at once").isEmpty();
 
-            running.done();
-            Admission.Ticket first = confirm.get(1, TimeUnit.SECONDS).orElseThrow();
-            assertThat(second).as("first come, first served among confirms").isNotDone();
-            first.done();
-            second.get(1, TimeUnit.SECONDS).orElseThrow().done();
-            assertThat(registry.counter("admission.shed", "reason", "limit").count())
-                    .as("the holds that gave their places up count as shed at the limit").isEqualTo(4);
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        }
+        running.done();
+        Admission.Ticket first = confirm.get(1, TimeUnit.SECONDS).orElseThrow();
+        assertThat(second).as("first come, first served among confirms").isNotDone();
+        first.done();
+        second.get(1, TimeUnit.SECONDS).orElseThrow().done();
+        assertThat(registry.counter("admission.shed", "reason", "limit").count())
+                .as("the holds that gave their places up count as shed at the limit").isEqualTo(4);
     }
 
     /** Until {@code count} requests have begun to wait for a slot (at most 2 s). */
