@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.seatbooking.db.Pools;
@@ -82,8 +83,9 @@ public class OutboxRelayRunner {
         relayPool = Pool.newInstance(pools.relayPool(relayVertx));
         RelayLease lease = new RelayLease(relayPool, config.lease().name(), owner, config.lease().ttl());
         ConfirmingPublisher publisher = new ConfirmingPublisher(connections, "outbox-relay");
+        // The tracer itself, not its client proxy: the proxy looks its bean up at every span.
         relay = new OutboxRelay(relayVertx, new OutboxRepository(relayPool), lease, publisher, config.relay(),
-                new RelayMetrics(registry), clock, new PublishTracing(tracer));
+                new RelayMetrics(registry), clock, new PublishTracing(ClientProxy.unwrap(tracer)));
         notifications = new OutboxNotifications(relayVertx, listenOptions, relay::wake);
         relay.start(config.lease().renewInterval().toMillis());
         notifications.start();

@@ -156,20 +156,22 @@ public class OutboxRepository {
                 .map(rows -> rows.rowCount());
     }
 
+    // By position, in the order of CLAIM's select list: by name, each of the thirteen columns was
+    // looked up among the row's column names, for every row claimed.
     private static OutboxRow toRow(Row row) {
         return new OutboxRow(
-                row.getLong("id"),
-                row.getUUID("event_id"),
-                row.getString("event_type"),
-                row.getString("subject"),
-                row.getLong("sequence"),
-                row.getString("exchange"),
-                row.getString("routing_key"),
-                row.getString("content_type"),
-                row.getJsonObject("headers").getMap(),
-                row.getBuffer("payload").getBytes(),
-                Timestamps.instant(row.getOffsetDateTime("created_at")),
-                row.getInteger("partition"),
-                row.getBoolean("held_back"));
+                row.getLong(0),
+                row.getUUID(1),
+                row.getString(2),
+                row.getString(3),
+                row.getLong(4),
+                row.getString(5),
+                row.getString(6),
+                row.getString(7),
+                row.getJsonObject(8).getMap(),
+                row.getBuffer(9).getBytes(),
+                Timestamps.instant(row.getOffsetDateTime(10)),
+                row.getInteger(11),
+                row.getBoolean(12));
     }
 }

@@ -43,18 +43,25 @@ public final class PublishTracing {
         this.tracer = tracer;
     }
 
-    /** Starts the publish span of {@code row}. */
+    /**
+     * Starts the publish span of {@code row}. Its attributes are set once it is known to be
+     * recorded: most publish spans are not (the sampler keeps a share of root traces), and the
+     * sampler configured here decides on the parent and the trace id alone.
+     */
     public Span start(OutboxRow row) {
         Context parent = W3C.extract(Context.root(), row.headers(), FROM_HEADERS);
-        return tracer.spanBuilder(row.exchange() + " publish")
+        Span span = tracer.spanBuilder(row.exchange() + " publish")
                 .setParent(parent)
                 .setSpanKind(SpanKind.PRODUCER)
-                .setAttribute("messaging.system", "rabbitmq")
-                .setAttribute("messaging.operation.type", "publish")
-                .setAttribute("messaging.destination.name", row.exchange())
-                .setAttribute("messaging.rabbitmq.destination.routing_key", row.routingKey())
-                .setAttribute("messaging.message.id", row.eventId().toString())
                 .startSpan();
+        if (span.isRecording()) {
+            span.setAttribute("messaging.system", "rabbitmq")
+                    .setAttribute("messaging.operation.type", "publish")
+                    .setAttribute("messaging.destination.name", row.exchange())
+                    .setAttribute("messaging.rabbitmq.destination.routing_key", row.routingKey())
+                    .setAttribute("messaging.message.id", row.eventId().toString());
+        }
+        return span;
     }
 
     /** The row's headers, with the trace context replaced by the publish span's. */

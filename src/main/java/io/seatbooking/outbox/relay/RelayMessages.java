@@ -3,6 +3,7 @@ package io.seatbooking.outbox.relay;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 
 import com.rabbitmq.client.AMQP;
@@ -55,10 +56,15 @@ final class RelayMessages {
         return new Outgoing(row.exchange(), row.routingKey(), properties, row.payload());
     }
 
-    /** The broker confirmed the message. */
-    void confirmed(Sent sent) {
-        PublishTracing.end(sent.span(), null);
-        metrics.confirmed(System.nanoTime() - sent.publishedAtNanos(), sent.createdAt(), clock.instant());
+    /** The broker confirmed these messages, learnt together: one reading of the clocks for all. */
+    void confirmed(List<Sent> confirmed) {
+        long nowNanos = System.nanoTime();
+        Instant now = clock.instant();
+        for (Sent sent : confirmed) {
+            PublishTracing.end(sent.span(), null);
+            metrics.confirmed(nowNanos - sent.publishedAtNanos(), sent.createdAt(), now);
+        }
+        metrics.published(confirmed.size());
     }
 
     /** The message was not confirmed ({@link #cause}); with {@code retried}, its row stays pending for this relay. */

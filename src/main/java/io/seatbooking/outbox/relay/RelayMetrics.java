@@ -10,7 +10,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.seatbooking.messaging.ConfirmingPublisher.FailureKind;
 
-/** The relay's meters: throughput, confirm latency, failures, retries and role. */
+/**
+ * The relay's meters: throughput, confirm latency, failures, retries and role. Recorded on the
+ * relay's event loop for every event, so kept lean: the two latency timers publish histogram
+ * buckets only, no percentiles computed in the process (a ring of histograms updated at every
+ * event, 3.6 % of the event loop in a profile of a drain; and one replica's percentiles cannot be
+ * added up across replicas, where {@code histogram_quantile} over the buckets can); the published
+ * counter is added to once per group of confirms (each update of a Prometheus meter also looks
+ * for a span to keep as its exemplar).
+ */
 public final class RelayMetrics {
 
     private final Counter published;
@@ -30,10 +38,10 @@ public final class RelayMetrics {
                 .register(registry);
         this.confirmLatency = Timer.builder("outbox.confirm.latency")
                 .description("From publish to the broker's confirm")
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
+                .publishPercentileHistogram().register(registry);
         this.commitToConfirm = Timer.builder("outbox.commit.to.confirm")
                 .description("From the business transaction writing the row to the broker's confirm")
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
+                .publishPercentileHistogram().register(registry);
         registry.gauge("outbox.relay.leader", leader);
         registry.gauge("outbox.relay.partitions", partitions);
         for (FailureKind kind : FailureKind.values()) {
@@ -41,13 +49,17 @@ public final class RelayMetrics {
         }
     }
 
+    /** One confirmed message's latencies; {@link #published} counts the confirms of a group at once. */
     void confirmed(long publishToConfirmNanos, Instant createdAt, Instant now) {
-        published.increment();
         confirmLatency.record(publishToConfirmNanos, TimeUnit.NANOSECONDS);
         Duration sinceWrite = Duration.between(createdAt, now);
         if (!sinceWrite.isNegative()) {
             commitToConfirm.record(sinceWrite);
         }
+    }
+
+    void published(int confirmed) {
+        published.increment(confirmed);
     }
 
     void failed(FailureKind kind) {

@@ -225,21 +225,19 @@ final class RelayPump {
     /** On the relay's context: every outcome queued so far, in the order they came. */
     private void takeOutcomes() {
         outcomesScheduled.set(false);
+        List<RelayMessages.Sent> confirmed = new ArrayList<>();
         for (Outcome outcome; (outcome = outcomes.poll()) != null;) {
             if (outcome.failure() == null) {
-                onConfirmed(outcome.id());
+                window.confirmed(outcome.id()).ifPresent(confirmed::add);
             } else {
                 onFailed(outcome.id(), outcome.failure());
             }
         }
-    }
-
-    private void onConfirmed(long id) {
-        window.confirmed(id).ifPresent(sent -> {
-            messages.confirmed(sent);
+        if (!confirmed.isEmpty()) {
+            messages.confirmed(confirmed);
             scheduleMark();
             refill();
-        });
+        }
     }
 
     /**
