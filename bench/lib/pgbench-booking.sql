@@ -1,11 +1,13 @@
 -- One booking as the service makes it, statement for statement (booking/repository,
 -- outbox/OutboxWriter): the hold's pre-read (the show, for its status and currency, with the asked
 -- seats and their prices, in one statement), its transaction (the conditional seat update with the
--- booking and claim insert in one statement; the outbox row + NOTIFY), the confirm's read, its
--- transaction (the conditional booking and seat updates in one statement; the outbox row +
--- NOTIFY). The service's parameters become expressions of the client id and a per-client counter
--- (-D n=0), computed in the server: each client books its own show's seats S1, S2, ... so nothing
--- contends. The event payload has the events' size (650 bytes).
+-- booking and claim insert in one statement; the outbox row), the confirm's read, its
+-- transaction (the conditional booking and seat updates in one statement; the outbox row). The
+-- service's NOTIFY after the commits (OutboxSignal: one at a time per replica, on a connection of
+-- its own) is not here: pgbench has no such thing, and its cost counts as the service's. The
+-- service's parameters become expressions of the client id and a per-client counter (-D n=0),
+-- computed in the server: each client books its own show's seats S1, S2, ... so nothing contends.
+-- The event payload has the events' size (650 bytes).
 \set n :n + 1
 SELECT id, title, starts_at, capacity, created_at, sales_start, sales_end, currency, cancelled_at, version,
        updated_at, seat_label, seat_status, seat_version, seat_category, seat_price_cents
@@ -39,16 +41,12 @@ WITH claimed AS (
       FROM complete WHERE every_seat
 )
 SELECT label FROM claimed;
-WITH appended AS (
-    INSERT INTO outbox_event
-           (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
-    SELECT * FROM unnest(ARRAY[gen_random_uuid()], ARRAY['booking.held'], ARRAY[md5(:client_id || '-' || :n)],
-                         ARRAY[1::bigint], ARRAY['booking.events'], ARRAY['booking.held'],
-                         ARRAY['application/cloudevents+json'], ARRAY['{}'::jsonb],
-                         ARRAY[convert_to(repeat('x', 650), 'UTF8')])
-    RETURNING id
-)
-SELECT pg_notify('outbox_event', '') FROM (SELECT 1 FROM appended LIMIT 1) AS written;
+INSERT INTO outbox_event
+       (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
+SELECT * FROM unnest(ARRAY[gen_random_uuid()], ARRAY['booking.held'], ARRAY[md5(:client_id || '-' || :n)],
+                     ARRAY[1::bigint], ARRAY['booking.events'], ARRAY['booking.held'],
+                     ARRAY['application/cloudevents+json'], ARRAY['{}'::jsonb],
+                     ARRAY[convert_to(repeat('x', 650), 'UTF8')]);
 COMMIT;
 SELECT b.id, b.show_id, b.customer_id, b.status, b.seats, b.expires_at, b.payment_reference,
        b.created_at, b.updated_at, b.version, b.total_cents, b.currency,
@@ -80,14 +78,10 @@ WITH confirmed AS (
     RETURNING label
 )
 SELECT (SELECT version FROM confirmed) AS version, (SELECT count(*) FROM booked) AS booked;
-WITH appended AS (
-    INSERT INTO outbox_event
-           (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
-    SELECT * FROM unnest(ARRAY[gen_random_uuid()], ARRAY['booking.confirmed'], ARRAY[md5(:client_id || '-' || :n)],
-                         ARRAY[2::bigint], ARRAY['booking.events'], ARRAY['booking.confirmed'],
-                         ARRAY['application/cloudevents+json'], ARRAY['{}'::jsonb],
-                         ARRAY[convert_to(repeat('x', 650), 'UTF8')])
-    RETURNING id
-)
-SELECT pg_notify('outbox_event', '') FROM (SELECT 1 FROM appended LIMIT 1) AS written;
+INSERT INTO outbox_event
+       (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
+SELECT * FROM unnest(ARRAY[gen_random_uuid()], ARRAY['booking.confirmed'], ARRAY[md5(:client_id || '-' || :n)],
+                     ARRAY[2::bigint], ARRAY['booking.events'], ARRAY['booking.confirmed'],
+                     ARRAY['application/cloudevents+json'], ARRAY['{}'::jsonb],
+                     ARRAY[convert_to(repeat('x', 650), 'UTF8')]);
 COMMIT;

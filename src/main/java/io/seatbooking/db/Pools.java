@@ -86,13 +86,36 @@ public class Pools implements PgPoolCreator {
      * (the relay is started after it).
      */
     public Pool relayPool(Vertx vertx) {
-        Input input = quarkusInput;
-        if (input == null) {
-            throw new IllegalStateException("The relay's pool is made after the service's pool, which is not made yet");
-        }
+        Input input = made();
         PoolOptions options = backgroundLike(input, "relay", config.relay().maxSize());
         return GuardedPool.single(BoundedRoundTrips.pool(vertx, options, indexWalksPlannedOnce(input.pgConnectOptionsList()),
                 config.readTimeout()));
+    }
+
+    /**
+     * One connection, on the service's Vert.x, for the NOTIFYs sent after commits
+     * (io.seatbooking.outbox.OutboxSignal). Its transactions do not wait for their WAL flush
+     * ({@code synchronous_commit=off}): a notification is a hint. Needs Quarkus's pool made first.
+     */
+    public Pool signalPool() {
+        Input input = made();
+        PoolOptions options = backgroundLike(input, "signal", 1);
+        List<PgConnectOptions> targets = input.pgConnectOptionsList().stream()
+                .map(o -> new PgConnectOptions(o).addProperty("synchronous_commit", "off")).toList();
+        return BoundedRoundTrips.pool(input.vertx(), options, targets, config.readTimeout());
+    }
+
+    /** The service's Vert.x, as Quarkus gave it to the pool. Needs Quarkus's pool made first. */
+    public Vertx vertx() {
+        return made().vertx();
+    }
+
+    private Input made() {
+        Input input = quarkusInput;
+        if (input == null) {
+            throw new IllegalStateException("Quarkus's pool is not made yet");
+        }
+        return input;
     }
 
     /**

@@ -17,6 +17,14 @@ public interface OutboxConfig {
 
     Pending pending();
 
+    /**
+     * The least time between two NOTIFYs a replica sends after its commits (OutboxSignal): one
+     * NOTIFY stands for every commit since the last, so other replicas' relays hear of a commit
+     * at most this much later (this replica's own relay is woken in the process at once).
+     */
+    @WithDefault("PT0.002S")
+    Duration notifySpacing();
+
     interface Relay {
         /** Whether this replica takes part in relaying (it still needs the lease to publish). */
         @WithDefault("true")

@@ -10,34 +10,37 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Appends messages to the transactional outbox on the caller's connection, inside the caller's
- * transaction, and raises the NOTIFY that wakes the relay when that transaction commits.
+ * transaction; once that transaction has committed, {@link OutboxSignal} wakes the relays. The
+ * writing transaction sends no NOTIFY itself: PostgreSQL serializes the commits of notifying
+ * transactions (see {@link OutboxSignal}).
  *
  * <p>Contract: call it only on a connection with an open transaction, in the same transaction as
- * the business change the messages describe. If the transaction rolls back, neither the rows nor
- * the notification exist; if it commits, both do.
+ * the business change the messages describe. If the transaction rolls back, the rows do not exist
+ * and no relay is woken; if it commits, they do and the relays are woken.
  */
 @Singleton
 public class OutboxWriter {
 
-    /** The channel the relay LISTENs on. */
+    /** The channel the relay LISTENs on; writers outside the service may NOTIFY on it too. */
     public static final String NOTIFY_CHANNEL = "outbox_event";
 
-    // One round trip: the rows and the notification. NOTIFY is delivered at commit, and
-    // PostgreSQL folds identical notifications of one transaction into one.
     private static final String APPEND = """
-            WITH appended AS (
-                INSERT INTO outbox_event
-                       (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
-                                     $7::text[], $8::jsonb[], $9::bytea[])
-                RETURNING id
-            )
-            SELECT pg_notify('%s', '') FROM (SELECT 1 FROM appended LIMIT 1) AS written
-            """.formatted(NOTIFY_CHANNEL);
+            INSERT INTO outbox_event
+                   (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+                                 $7::text[], $8::jsonb[], $9::bytea[])
+            """;
+
+    private final OutboxSignal signal;
+
+    public OutboxWriter(OutboxSignal signal) {
+        this.signal = signal;
+    }
 
     /** Appends one message; see {@link #append(SqlConnection, List)}. */
     public Uni<Void> append(SqlConnection transaction, OutboxMessage message) {
@@ -73,6 +76,18 @@ public class OutboxWriter {
         }
         Tuple params = Tuple.tuple(List.of(eventIds, types, subjects, sequences, exchanges, routingKeys,
                 contentTypes, headers, payloads));
-        return transaction.preparedQuery(APPEND).execute(params).replaceWithVoid();
+        return transaction.preparedQuery(APPEND).execute(params).invoke(() -> signalAtCommit(transaction))
+                .replaceWithVoid();
+    }
+
+    /** Wakes the relays once the caller's transaction has committed; at once outside a transaction. */
+    private void signalAtCommit(SqlConnection connection) {
+        Transaction transaction = connection.transaction();
+        if (transaction == null) {
+            signal.committed();
+            return;
+        }
+        transaction.completion().subscribe().with(committed -> signal.committed(), rolledBack -> {
+        });
     }
 }

@@ -20,6 +20,7 @@ import io.seatbooking.db.Pools;
 import io.seatbooking.messaging.ConfirmingPublisher;
 import io.seatbooking.messaging.RabbitConnections;
 import io.seatbooking.outbox.OutboxConfig;
+import io.seatbooking.outbox.OutboxSignal;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -48,6 +49,7 @@ public class OutboxRelayRunner {
     private final InstantSource clock;
     private final PgConnectOptions listenOptions;
     private final Tracer tracer;
+    private final OutboxSignal signal;
 
     private volatile OutboxRelay relay;
     private volatile OutboxNotifications notifications;
@@ -56,7 +58,7 @@ public class OutboxRelayRunner {
 
     /** {@code servicePool} is asked for so that Quarkus makes it, and {@code pools} learns the connect options, first. */
     public OutboxRelayRunner(Pool servicePool, Pools pools, RabbitConnections connections,
-            OutboxConfig config, MeterRegistry registry, InstantSource clock, Tracer tracer,
+            OutboxConfig config, MeterRegistry registry, InstantSource clock, Tracer tracer, OutboxSignal signal,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -66,6 +68,7 @@ public class OutboxRelayRunner {
         this.registry = registry;
         this.clock = clock;
         this.tracer = tracer;
+        this.signal = signal;
         PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
@@ -87,6 +90,8 @@ public class OutboxRelayRunner {
         relay = new OutboxRelay(relayVertx, new OutboxRepository(relayPool), lease, publisher, config.relay(),
                 new RelayMetrics(registry), clock, new PublishTracing(ClientProxy.unwrap(tracer)));
         notifications = new OutboxNotifications(relayVertx, listenOptions, relay::wake);
+        // This replica's commits wake its relay at once; other replicas hear of them by NOTIFY.
+        signal.relayHere(relay::wake);
         relay.start(config.lease().renewInterval().toMillis());
         notifications.start();
     }
@@ -96,6 +101,8 @@ public class OutboxRelayRunner {
         if (running == null) {
             return;
         }
+        signal.relayHere(() -> {
+        });
         notifications.stop();
         try {
             running.stop().get(config.relay().drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);

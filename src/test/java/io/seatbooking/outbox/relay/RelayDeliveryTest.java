@@ -180,7 +180,11 @@ class RelayDeliveryTest {
         assertThat(events.about(later)).hasSize(1);
     }
 
-    /** One outbox row with its NOTIFY, as OutboxWriter writes them; answers its id. */
+    /**
+     * One outbox row with a NOTIFY in its own transaction, as a writer outside the service may
+     * write them (the service's own writes are signalled after their commit, OutboxSignal);
+     * answers its id.
+     */
     private static long insertOutboxRow(java.sql.Connection connection, String subject) throws Exception {
         String payload = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"subject\":\"" + subject
                 + "\",\"sequence\":\"1\",\"type\":\"booking.held\",\"source\":\"/test\"}";

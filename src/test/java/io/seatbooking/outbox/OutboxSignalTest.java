@@ -1,0 +1,82 @@
+package io.seatbooking.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.seatbooking.support.Api;
+import io.seatbooking.support.Db;
+import io.seatbooking.support.EventCollector;
+import io.seatbooking.support.Tokens;
+
+/**
+ * The service's writes wake the relays after their commit, without a NOTIFY in the writing
+ * transaction: this replica's relay in the process, the others by a NOTIFY sent afterwards. The
+ * fallback poll is an hour here, so an event that arrives was woken by the signal.
+ */
+@QuarkusTest
+@TestProfile(OutboxSignalTest.NoPoll.class)
+class OutboxSignalTest {
+
+    public static class NoPoll implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("outbox.relay.poll-interval", "PT1H");
+        }
+    }
+
+    private EventCollector events;
+
+    @BeforeEach
+    void collect() throws Exception {
+        events = EventCollector.bookingEvents("#");
+    }
+
+    @AfterEach
+    void stopCollecting() throws Exception {
+        events.close();
+    }
+
+    @Test
+    void aCommittedChangeIsPublishedWithoutWaitingForThePoll() {
+        String customer = Tokens.customer("signal-" + UUID.randomUUID());
+        String show = Api.createShow(2);
+        String booking = Api.holdSeats(customer, show, "A1");
+        Api.confirm(customer, booking).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.about(booking).size() >= 2);
+        assertThat(events.about(booking)).extracting(EventCollector.Received::routingKey)
+                .containsExactly("booking.held", "booking.confirmed");
+    }
+
+    @Test
+    void otherReplicasHearOfACommitByANotifyOnTheOutboxChannel() throws Exception {
+        try (Connection listener = Db.connection(); Statement listen = listener.createStatement()) {
+            listen.execute("LISTEN " + OutboxWriter.NOTIFY_CHANNEL);
+            PGConnection pg = listener.unwrap(PGConnection.class);
+            pg.getNotifications(1);
+
+            String customer = Tokens.customer("signal-" + UUID.randomUUID());
+            String show = Api.createShow(1);
+            Api.holdSeats(customer, show, "A1");
+
+            PGNotification[] heard = pg.getNotifications(10_000);
+            assertThat(heard).isNotNull().isNotEmpty();
+            assertThat(heard[0].getName()).isEqualTo(OutboxWriter.NOTIFY_CHANNEL);
+        }
+    }
+}
