@@ -105,11 +105,6 @@ public class Pools implements PgPoolCreator {
         return BoundedRoundTrips.pool(input.vertx(), options, targets, config.readTimeout());
     }
 
-    /** The service's Vert.x, as Quarkus gave it to the pool. Needs Quarkus's pool made first. */
-    public Vertx vertx() {
-        return made().vertx();
-    }
-
     private Input made() {
         Input input = quarkusInput;
         if (input == null) {

@@ -31,15 +31,19 @@ public class OutboxSignal {
 
     private static final Logger LOG = Logger.getLogger(OutboxSignal.class);
 
+    private static final String NOTIFY = "NOTIFY " + OutboxWriter.NOTIFY_CHANNEL;
+
     private final Pools pools;
+    private final Vertx vertx;
     private final OutboxConfig config;
     private final Coalesced notify = new Coalesced(this::sendNotify, this::pause);
     private volatile Runnable relayHere = () -> {
     };
     private volatile Pool pool;
 
-    public OutboxSignal(Pools pools, OutboxConfig config) {
+    public OutboxSignal(Pools pools, Vertx vertx, OutboxConfig config) {
         this.pools = pools;
+        this.vertx = vertx;
         this.config = config;
     }
 
@@ -56,7 +60,7 @@ public class OutboxSignal {
 
     private void sendNotify(Runnable done) {
         Pool notifying = pool();
-        notifying.query("NOTIFY " + OutboxWriter.NOTIFY_CHANNEL).execute().onComplete(result -> {
+        notifying.query(NOTIFY).execute().onComplete(result -> {
             if (result.failed()) {
                 LOG.debugf("NOTIFY after commit failed (the relays' fallback poll finds the rows): %s",
                         result.cause().toString());
@@ -67,7 +71,7 @@ public class OutboxSignal {
 
     private void pause(Runnable then) {
         long millis = Math.max(1, config.notifySpacing().toMillis());
-        pools.vertx().setTimer(millis, id -> then.run());
+        vertx.setTimer(millis, id -> then.run());
     }
 
     private Pool pool() {

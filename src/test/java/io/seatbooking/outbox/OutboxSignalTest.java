@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -39,28 +37,18 @@ class OutboxSignalTest {
         }
     }
 
-    private EventCollector events;
-
-    @BeforeEach
-    void collect() throws Exception {
-        events = EventCollector.bookingEvents("#");
-    }
-
-    @AfterEach
-    void stopCollecting() throws Exception {
-        events.close();
-    }
-
     @Test
-    void aCommittedChangeIsPublishedWithoutWaitingForThePoll() {
-        String customer = Tokens.customer("signal-" + UUID.randomUUID());
-        String show = Api.createShow(2);
-        String booking = Api.holdSeats(customer, show, "A1");
-        Api.confirm(customer, booking).then().statusCode(200);
+    void aCommittedChangeIsPublishedWithoutWaitingForThePoll() throws Exception {
+        try (EventCollector events = EventCollector.bookingEvents("#")) {
+            String customer = Tokens.customer("signal-" + UUID.randomUUID());
+            String show = Api.createShow(2);
+            String booking = Api.holdSeats(customer, show, "A1");
+            Api.confirm(customer, booking).then().statusCode(200);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.about(booking).size() >= 2);
-        assertThat(events.about(booking)).extracting(EventCollector.Received::routingKey)
-                .containsExactly("booking.held", "booking.confirmed");
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.about(booking).size() >= 2);
+            assertThat(events.about(booking)).extracting(EventCollector.Received::routingKey)
+                    .containsExactly("booking.held", "booking.confirmed");
+        }
     }
 
     @Test
