@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
@@ -56,6 +57,8 @@ public final class OutboxRelay {
     private final Context context;
     private final RareWarnings warnings = new RareWarnings(LOG, System::nanoTime);
     private final RelayPump pump;
+    /** A wake-up is queued on the context and has not started: later ones ride on it. */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
     private boolean running;
     private boolean leader;
@@ -100,11 +103,21 @@ public final class OutboxRelay {
         });
     }
 
-    /** There may be new rows (a NOTIFY arrived). */
+    /**
+     * There may be new rows (a NOTIFY arrived, or a commit of this replica). Called from any
+     * thread, at every commit: wake-ups that come while one is queued and not yet started fold
+     * into it (it runs after them, so its claim sees their rows), and only one task a time crosses
+     * to the relay's event loop.
+     */
     public void wake() {
-        // The committed row may have an id below the cursor (its transaction took the id before
-        // others that committed first): the pump's next claim is a full one.
-        context.runOnContext(v -> pump.wake());
+        if (wakeQueued.compareAndSet(false, true)) {
+            context.runOnContext(v -> {
+                wakeQueued.set(false);
+                // The committed row may have an id below the cursor (its transaction took the id
+                // before others that committed first): the pump's next claim is a full one.
+                pump.wake();
+            });
+        }
     }
 
     /** Whether this replica currently relays: it holds at least one partition. */
