@@ -157,7 +157,8 @@ def render(r, plots):
         w("## 1b. Overload: up to 4x the rate served in full, and back down\n")
         w(f"The same bookings at 1x, 2x and 4x the rate served in full ({r['capacity']:.0f}/s) for "
           f"{p.get('overload_seconds')} s each, then at half of it for {p.get('recovery_seconds')} s, in one Gatling "
-          "run. Goodput is counted on the database (bookings confirmed in the step); admitted p50/p99 are those of the "
+          f"run that starts with {p['warmup'][0][1]} s at {p['warmup'][0][0]}/s, not reported, so that the load "
+          "generator's fresh JVM compiles its code before the 1x step. Goodput is counted on the database (bookings confirmed in the step); admitted p50/p99 are those of the "
           "bookings the service took (both requests answered 201 and 200), from their scheduled start; shed are the "
           "requests answered `503 overloaded` (`admission_shed_total`); timeouts are the other failed bookings. "
           "Served in full again: seconds into the half-rate step until every following second served at least 90 % "
