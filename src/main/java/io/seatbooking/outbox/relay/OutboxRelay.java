@@ -269,6 +269,7 @@ public final class OutboxRelay {
         if (!gained.isEmpty() && !leader) {
             becomeLeader();
         } else if (!gained.isEmpty()) {
+            LOG.infof("Relay %s took outbox partitions %s; holds %d", lease.owner(), new TreeSet<>(gained), held);
             // The cursor may be above the pending rows of the partitions just taken.
             pump.wake();
         } else if (held == 0 && leader) {
