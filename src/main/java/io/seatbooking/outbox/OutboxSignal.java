@@ -1,6 +1,7 @@
 package io.seatbooking.outbox;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import jakarta.inject.Singleton;
@@ -25,6 +26,11 @@ import io.vertx.sqlclient.Pool;
  * 20 connections); under the service, "Lock: object" was the wait of most active backends.
  * Sessions of this connection do not wait for their commit's flush ({@code synchronous_commit=off}):
  * a notification is a hint, and a lost one costs a fallback poll, never an event.
+ *
+ * <p>No {@code NOTIFY} while this replica's relay holds every partition: no other relay has
+ * anything to claim then, and one that takes a partition later claims it in full when it does.
+ * With one replica that saves PostgreSQL a transaction, and a notification to every listener, for
+ * nearly every commit under load.
  */
 @Singleton
 public class OutboxSignal {
@@ -37,8 +43,7 @@ public class OutboxSignal {
     private final Vertx vertx;
     private final OutboxConfig config;
     private final Coalesced notify = new Coalesced(this::sendNotify, this::pause);
-    private volatile Runnable relayHere = () -> {
-    };
+    private volatile Here here = Here.NONE;
     private volatile Pool pool;
 
     public OutboxSignal(Pools pools, Vertx vertx, OutboxConfig config) {
@@ -49,13 +54,29 @@ public class OutboxSignal {
 
     /** Rows were committed (call it only once the transaction that wrote them has committed). */
     public void committed() {
-        relayHere.run();
-        notify.request();
+        Here relay = here;
+        relay.wake().run();
+        if (!relay.alone().getAsBoolean()) {
+            notify.request();
+        }
     }
 
-    /** The relay of this replica, woken in the process at every commit; a no-op to forget it. */
-    public void relayHere(Runnable wake) {
-        relayHere = wake;
+    /**
+     * The relay of this replica: {@code wake} runs at every commit, and while {@code alone} answers
+     * true (it holds every partition) no NOTIFY is sent.
+     */
+    public void relayHere(Runnable wake, BooleanSupplier alone) {
+        here = new Here(wake, alone);
+    }
+
+    /** This replica relays no more: every commit sends its NOTIFY. */
+    public void noRelayHere() {
+        here = Here.NONE;
+    }
+
+    private record Here(Runnable wake, BooleanSupplier alone) {
+        static final Here NONE = new Here(() -> {
+        }, () -> false);
     }
 
     private void sendNotify(Runnable done) {

@@ -130,6 +130,14 @@ public final class OutboxRelay {
         return lease.held();
     }
 
+    /**
+     * Whether this replica relays alone: it holds every partition, so no other replica's relay has
+     * anything to claim. Any thread may ask.
+     */
+    public boolean relaysAlone() {
+        return lease.holdsEveryPartition();
+    }
+
     /** Whether the broker connection of the active relay is open. */
     public boolean isBrokerConnected() {
         return publisher.isOpen();

@@ -90,8 +90,9 @@ public class OutboxRelayRunner {
         relay = new OutboxRelay(relayVertx, new OutboxRepository(relayPool), lease, publisher, config.relay(),
                 new RelayMetrics(registry), clock, new PublishTracing(ClientProxy.unwrap(tracer)));
         notifications = new OutboxNotifications(relayVertx, listenOptions, relay::wake);
-        // This replica's commits wake its relay at once; other replicas hear of them by NOTIFY.
-        signal.relayHere(relay::wake);
+        // This replica's commits wake its relay at once; other replicas hear of them by NOTIFY,
+        // unless this one holds every partition.
+        signal.relayHere(relay::wake, relay::relaysAlone);
         relay.start(config.lease().renewInterval().toMillis());
         notifications.start();
     }
@@ -101,8 +102,7 @@ public class OutboxRelayRunner {
         if (running == null) {
             return;
         }
-        signal.relayHere(() -> {
-        });
+        signal.noRelayHere();
         notifications.stop();
         try {
             running.stop().get(config.relay().drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);

@@ -141,6 +141,7 @@ public final class RelayLease {
     private volatile boolean rowsEnsured;
     private volatile Map<Integer, Long> held = Map.of();
     private volatile Set<Integer> leaving = Set.of();
+    private volatile int partitionCount = -1;
 
     public RelayLease(Pool pool, String name, String owner, Duration ttl) {
         this.pool = pool;
@@ -179,8 +180,9 @@ public final class RelayLease {
                         if (!lost.isEmpty()) {
                             drop(lost);
                         }
+                        partitionCount = row.getInteger("partitions");
                         return new Standing((int) row.getLong("others").longValue() + 1, (int) row.getLong("before").longValue(),
-                                row.getInteger("partitions"), Set.copyOf(lost));
+                                partitionCount, Set.copyOf(lost));
                     });
         });
     }
@@ -264,6 +266,15 @@ public final class RelayLease {
     /** The partitions held, including those being given up. */
     public Set<Integer> held() {
         return held.keySet();
+    }
+
+    /**
+     * Whether this replica holds every partition while its local deadline has not passed, so that
+     * no other replica can hold one. Any thread may ask.
+     */
+    public boolean holdsEveryPartition() {
+        int count = partitionCount;
+        return count > 0 && held.size() == count && !deadline.passed();
     }
 
     /** The held partitions being given up. */
