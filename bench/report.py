@@ -147,7 +147,7 @@ def render(r, plots):
         w("![Booking latency against offered rate](bench/throughput-latency.png)\n")
     w(f"Baseline: pgbench ran the service's own statements for a hold and a confirm "
       f"(`bench/lib/pgbench-booking.sql`: the pre-read, the conditional seat update with the booking and claim "
-      f"insert, the outbox row, the confirm's read, its booking and seat update and its outbox row; no NOTIFY, as the "
+      f"insert, the outbox row, the confirm's booking and seat update (no read before it) and its outbox row; no NOTIFY, as the "
       f"service's transactions send none, its replicas sending one after their commits instead) with {20} connections for "
       f"{p['pgbench_seconds']} s: **{pg['tps']:.0f} bookings/s**, average latency {pg['latency']:.1f} ms, "
       f"{pg['confirmed']} bookings confirmed, {pg['failed']} failed; PostgreSQL used "

@@ -1,8 +1,9 @@
 -- One booking as the service makes it, statement for statement (booking/repository,
 -- outbox/OutboxWriter): the hold's pre-read (the show, for its status and currency, with the asked
 -- seats and their prices, in one statement), its transaction (the conditional seat update with the
--- booking and claim insert in one statement; the outbox row), the confirm's read, its
--- transaction (the conditional booking and seat updates in one statement; the outbox row). The
+-- booking and claim insert in one statement; the outbox row), the confirm's transaction (the
+-- booking's update under the conditions a read would check, with its seats', in one statement,
+-- nothing read before it; the outbox row). The
 -- service's NOTIFY after the commits (OutboxSignal: one at a time per replica, on a connection of
 -- its own) is not here: pgbench has no such thing, and its cost counts as the service's. The
 -- service's parameters become expressions of the client id and a per-client counter (-D n=0),
@@ -48,36 +49,30 @@ SELECT * FROM unnest(ARRAY[gen_random_uuid()], ARRAY['booking.held'], ARRAY[md5(
                      ARRAY['application/cloudevents+json'], ARRAY['{}'::jsonb],
                      ARRAY[convert_to(repeat('x', 650), 'UTF8')]);
 COMMIT;
-SELECT b.id, b.show_id, b.customer_id, b.status, b.seats, b.expires_at, b.payment_reference,
-       b.created_at, b.updated_at, b.version, b.total_cents, b.currency,
-       ARRAY(SELECT s.label FROM seat s
-              WHERE s.show_id = b.show_id AND s.label = ANY (b.seats) AND s.booking_id = b.id
-              ORDER BY s.label) AS owned_labels,
-       ARRAY(SELECT s.version FROM seat s
-              WHERE s.show_id = b.show_id AND s.label = ANY (b.seats) AND s.booking_id = b.id
-              ORDER BY s.label) AS owned_versions
-  FROM booking b
- WHERE b.id = md5(:client_id || '-' || :n)::uuid;
-\set held_version :seat_version + 1
 BEGIN;
 WITH confirmed AS (
     UPDATE booking
        SET status = 'CONFIRMED', version = version + 1, updated_at = now(),
            payment_reference = coalesce(NULL, payment_reference)
-     WHERE id = md5(:client_id || '-' || :n)::uuid AND version = 1
-    RETURNING version
+     WHERE id = md5(:client_id || '-' || :n)::uuid
+       AND status = 'HELD'
+       AND expires_at > now()
+       AND ('pgbench-' || :client_id IS NULL OR customer_id = 'pgbench-' || :client_id)
+       AND (NULL::bigint[] IS NULL OR version = ANY (NULL::bigint[]))
+    RETURNING id, show_id, customer_id, status, seats, expires_at, payment_reference, created_at,
+              updated_at, version, total_cents, currency
 ), booked AS (
     UPDATE seat
        SET status = 'BOOKED', version = version + 1
-     WHERE show_id = ('bbbbbbbb-0000-4000-8000-' || lpad(:client_id::text, 12, '0'))::uuid
-       AND label = ANY (ARRAY['S' || :n])
+     WHERE show_id = (SELECT show_id FROM confirmed)
+       AND label = ANY ((SELECT seats FROM confirmed)::text[])
        AND booking_id = md5(:client_id || '-' || :n)::uuid
        AND status = 'HELD'
-       AND version = (ARRAY[:held_version]::bigint[])[array_position(ARRAY['S' || :n], label)]
-       AND EXISTS (SELECT FROM confirmed)
-    RETURNING label
+    RETURNING label, version
 )
-SELECT (SELECT version FROM confirmed) AS version, (SELECT count(*) FROM booked) AS booked;
+SELECT c.*, ARRAY(SELECT label FROM booked ORDER BY label) AS owned_labels,
+       ARRAY(SELECT version FROM booked ORDER BY label) AS owned_versions
+  FROM confirmed c;
 INSERT INTO outbox_event
        (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
 SELECT * FROM unnest(ARRAY[gen_random_uuid()], ARRAY['booking.confirmed'], ARRAY[md5(:client_id || '-' || :n)],

@@ -19,6 +19,11 @@ public record IfMatch(boolean any, Set<Long> versions) {
         return any || versions.contains(version);
     }
 
+    /** The accepted versions for a statement's {@code version = ANY (...)}; null when any is accepted. */
+    public Long[] acceptedVersions() {
+        return any ? null : versions.toArray(Long[]::new);
+    }
+
     /** Parses the header value; null means the header was absent. */
     public static IfMatch parse(String header) {
         if (header == null || header.isBlank() || header.trim().equals("*")) {

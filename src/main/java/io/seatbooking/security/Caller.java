@@ -38,6 +38,14 @@ public record Caller(String id, boolean admin) {
         return new Caller(name, true);
     }
 
+    /**
+     * The customer whose bookings alone the caller may change, for a statement's condition; null
+     * when it may change every customer's ({@link #mayActFor} in SQL).
+     */
+    public String onlyCustomer() {
+        return admin ? null : id;
+    }
+
     /** Whether the caller may see and change a booking owned by {@code customerId}. */
     public boolean mayActFor(String customerId) {
         return admin || id.equals(customerId);

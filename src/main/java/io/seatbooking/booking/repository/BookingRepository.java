@@ -15,6 +15,7 @@ import io.seatbooking.db.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -101,6 +102,39 @@ public class BookingRepository {
             SELECT (SELECT version FROM confirmed) AS version, (SELECT count(*) FROM booked) AS booked
             """;
 
+    // The confirm of a request, without a read before it: the booking moves on only if it is HELD,
+    // its hold has not run out, and it is the caller's (customer null: any) at a version the caller
+    // accepts (versions null: any). Its seats move HELD to BOOKED whatever their versions: the
+    // booking's row is locked first (the seat scan's show and labels are one-time subqueries of the
+    // booking's update, evaluated before the seats are scanned), and every change of a booking's
+    // seats locks the booking first, so they cannot move under it. No row: the caller reads the
+    // booking to say why.
+    private static final String CONFIRM_HELD = """
+            WITH confirmed AS (
+                UPDATE booking
+                   SET status = 'CONFIRMED', version = version + 1, updated_at = $2,
+                       payment_reference = coalesce($3, payment_reference)
+                 WHERE id = $1
+                   AND status = 'HELD'
+                   AND expires_at > $2
+                   AND ($4::text IS NULL OR customer_id = $4)
+                   AND ($5::bigint[] IS NULL OR version = ANY ($5))
+                RETURNING id, show_id, customer_id, status, seats, expires_at, payment_reference, created_at,
+                          updated_at, version, total_cents, currency
+            ), booked AS (
+                UPDATE seat
+                   SET status = 'BOOKED', version = version + 1
+                 WHERE show_id = (SELECT show_id FROM confirmed)
+                   AND label = ANY ((SELECT seats FROM confirmed)::text[])
+                   AND booking_id = $1
+                   AND status = 'HELD'
+                RETURNING label, version
+            )
+            SELECT c.*, ARRAY(SELECT label FROM booked ORDER BY label) AS owned_labels,
+                   ARRAY(SELECT version FROM booked ORDER BY label) AS owned_versions
+              FROM confirmed c
+            """;
+
     private static final String RELEASE_SEATS = """
             WITH released AS (
                 UPDATE seat
@@ -185,7 +219,12 @@ public class BookingRepository {
 
     /** The booking with the seats it owns now, or empty if there is no such booking. */
     public Uni<Optional<BookingSnapshot>> findWithSeats(UUID bookingId) {
-        return pool.preparedQuery(FIND_WITH_SEATS).execute(Tuple.of(bookingId))
+        return findWithSeats(pool, bookingId);
+    }
+
+    /** {@link #findWithSeats(UUID)} on {@code client}, a transaction's connection for one. */
+    public Uni<Optional<BookingSnapshot>> findWithSeats(SqlClient client, UUID bookingId) {
+        return client.preparedQuery(FIND_WITH_SEATS).execute(Tuple.of(bookingId))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSnapshot(rows.iterator().next())));
     }
 
@@ -232,6 +271,21 @@ public class BookingRepository {
                     return version != null && everySeatMoved(row.getLong("booked"), snapshot)
                             ? Optional.of(version) : Optional.empty();
                 });
+    }
+
+    /**
+     * Confirms a booking that was not read before: moves it to CONFIRMED if it is HELD, its hold
+     * has not run out at {@code at}, it belongs to {@code customerId} (null: any customer) and its
+     * version is one of {@code versions} (null: any), and its seats from HELD to BOOKED. Returns
+     * the booking as confirmed with its seats' new versions, or empty if it did not move (nothing
+     * was written: read it to say why). A booking that moved with fewer seats than it names
+     * ({@link #everySeatMoved}) must be rolled back by the caller.
+     */
+    public Uni<Optional<BookingSnapshot>> confirmHeld(SqlConnection tx, UUID bookingId, String customerId,
+            Long[] versions, Instant at, String paymentReference) {
+        return tx.preparedQuery(CONFIRM_HELD)
+                .execute(Tuple.of(bookingId, Timestamps.utc(at), paymentReference, customerId, versions))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSnapshot(rows.iterator().next())));
     }
 
     /** Every seat of the booking moved; anything less means a concurrent change. */

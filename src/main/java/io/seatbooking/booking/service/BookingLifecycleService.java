@@ -37,6 +37,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * seats with conditional version updates and appends the event (sent together, in one round
  * trip). If another change won in between, the transaction rolls back and the decision is taken
  * again from a fresh read.
+ *
+ * <p>A client's confirm, the hot path of every booking, reads nothing first: its statement moves
+ * the booking only under the conditions a read would check (HELD, not run out, the caller's, a
+ * version the caller accepts) and returns it, and its event follows in the same transaction. Only
+ * when it moved nothing is the booking read, to say why.
  */
 @Singleton
 public class BookingLifecycleService {
@@ -72,8 +77,45 @@ public class BookingLifecycleService {
      */
     public Uni<Booking> confirm(Caller caller, UUID bookingId, IfMatch ifMatch, String paymentReference,
             BeforeCommit<Booking> beforeCommit) {
-        return withRetries(() -> bookings.findWithSeats(bookingId)
-                .chain(found -> confirmed(visible(caller, bookingId, found, ifMatch), paymentReference, beforeCommit)));
+        return withRetries(() -> {
+            Instant now = clock.instant();
+            return pool.withTransaction(tx -> bookings.confirmHeld(tx, bookingId, caller.onlyCustomer(),
+                    ifMatch.acceptedVersions(), now, paymentReference)
+                    .chain(changed -> changed.isPresent()
+                            ? confirmedAsChanged(tx, changed.get(), beforeCommit)
+                            : bookings.findWithSeats(tx, bookingId)
+                                    .map(found -> whyNotConfirmed(visible(caller, bookingId, found, ifMatch), now))))
+                    .invoke(changed -> seatMaps.changed(changed.booking().showId,
+                            SeatChange.at(changed.ownedSeats(), changed.ownedSeatVersions(), SeatStatus.BOOKED)))
+                    .invoke(() -> metrics.transition("confirmed"))
+                    .map(BookingSnapshot::booking);
+        });
+    }
+
+    /**
+     * The rest of a confirm whose statement moved the booking and its seats (the change read
+     * nothing before): its event, then the admission and the caller's work, in its transaction.
+     */
+    private Uni<BookingSnapshot> confirmedAsChanged(SqlConnection tx, BookingSnapshot changed,
+            BeforeCommit<Booking> beforeCommit) {
+        if (!BookingRepository.everySeatMoved(changed.ownedSeats().size(), changed)) {
+            throw new StaleBookingException();
+        }
+        Booking confirmed = changed.booking();
+        return events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed)
+                .call(() -> admissions.finish(tx, confirmed.showId, confirmed.customerId))
+                .call(() -> beforeCommit.run(tx, confirmed))
+                .replaceWith(changed);
+    }
+
+    /**
+     * Why a confirm's statement did not move the booking, from a read after it: the outcome that
+     * {@link #confirmed} would throw on that read. A booking that could have moved after all
+     * changed in between: decide again.
+     */
+    private static BookingSnapshot whyNotConfirmed(BookingSnapshot snapshot, Instant now) {
+        requireConfirmable(snapshot.booking(), now);
+        throw new StaleBookingException();
     }
 
     /**
@@ -93,12 +135,7 @@ public class BookingLifecycleService {
             BeforeCommit<Booking> beforeCommit) {
         Booking booking = snapshot.booking();
         Instant now = clock.instant();
-        if (booking.status == BookingStatus.EXPIRED || booking.holdExpiredAt(now)) {
-            throw new HoldExpired(booking.id, booking.expiresAt);
-        }
-        if (booking.status != BookingStatus.HELD) {
-            throw new StateConflict(booking.id, booking.status, "confirmed");
-        }
+        requireConfirmable(booking, now);
         Booking confirmed = nextVersionOf(booking, BookingStatus.CONFIRMED, now, paymentReference);
         return pool.withTransaction(tx -> Uni.combine().all()
                 .unis(bookings.confirm(tx, snapshot, now, paymentReference),
@@ -108,6 +145,16 @@ public class BookingLifecycleService {
                 .call(() -> beforeCommit.run(tx, confirmed)))
                 .invoke(() -> seatsChanged(snapshot, SeatStatus.BOOKED))
                 .invoke(() -> metrics.transition("confirmed"));
+    }
+
+    /** @throws BookingOutcome {@link HoldExpired}; {@link StateConflict} not HELD */
+    private static void requireConfirmable(Booking booking, Instant now) {
+        if (booking.status == BookingStatus.EXPIRED || booking.holdExpiredAt(now)) {
+            throw new HoldExpired(booking.id, booking.expiresAt);
+        }
+        if (booking.status != BookingStatus.HELD) {
+            throw new StateConflict(booking.id, booking.status, "confirmed");
+        }
     }
 
     /**

@@ -61,18 +61,23 @@ public class SeatMapCache {
     }
 
     /**
-     * A seat's state after a change this replica committed: every change is a conditional update
-     * from the version read to that version plus one.
+     * A seat's state after a change this replica committed: every change moves a seat's version
+     * one on, from the version read or as the changing statement returned it.
      */
     public record SeatChange(String label, SeatStatus status, long version) {
 
-        /** The seats {@code labels}, read at {@code versionsRead}, moved to {@code status}. */
-        public static List<SeatChange> of(List<String> labels, List<Long> versionsRead, SeatStatus status) {
+        /** The seats {@code labels} moved to {@code status}, now at {@code versions}. */
+        public static List<SeatChange> at(List<String> labels, List<Long> versions, SeatStatus status) {
             List<SeatChange> changes = new ArrayList<>(labels.size());
             for (int i = 0; i < labels.size(); i++) {
-                changes.add(new SeatChange(labels.get(i), status, versionsRead.get(i) + 1));
+                changes.add(new SeatChange(labels.get(i), status, versions.get(i)));
             }
             return changes;
+        }
+
+        /** The seats {@code labels}, read at {@code versionsRead}, moved to {@code status}. */
+        public static List<SeatChange> of(List<String> labels, List<Long> versionsRead, SeatStatus status) {
+            return at(labels, versionsRead.stream().map(read -> read + 1).toList(), status);
         }
     }
 

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -21,7 +22,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 /**
  * The confirm's one statement decides its race by what it returns: the new version only when the
  * booking and every one of its seats moved. The service rolls back on anything else; these tests
- * do the same and look at what is left.
+ * do the same and look at what is left. The confirm without a read before it moves a booking only
+ * under every condition the service checks on a read (HELD, not run out, the caller's, a version
+ * the caller accepts), and changes nothing otherwise.
  */
 @QuarkusTest
 class BookingRepositoryTest {
@@ -76,6 +79,56 @@ class BookingRepositoryTest {
         assertThat(Db.bookingStatus(held.bookingId())).isEqualTo("HELD");
         assertThat(Db.bookingVersion(held.bookingId())).isEqualTo(snapshot.booking().version);
         assertThat(seats(held)).isEqualTo(seatsBefore);
+    }
+
+    @Test
+    void confirmWithoutAReadMovesTheBookingAndEverySeatAndReturnsTheirNewVersions() {
+        Api.Held held = Api.newHold("A1", "A2");
+        BookingSnapshot before = snapshot(held);
+
+        BookingSnapshot confirmed = confirmHeld(held, before.booking().customerId, new Long[] { before.booking().version })
+                .orElseThrow();
+
+        assertThat(confirmed.booking().status).isEqualTo(BookingStatus.CONFIRMED);
+        assertThat(confirmed.booking().version).isEqualTo(before.booking().version + 1);
+        assertThat(confirmed.booking().paymentReference).isEqualTo("pay-1");
+        assertThat(confirmed.ownedSeats()).containsExactly("A1", "A2");
+        assertThat(confirmed.ownedSeatVersions()).containsExactly(seatVersion(before, 0) + 1, seatVersion(before, 1) + 1);
+        assertThat(seats(held)).containsExactly("A1:BOOKED:" + (seatVersion(before, 0) + 1),
+                "A2:BOOKED:" + (seatVersion(before, 1) + 1));
+        assertThat(Db.value("SELECT status FROM booking WHERE id = ?::uuid", held.bookingId())).isEqualTo("CONFIRMED");
+    }
+
+    @Test
+    void confirmWithoutAReadOfAnotherCustomersBookingAnotherVersionOrARunOutHoldChangesNothing() {
+        Api.Held held = Api.newHold("A1", "A2");
+        BookingSnapshot before = snapshot(held);
+        List<String> seatsBefore = seats(held);
+
+        assertThat(confirmHeld(held, "someone-else", null)).isEmpty();
+        String customer = before.booking().customerId;
+        assertThat(confirmHeld(held, customer, new Long[] { before.booking().version + 1 })).isEmpty();
+        assertThat(confirmHeld(held, customer, new Long[0])).isEmpty();
+        assertThat(pool.withTransaction(tx -> bookings.confirmHeld(tx, UUID.fromString(held.bookingId()), null, null,
+                before.booking().expiresAt, "pay-1")).await().atMost(WAIT)).isEmpty();
+        Db.update("UPDATE booking SET status = 'CANCELLED' WHERE id = ?::uuid", held.bookingId());
+        assertThat(confirmHeld(held, null, null)).isEmpty();
+
+        assertThat(Db.bookingVersion(held.bookingId())).isEqualTo(before.booking().version);
+        assertThat(seats(held)).isEqualTo(seatsBefore);
+    }
+
+    @Test
+    void confirmWithoutAReadOfAnAdminMovesAnyCustomersBooking() {
+        Api.Held held = Api.newHold("A1");
+
+        assertThat(confirmHeld(held, null, null)).isPresent();
+        assertThat(Db.bookingStatus(held.bookingId())).isEqualTo("CONFIRMED");
+    }
+
+    private Optional<BookingSnapshot> confirmHeld(Api.Held held, String customer, Long[] versions) {
+        return pool.withTransaction(tx -> bookings.confirmHeld(tx, UUID.fromString(held.bookingId()), customer,
+                versions, Instant.now(), "pay-1")).await().atMost(WAIT);
     }
 
     private BookingSnapshot snapshot(Api.Held held) {
