@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -102,9 +103,10 @@ public class BookingRepository {
             SELECT (SELECT version FROM confirmed) AS version, (SELECT count(*) FROM booked) AS booked
             """;
 
-    // The confirm of a request, without a read before it: the booking moves on only if it is HELD,
-    // its hold has not run out, and it is the caller's (customer null: any) at a version the caller
-    // accepts (versions null: any). Its seats move HELD to BOOKED whatever their versions: the
+    // The confirm of a request or a payment, without a read before it: the booking moves on only if
+    // it is HELD, its hold has not run out, it is the caller's (customer null: any) at a version the
+    // caller accepts (versions null: any) and, for a payment, the total the payment pays is the
+    // booking's (total null: not asked). Its seats move HELD to BOOKED whatever their versions: the
     // booking's row is locked first (the seat scan's show and labels are one-time subqueries of the
     // booking's update, evaluated before the seats are scanned), and every change of a booking's
     // seats locks the booking first, so they cannot move under it. No row: the caller reads the
@@ -119,6 +121,7 @@ public class BookingRepository {
                    AND expires_at > $2
                    AND ($4::text IS NULL OR customer_id = $4)
                    AND ($5::bigint[] IS NULL OR version = ANY ($5))
+                   AND ($6::bigint IS NULL OR (total_cents = $6 AND currency = $7))
                 RETURNING id, show_id, customer_id, status, seats, expires_at, payment_reference, created_at,
                           updated_at, version, total_cents, currency
             ), booked AS (
@@ -274,17 +277,40 @@ public class BookingRepository {
     }
 
     /**
-     * Confirms a booking that was not read before: moves it to CONFIRMED if it is HELD, its hold
-     * has not run out at {@code at}, it belongs to {@code customerId} (null: any customer) and its
-     * version is one of {@code versions} (null: any), and its seats from HELD to BOOKED. Returns
-     * the booking as confirmed with its seats' new versions, or empty if it did not move (nothing
-     * was written: read it to say why). A booking that moved with fewer seats than it names
-     * ({@link #everySeatMoved}) must be rolled back by the caller.
+     * What a confirm without a read before it requires of the booking besides being HELD with its
+     * hold running; each null requires nothing.
+     *
+     * @param customerId the customer the booking must belong to
+     * @param versions the versions it may have
+     * @param totalCents the total it must have, with {@code currency}
+     * @param currency the currency of that total
      */
-    public Uni<Optional<BookingSnapshot>> confirmHeld(SqlConnection tx, UUID bookingId, String customerId,
-            Long[] versions, Instant at, String paymentReference) {
+    public record ConfirmIf(String customerId, Long[] versions, Long totalCents, String currency) {
+
+        /** A request's confirm: the caller's booking at a version its {@code If-Match} accepts. */
+        public static ConfirmIf requested(String customerId, Long[] versions) {
+            return new ConfirmIf(customerId, versions, null, null);
+        }
+
+        /** A payment's confirm: any customer's booking, any version, whose total the payment pays. */
+        public static ConfirmIf paid(long totalCents, String currency) {
+            return new ConfirmIf(null, null, totalCents, Objects.requireNonNull(currency, "currency"));
+        }
+    }
+
+    /**
+     * Confirms a booking that was not read before: moves it to CONFIRMED if it is HELD, its hold
+     * has not run out at {@code at} and it is as {@code conditions} require, and its seats from HELD
+     * to BOOKED. Returns the booking as confirmed with its seats' new versions, or empty if it did
+     * not move (nothing was written: read it to say why). A booking that moved with fewer seats than
+     * it names ({@link #everySeatMoved}) must be rolled back by the caller.
+     */
+    public Uni<Optional<BookingSnapshot>> confirmHeld(SqlConnection tx, UUID bookingId, ConfirmIf conditions,
+            Instant at, String paymentReference) {
         return tx.preparedQuery(CONFIRM_HELD)
-                .execute(Tuple.of(bookingId, Timestamps.utc(at), paymentReference, customerId, versions))
+                .execute(Tuple.tuple(Arrays.asList(bookingId, Timestamps.utc(at), paymentReference,
+                        conditions.customerId(), conditions.versions(), conditions.totalCents(),
+                        conditions.currency())))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSnapshot(rows.iterator().next())));
     }
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
@@ -20,6 +21,7 @@ import io.seatbooking.booking.BookingStatus;
 import io.seatbooking.booking.IfMatch;
 import io.seatbooking.booking.SeatStatus;
 import io.seatbooking.booking.repository.BookingRepository;
+import io.seatbooking.booking.repository.BookingRepository.ConfirmIf;
 import io.seatbooking.booking.repository.BookingSnapshot;
 import io.seatbooking.booking.service.SeatMapCache.SeatChange;
 import io.seatbooking.db.BeforeCommit;
@@ -77,19 +79,46 @@ public class BookingLifecycleService {
      */
     public Uni<Booking> confirm(Caller caller, UUID bookingId, IfMatch ifMatch, String paymentReference,
             BeforeCommit<Booking> beforeCommit) {
-        return withRetries(() -> {
+        ConfirmIf conditions = ConfirmIf.requested(caller.onlyCustomer(), ifMatch.acceptedVersions());
+        return withRetries(() -> confirmUnread(bookingId, conditions, paymentReference, beforeCommit,
+                (tx, now) -> bookings.findWithSeats(tx, bookingId)
+                        .map(found -> whyNotConfirmed(visible(caller, bookingId, found, ifMatch), now))))
+                .map(Optional::orElseThrow);
+    }
+
+    /**
+     * HELD to CONFIRMED, seats to BOOKED, for a payment of the booking's total, with nothing read
+     * before: the common case of a payment, tried before the payment reads the booking to decide.
+     * Empty when the booking is not HELD with its hold running and that total (nothing was
+     * written; decide from a read).
+     */
+    public Uni<Optional<Booking>> confirmPaid(UUID bookingId, long totalCents, String currency, String paymentId,
+            BeforeCommit<Booking> beforeCommit) {
+        return confirmUnread(bookingId, ConfirmIf.paid(totalCents, currency), paymentId, beforeCommit,
+                (tx, now) -> Uni.createFrom().item(Optional.<BookingSnapshot> empty()))
+                .onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
+                .recoverWithItem(Optional.empty());
+    }
+
+    /**
+     * A confirm whose statement decides on the booking's row itself ({@link
+     * BookingRepository#confirmHeld}); when it moved nothing, {@code otherwise} answers in its
+     * transaction.
+     */
+    private Uni<Optional<Booking>> confirmUnread(UUID bookingId, ConfirmIf conditions, String paymentReference,
+            BeforeCommit<Booking> beforeCommit,
+            BiFunction<SqlConnection, Instant, Uni<Optional<BookingSnapshot>>> otherwise) {
+        return Uni.createFrom().deferred(() -> {
             Instant now = clock.instant();
-            return pool.withTransaction(tx -> bookings.confirmHeld(tx, bookingId, caller.onlyCustomer(),
-                    ifMatch.acceptedVersions(), now, paymentReference)
+            return pool.withTransaction(tx -> bookings.confirmHeld(tx, bookingId, conditions, now, paymentReference)
                     .chain(changed -> changed.isPresent()
-                            ? confirmedAsChanged(tx, changed.get(), beforeCommit)
-                            : bookings.findWithSeats(tx, bookingId)
-                                    .map(found -> whyNotConfirmed(visible(caller, bookingId, found, ifMatch), now))))
-                    .invoke(changed -> seatMaps.changed(changed.booking().showId,
-                            SeatChange.at(changed.ownedSeats(), changed.ownedSeatVersions(), SeatStatus.BOOKED)))
-                    .invoke(() -> metrics.transition("confirmed"))
-                    .map(BookingSnapshot::booking);
-        });
+                            ? confirmedAsChanged(tx, changed.get(), beforeCommit).map(Optional::of)
+                            : otherwise.apply(tx, now)));
+        }).invoke(changed -> changed.ifPresent(confirmed -> {
+            seatMaps.changed(confirmed.booking().showId,
+                    SeatChange.at(confirmed.ownedSeats(), confirmed.ownedSeatVersions(), SeatStatus.BOOKED));
+            metrics.transition("confirmed");
+        })).map(changed -> changed.map(BookingSnapshot::booking));
     }
 
     /**
@@ -113,7 +142,7 @@ public class BookingLifecycleService {
      * {@link #confirmed} would throw on that read. A booking that could have moved after all
      * changed in between: decide again.
      */
-    private static BookingSnapshot whyNotConfirmed(BookingSnapshot snapshot, Instant now) {
+    private static Optional<BookingSnapshot> whyNotConfirmed(BookingSnapshot snapshot, Instant now) {
         requireConfirmable(snapshot.booking(), now);
         throw new StaleBookingException();
     }
@@ -290,7 +319,7 @@ public class BookingLifecycleService {
                 .transform(e -> new ConcurrentChange("Booking " + snapshot.booking().id + " changed since it was read."));
     }
 
-    private Uni<Booking> withRetries(Supplier<Uni<? extends Booking>> operation) {
+    private <T> Uni<T> withRetries(Supplier<Uni<? extends T>> operation) {
         return Uni.createFrom().deferred(operation)
                 .onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
                 .invoke(e -> metrics.conflict(e instanceof StaleBookingException ? "version-retry" : "database-retry"))

@@ -1,6 +1,7 @@
 package io.seatbooking.payments.service;
 
 import java.time.InstantSource;
+import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
@@ -23,7 +24,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * Turns a payment event into its booking change, exactly once per message id.
  *
- * <p>It reads the booking, decides from that read, and hands the same read to the booking
+ * <p>A payment.succeeded first tries the common case without a read: a statement that confirms the
+ * booking only if it is HELD, its hold runs and the payment pays its total. Otherwise (or for
+ * payment.failed) it reads the booking, decides from that read, and hands the same read to the booking
  * lifecycle, whose conditional updates apply the change only if the booking and its seats are
  * still as decided on (no second read); the inbox record commits in the same transaction. If
  * anything changed in between, it decides again from a fresh read. There is no inbox look-up
@@ -63,7 +66,23 @@ public class PaymentService {
      * succeed) or transient (retry later; the inbox makes the retry safe).
      */
     public Uni<PaymentOutcome> apply(PaymentEvent event) {
-        return decide(event, 1).onFailure(DuplicateDelivery.class).recoverWithItem(PaymentOutcome.DUPLICATE);
+        return confirmIfItPaysAHold(event)
+                .chain(confirmed -> confirmed ? Uni.createFrom().item(PaymentOutcome.CONFIRMED) : decide(event, 1))
+                .onFailure(DuplicateDelivery.class).recoverWithItem(PaymentOutcome.DUPLICATE);
+    }
+
+    /**
+     * The common case first, without a read: a payment.succeeded of a total confirms the booking
+     * if it is HELD, its hold runs and that is its total ({@link PaymentDecision#CONFIRM}), with
+     * the inbox record in the same transaction. False when it did not (nothing was written): the
+     * payment then reads the booking and decides.
+     */
+    private Uni<Boolean> confirmIfItPaysAHold(PaymentEvent event) {
+        if (!event.succeeded() || event.amountCents() == null || event.currency() == null) {
+            return Uni.createFrom().item(false);
+        }
+        return lifecycle.confirmPaid(event.bookingId(), event.amountCents(), event.currency(), event.paymentId(),
+                inboxRecord(event, PaymentOutcome.CONFIRMED)).map(Optional::isPresent);
     }
 
     private Uni<PaymentOutcome> decide(PaymentEvent event, int round) {

@@ -14,7 +14,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.seatbooking.booking.Booking;
 import io.seatbooking.booking.BookingStatus;
+import io.seatbooking.booking.repository.BookingRepository.ConfirmIf;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Db;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -109,8 +111,11 @@ class BookingRepositoryTest {
         String customer = before.booking().customerId;
         assertThat(confirmHeld(held, customer, new Long[] { before.booking().version + 1 })).isEmpty();
         assertThat(confirmHeld(held, customer, new Long[0])).isEmpty();
-        assertThat(pool.withTransaction(tx -> bookings.confirmHeld(tx, UUID.fromString(held.bookingId()), null, null,
-                before.booking().expiresAt, "pay-1")).await().atMost(WAIT)).isEmpty();
+        assertThat(pool.withTransaction(tx -> bookings.confirmHeld(tx, UUID.fromString(held.bookingId()),
+                ConfirmIf.requested(null, null), before.booking().expiresAt, "pay-1")).await().atMost(WAIT)).isEmpty();
+        assertThat(confirmHeld(held, ConfirmIf.paid(before.booking().totalCents + 1, before.booking().currency)))
+                .isEmpty();
+        assertThat(confirmHeld(held, ConfirmIf.paid(before.booking().totalCents, "XXX"))).isEmpty();
         Db.update("UPDATE booking SET status = 'CANCELLED' WHERE id = ?::uuid", held.bookingId());
         assertThat(confirmHeld(held, null, null)).isEmpty();
 
@@ -126,9 +131,22 @@ class BookingRepositoryTest {
         assertThat(Db.bookingStatus(held.bookingId())).isEqualTo("CONFIRMED");
     }
 
+    @Test
+    void confirmWithoutAReadOfAPaymentOfTheTotalMovesTheBooking() {
+        Api.Held held = Api.newHold("A1");
+        Booking before = snapshot(held).booking();
+
+        assertThat(confirmHeld(held, ConfirmIf.paid(before.totalCents, before.currency))).isPresent();
+        assertThat(Db.bookingStatus(held.bookingId())).isEqualTo("CONFIRMED");
+    }
+
     private Optional<BookingSnapshot> confirmHeld(Api.Held held, String customer, Long[] versions) {
-        return pool.withTransaction(tx -> bookings.confirmHeld(tx, UUID.fromString(held.bookingId()), customer,
-                versions, Instant.now(), "pay-1")).await().atMost(WAIT);
+        return confirmHeld(held, ConfirmIf.requested(customer, versions));
+    }
+
+    private Optional<BookingSnapshot> confirmHeld(Api.Held held, ConfirmIf conditions) {
+        return pool.withTransaction(tx -> bookings.confirmHeld(tx, UUID.fromString(held.bookingId()), conditions,
+                Instant.now(), "pay-1")).await().atMost(WAIT);
     }
 
     private BookingSnapshot snapshot(Api.Held held) {
