@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -123,28 +124,17 @@ class RelayFailoverIT {
 
     /** When the last of {@code owner}'s partition leases expires (epoch milliseconds). */
     private static long leaseEnd(ScenarioEnvironment env, String owner) throws Exception {
-        try (Connection c = env.db(); PreparedStatement s = c.prepareStatement("""
+        return env.queryLong("""
                 SELECT (extract(epoch FROM max(expires_at)) * 1000)::bigint FROM outbox_relay_partition
-                 WHERE name = 'outbox' AND owner = ?""")) {
-            s.setString(1, owner);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+                 WHERE name = 'outbox' AND owner = ?""", owner);
     }
 
     /** When the last of the partitions outside {@code kept} was acquired (epoch milliseconds). */
     private static long lastAcquisition(ScenarioEnvironment env, Set<Integer> kept) throws Exception {
-        try (Connection c = env.db(); PreparedStatement s = c.prepareStatement("""
+        return env.queryLong("""
                 SELECT (extract(epoch FROM max(acquired_at)) * 1000)::bigint FROM outbox_relay_partition
-                 WHERE name = 'outbox' AND partition <> ALL (?)""")) {
-            s.setArray(1, c.createArrayOf("integer", kept.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+                 WHERE name = 'outbox' AND partition <> ALL (?::integer[])""",
+                kept.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")));
     }
 
     private static List<URI> bases(List<ServiceProcess> instances) {

@@ -4,9 +4,9 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -233,11 +233,19 @@ final class ScenarioEnvironment implements AutoCloseable {
         return DriverManager.getConnection(jdbc(database), "postgres", "");
     }
 
-    /** The first column of the first row of {@code sql} (a count, say), read from the scenario's database. */
-    long queryLong(String sql) throws SQLException {
-        try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+    /**
+     * The first column of the first row of {@code sql} (a count, say), read from the scenario's
+     * database, with {@code params} bound to its {@code ?} in order.
+     */
+    long queryLong(String sql, Object... params) throws SQLException {
+        try (Connection c = db(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
