@@ -24,10 +24,10 @@ import io.smallrye.mutiny.Uni;
 /**
  * Turns a payment event into its booking change, exactly once per message id.
  *
- * <p>A payment.succeeded first tries the common case without a read: a statement that confirms the
- * booking only if it is HELD, its hold runs and the payment pays its total. Otherwise (or for
- * payment.failed) it reads the booking, decides from that read, and hands the same read to the booking
- * lifecycle, whose conditional updates apply the change only if the booking and its seats are
+ * <p>A payment.succeeded first tries the common case without a read: a statement that confirms
+ * the booking only if it is HELD, its hold runs and the payment pays its total. Otherwise (or for
+ * payment.failed) it reads the booking, decides from that read, and hands the same read to the
+ * booking lifecycle, whose conditional updates apply the change only if the booking and its seats are
  * still as decided on (no second read); the inbox record commits in the same transaction. If
  * anything changed in between, it decides again from a fresh read. There is no inbox look-up
  * before the read: a redelivered message decides like the first delivery, and its inbox insert

@@ -88,14 +88,15 @@ class BookingRepositoryTest {
         Api.Held held = Api.newHold("A1", "A2");
         BookingSnapshot before = snapshot(held);
 
-        BookingSnapshot confirmed = confirmHeld(held, before.booking().customerId, new Long[] { before.booking().version })
-                .orElseThrow();
+        BookingSnapshot confirmed = confirmHeld(held, before.booking().customerId,
+                new Long[] { before.booking().version }).orElseThrow();
 
         assertThat(confirmed.booking().status).isEqualTo(BookingStatus.CONFIRMED);
         assertThat(confirmed.booking().version).isEqualTo(before.booking().version + 1);
         assertThat(confirmed.booking().paymentReference).isEqualTo("pay-1");
         assertThat(confirmed.ownedSeats()).containsExactly("A1", "A2");
-        assertThat(confirmed.ownedSeatVersions()).containsExactly(seatVersion(before, 0) + 1, seatVersion(before, 1) + 1);
+        assertThat(confirmed.ownedSeatVersions())
+                .containsExactly(seatVersion(before, 0) + 1, seatVersion(before, 1) + 1);
         assertThat(seats(held)).containsExactly("A1:BOOKED:" + (seatVersion(before, 0) + 1),
                 "A2:BOOKED:" + (seatVersion(before, 1) + 1));
         assertThat(Db.value("SELECT status FROM booking WHERE id = ?::uuid", held.bookingId())).isEqualTo("CONFIRMED");
