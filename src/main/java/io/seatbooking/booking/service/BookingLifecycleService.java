@@ -123,7 +123,9 @@ public class BookingLifecycleService {
 
     /**
      * The rest of a confirm whose statement moved the booking and its seats (the change read
-     * nothing before): its event, then the admission and the caller's work, in its transaction.
+     * nothing before): its event, the admission's end and the caller's work (a payment's inbox
+     * record, say), in its transaction. The booking has moved already, so they all go out at
+     * once, pipelined in one round trip; any failure rolls the transaction back.
      */
     private Uni<BookingSnapshot> confirmedAsChanged(SqlConnection tx, BookingSnapshot changed,
             BeforeCommit<Booking> beforeCommit) {
@@ -131,9 +133,11 @@ public class BookingLifecycleService {
             throw new StaleBookingException();
         }
         Booking confirmed = changed.booking();
-        return events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed)
-                .call(() -> admissions.finish(tx, confirmed.showId, confirmed.customerId))
-                .call(() -> beforeCommit.run(tx, confirmed))
+        return Uni.combine().all()
+                .unis(events.bookingChanged(tx, EventTypes.BOOKING_CONFIRMED, confirmed),
+                        admissions.finish(tx, confirmed.showId, confirmed.customerId),
+                        beforeCommit.run(tx, confirmed))
+                .discardItems()
                 .replaceWith(changed);
     }
 
