@@ -16,7 +16,6 @@ import io.seatbooking.db.Timestamps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -222,12 +221,7 @@ public class BookingRepository {
 
     /** The booking with the seats it owns now, or empty if there is no such booking. */
     public Uni<Optional<BookingSnapshot>> findWithSeats(UUID bookingId) {
-        return findWithSeats(pool, bookingId);
-    }
-
-    /** {@link #findWithSeats(UUID)} on {@code client}, a transaction's connection for one. */
-    public Uni<Optional<BookingSnapshot>> findWithSeats(SqlClient client, UUID bookingId) {
-        return client.preparedQuery(FIND_WITH_SEATS).execute(Tuple.of(bookingId))
+        return pool.preparedQuery(FIND_WITH_SEATS).execute(Tuple.of(bookingId))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toSnapshot(rows.iterator().next())));
     }
 

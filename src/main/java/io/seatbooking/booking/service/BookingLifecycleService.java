@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
@@ -80,10 +79,10 @@ public class BookingLifecycleService {
     public Uni<Booking> confirm(Caller caller, UUID bookingId, IfMatch ifMatch, String paymentReference,
             BeforeCommit<Booking> beforeCommit) {
         ConfirmIf conditions = ConfirmIf.requested(caller.onlyCustomer(), ifMatch.acceptedVersions());
-        return withRetries(() -> confirmUnread(bookingId, conditions, paymentReference, beforeCommit,
-                (tx, now) -> bookings.findWithSeats(tx, bookingId)
-                        .map(found -> whyNotConfirmed(visible(caller, bookingId, found, ifMatch), now))))
-                .map(Optional::orElseThrow);
+        return withRetries(() -> confirmUnread(bookingId, conditions, paymentReference, beforeCommit)
+                .chain(confirmed -> confirmed.isPresent() ? Uni.createFrom().item(confirmed.get())
+                        : bookings.findWithSeats(bookingId)
+                                .map(found -> whyNotConfirmed(visible(caller, bookingId, found, ifMatch)))));
     }
 
     /**
@@ -94,31 +93,28 @@ public class BookingLifecycleService {
      */
     public Uni<Optional<Booking>> confirmPaid(UUID bookingId, long totalCents, String currency, String paymentId,
             BeforeCommit<Booking> beforeCommit) {
-        return confirmUnread(bookingId, ConfirmIf.paid(totalCents, currency), paymentId, beforeCommit,
-                (tx, now) -> Uni.createFrom().item(Optional.<BookingSnapshot> empty()))
+        return confirmUnread(bookingId, ConfirmIf.paid(totalCents, currency), paymentId, beforeCommit)
                 .onFailure(e -> e instanceof StaleBookingException || DatabaseFailures.isConcurrencyConflict(e))
                 .recoverWithItem(Optional.empty());
     }
 
     /**
      * A confirm whose statement decides on the booking's row itself ({@link
-     * BookingRepository#confirmHeld}); when it moved nothing, {@code otherwise} answers in its
-     * transaction.
+     * BookingRepository#confirmHeld}); empty when it moved nothing (nothing was written).
      */
     private Uni<Optional<Booking>> confirmUnread(UUID bookingId, ConfirmIf conditions, String paymentReference,
-            BeforeCommit<Booking> beforeCommit,
-            BiFunction<SqlConnection, Instant, Uni<Optional<BookingSnapshot>>> otherwise) {
-        return Uni.createFrom().deferred(() -> {
-            Instant now = clock.instant();
-            return pool.withTransaction(tx -> bookings.confirmHeld(tx, bookingId, conditions, now, paymentReference)
-                    .chain(changed -> changed.isPresent()
-                            ? confirmedAsChanged(tx, changed.get(), beforeCommit).map(Optional::of)
-                            : otherwise.apply(tx, now)));
-        }).invoke(changed -> changed.ifPresent(confirmed -> {
-            seatMaps.changed(confirmed.booking().showId,
-                    SeatChange.at(confirmed.ownedSeats(), confirmed.ownedSeatVersions(), SeatStatus.BOOKED));
-            metrics.transition("confirmed");
-        })).map(changed -> changed.map(BookingSnapshot::booking));
+            BeforeCommit<Booking> beforeCommit) {
+        return Uni.createFrom().deferred(() -> pool.withTransaction(tx -> bookings.confirmHeld(tx, bookingId,
+                conditions, clock.instant(), paymentReference)
+                .chain(changed -> changed.isPresent()
+                        ? confirmedAsChanged(tx, changed.get(), beforeCommit).map(Optional::of)
+                        : Uni.createFrom().item(Optional.<BookingSnapshot> empty()))))
+                .invoke(changed -> changed.ifPresent(confirmed -> {
+                    seatMaps.changed(confirmed.booking().showId, SeatChange.at(confirmed.ownedSeats(),
+                            confirmed.ownedSeatVersions(), SeatStatus.BOOKED));
+                    metrics.transition("confirmed");
+                }))
+                .map(changed -> changed.map(BookingSnapshot::booking));
     }
 
     /**
@@ -146,8 +142,8 @@ public class BookingLifecycleService {
      * {@link #confirmed} would throw on that read. A booking that could have moved after all
      * changed in between: decide again.
      */
-    private static Optional<BookingSnapshot> whyNotConfirmed(BookingSnapshot snapshot, Instant now) {
-        requireConfirmable(snapshot.booking(), now);
+    private Booking whyNotConfirmed(BookingSnapshot snapshot) {
+        requireConfirmable(snapshot.booking(), clock.instant());
         throw new StaleBookingException();
     }
 
