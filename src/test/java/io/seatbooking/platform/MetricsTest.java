@@ -44,8 +44,8 @@ class MetricsTest {
             String metrics = metrics();
             for (String series : new String[] { "outbox_pending", "outbox_oldest_pending_age_seconds",
                     "outbox_relay_leader", "outbox_relay_partitions", "outbox_published_total", "outbox_confirm_latency_seconds_bucket",
-                    "outbox_commit_to_confirm_seconds_bucket", "dead_letters_pending",
-                    "dead_letters_oldest_age_seconds", "http_server_requests_seconds_count",
+                    "outbox_commit_to_confirm_seconds_bucket", "outbox_commit_to_publish_seconds_bucket",
+                    "dead_letters_pending", "dead_letters_oldest_age_seconds", "http_server_requests_seconds_count",
                     "bookings_holds_total" }) {
                 assertThat(metrics).as(series).containsPattern("(?m)^" + series + "[{ ]");
             }
