@@ -157,19 +157,31 @@ def render(r, plots):
         w("## 1b. Overload: up to 4x the rate served in full, and back down\n")
         w(f"The same bookings at 1x, 2x and 4x the rate served in full ({r['capacity']:.0f}/s) for "
           f"{p.get('overload_seconds')} s each, then at half of it for {p.get('recovery_seconds')} s, in one Gatling "
-          f"run that starts with {p['warmup'][0][1]} s at {p['warmup'][0][0]}/s, not reported, so that the load "
-          "generator's fresh JVM compiles its code before the 1x step. Goodput is counted on the database (bookings confirmed in the step); admitted p50/p99 are those of the "
+          f"run that starts with {p['warmup'][0][1]} s at half the rate served in full, not reported, so that the "
+          "load generator's fresh JVM compiles its code before the 1x step. Goodput is counted on the database (bookings confirmed in the step); admitted p50/p99 are those of the "
           "bookings the service took (both requests answered 201 and 200), from their scheduled start; shed are the "
           "requests answered `503 overloaded` (`admission_shed_total`); timeouts are the other failed bookings. "
           "Served in full again: seconds into the half-rate step until every following second served at least 90 % "
-          "of its offered rate.\n")
-        w("| Step | Offered /s | Goodput /s | Admitted p50 ms | p99 ms | Shed | Timeouts | Served in full again |")
-        w("|---|---|---|---|---|---|---|---|")
+          "of its offered rate. The relay's events in each step, p50 / p99 in ms: from the row's write to the "
+          "broker's confirm, and its two parts, the relay's (write to publish: the commit, the wake-up, the claim) "
+          "and the broker's (publish to confirm); from the service's histograms, sampled every second. Beside them, "
+          "a publisher of the broker's own make in the same seconds (PerfTest, 200 persistent messages a second, "
+          "confirm window 100, in a virtual host of its own): the median of its per-second confirm-latency medians "
+          "and its highest per-second p99, what any client of the broker waited on this machine then.\n")
+        w("| Step | Offered /s | Goodput /s | Admitted p50 ms | p99 ms | Shed | Timeouts | Served in full again "
+          "| Relay: write to confirm | write to publish | publish to confirm | PerfTest's confirms |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|---|")
+
+        def p50_p99(q):
+            return f"{q['p50']:.0f} / {q['p99']:.0f}" if q and q.get("count") else ""
+
         for s_ in r["overload"]:
             again = s_.get("recovery_seconds", "")
             again = "never" if again is None else (f"{again} s" if again != "" else "")
             w(f"| {s_['name']} | {s_['offered']} | {s_['goodput']:.0f} | {s_['p50']:.0f} | {s_['p99']:.0f} | "
-              f"{s_['shed']} | {s_['timeouts']} | {again} |")
+              f"{s_['shed']} | {s_['timeouts']} | {again} | {p50_p99(s_.get('commit_to_confirm'))} | "
+              f"{p50_p99(s_.get('commit_to_publish'))} | {p50_p99(s_.get('publish_to_confirm'))} | "
+              f"{p50_p99(dict(s_.get('probe_confirm') or {}, count=(s_.get('probe_confirm') or {}).get('seconds')))} |")
         w("")
 
     if r.get("payments"):
