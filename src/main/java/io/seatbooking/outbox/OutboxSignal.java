@@ -3,6 +3,7 @@ package io.seatbooking.outbox;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import jakarta.inject.Singleton;
 
@@ -52,20 +53,23 @@ public class OutboxSignal {
         this.config = config;
     }
 
-    /** Rows were committed (call it only once the transaction that wrote them has committed). */
-    public void committed() {
+    /**
+     * Rows were committed, the lowest of their ids {@code lowestId} (call it only once the
+     * transaction that wrote them has committed).
+     */
+    public void committed(long lowestId) {
         Here relay = here;
-        relay.wake().run();
+        relay.wake().accept(lowestId);
         if (!relay.alone().getAsBoolean()) {
             notify.request();
         }
     }
 
     /**
-     * The relay of this replica: {@code wake} runs at every commit, and while {@code alone} answers
-     * true (it holds every partition) no NOTIFY is sent.
+     * The relay of this replica: {@code wake} runs at every commit, with the lowest id it wrote,
+     * and while {@code alone} answers true (it holds every partition) no NOTIFY is sent.
      */
-    public void relayHere(Runnable wake, BooleanSupplier alone) {
+    public void relayHere(LongConsumer wake, BooleanSupplier alone) {
         here = new Here(wake, alone);
     }
 
@@ -74,8 +78,8 @@ public class OutboxSignal {
         here = Here.NONE;
     }
 
-    private record Here(Runnable wake, BooleanSupplier alone) {
-        static final Here NONE = new Here(() -> {
+    private record Here(LongConsumer wake, BooleanSupplier alone) {
+        static final Here NONE = new Here(id -> {
         }, () -> false);
     }
 

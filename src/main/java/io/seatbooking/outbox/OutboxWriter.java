@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -34,6 +35,7 @@ public class OutboxWriter {
                    (event_id, event_type, subject, sequence, exchange, routing_key, content_type, headers, payload)
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
                                  $7::text[], $8::jsonb[], $9::bytea[])
+            RETURNING id
             """;
 
     private final OutboxSignal signal;
@@ -76,18 +78,26 @@ public class OutboxWriter {
         }
         Tuple params = Tuple.tuple(List.of(eventIds, types, subjects, sequences, exchanges, routingKeys,
                 contentTypes, headers, payloads));
-        return transaction.preparedQuery(APPEND).execute(params).invoke(() -> signalAtCommit(transaction))
-                .replaceWithVoid();
+        return transaction.preparedQuery(APPEND).execute(params).invoke(rows -> {
+            long lowest = Long.MAX_VALUE;
+            for (Row row : rows) {
+                lowest = Math.min(lowest, row.getLong(0));
+            }
+            signalAtCommit(transaction, lowest);
+        }).replaceWithVoid();
     }
 
-    /** Wakes the relays once the caller's transaction has committed; at once outside a transaction. */
-    private void signalAtCommit(SqlConnection connection) {
+    /**
+     * Wakes the relays once the caller's transaction has committed, this replica's from the
+     * lowest id written ({@code lowestId}); at once outside a transaction.
+     */
+    private void signalAtCommit(SqlConnection connection, long lowestId) {
         Transaction transaction = connection.transaction();
         if (transaction == null) {
-            signal.committed();
+            signal.committed(lowestId);
             return;
         }
-        transaction.completion().subscribe().with(committed -> signal.committed(), rolledBack -> {
+        transaction.completion().subscribe().with(committed -> signal.committed(lowestId), rolledBack -> {
         });
     }
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
@@ -59,6 +60,8 @@ public final class OutboxRelay {
     private final RelayPump pump;
     /** A wake-up is queued on the context and has not started: later ones ride on it. */
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /** The lowest id the commits of the queued wake-up wrote; 0 when one of them was a NOTIFY. */
+    private final AtomicLong wokenFrom = new AtomicLong(Long.MAX_VALUE);
 
     private boolean running;
     private boolean leader;
@@ -104,18 +107,32 @@ public final class OutboxRelay {
     }
 
     /**
-     * There may be new rows (a NOTIFY arrived, or a commit of this replica). Called from any
-     * thread, at every commit: wake-ups that come while one is queued and not yet started fold
-     * into it (it runs after them, so its claim sees their rows), and only one task a time crosses
-     * to the relay's event loop.
+     * There may be new rows anywhere, possibly below the cursor (a NOTIFY arrived): the next
+     * claim is a full one. Called from any thread; see {@link #wakeFrom}.
      */
     public void wake() {
+        wakeFrom(0);
+    }
+
+    /**
+     * A commit of this replica wrote rows, the lowest of them {@code lowestId}. Called from any
+     * thread, at every commit: wake-ups that come while one is queued and not yet started fold
+     * into it (it runs after them, so its claim sees their rows, reading from the lowest id any of
+     * them wrote), and only one task a time crosses to the relay's event loop.
+     */
+    public void wakeFrom(long lowestId) {
+        wokenFrom.accumulateAndGet(lowestId, Math::min);
         if (wakeQueued.compareAndSet(false, true)) {
             context.runOnContext(v -> {
                 wakeQueued.set(false);
-                // The committed row may have an id below the cursor (its transaction took the id
-                // before others that committed first): the pump's next claim is a full one.
-                pump.wake();
+                long from = wokenFrom.getAndSet(Long.MAX_VALUE);
+                // A committed row may have an id below the cursor (its transaction took the id
+                // before others that committed first): the claim reads from the lowest one.
+                if (from == 0) {
+                    pump.wake();
+                } else if (from != Long.MAX_VALUE) {
+                    pump.wakeFrom(from);
+                }
             });
         }
     }

@@ -92,7 +92,7 @@ public class OutboxRelayRunner {
         notifications = new OutboxNotifications(relayVertx, listenOptions, relay::wake);
         // This replica's commits wake its relay at once; other replicas hear of them by NOTIFY,
         // unless this one holds every partition.
-        signal.relayHere(relay::wake, relay::relaysAlone);
+        signal.relayHere(relay::wakeFrom, relay::relaysAlone);
         relay.start(config.lease().renewInterval().toMillis());
         notifications.start();
     }

@@ -105,6 +105,12 @@ final class RelayPump {
         pump();
     }
 
+    /** This replica committed new rows, the lowest of them {@code lowestId}. */
+    void wakeFrom(long lowestId) {
+        window.claimFrom(lowestId);
+        pump();
+    }
+
     /**
      * The partitions with rows in flight or waiting to be marked: not yet to be given up. The
      * ready rows of the {@code leaving} ones, not sent yet, are left for their next holder.

@@ -45,11 +45,13 @@ import java.util.function.IntPredicate;
  * <p><b>Claims.</b> One runs at a time; a wish to claim meanwhile runs it again right after. A
  * claim runs when the window has room, and, with work in flight, a useful amount of it (a
  * quarter of a batch): each claim leaves the rows in flight out, so many tiny claims cost more
- * than they carry. A full claim reads from the lowest pending id, leaving out the rows in flight;
- * otherwise a claim reads above the cursor (the highest id claimed) with nothing to leave out. A
- * claim is full first, after a row was passed over or a publish failed, again when a full claim
- * failed, and whenever the relay says a row may have appeared below the cursor
- * ({@link #claimFullNext}). A claim runs only when there may be something to find: a row may have
+ * than they carry. A claim reads above the cursor (the highest id claimed) with nothing to leave
+ * out, unless a row may be pending below it: then it reads from a floor, leaving out the rows in
+ * flight above the floor. The floor is the lowest pending id (a full claim) first, after a publish
+ * failed, and whenever the relay says a row may have appeared below the cursor ({@link
+ * #claimFullNext}: a NOTIFY, the poll); it is just below a row passed over, or below the lowest
+ * row a commit of this replica wrote ({@link #claimFrom}), so that under a stream of commits a
+ * claim does not step over every row in flight each time. A claim runs only when there may be something to find: a row may have
  * appeared (a NOTIFY, the fallback poll, a restart), one was passed over or failed, or the last
  * claim came back with as many rows as it asked for; a confirm or a mark alone claims nothing, so
  * that each committed event costs about one claim, not one for its NOTIFY and one for its mark.
@@ -61,8 +63,9 @@ import java.util.function.IntPredicate;
 final class RelayWindow<T> {
 
     /**
-     * A claim to run: up to {@code limit} pending rows in id order, from the lowest leaving out
-     * {@code exclude} when {@code full}, else above {@code after}.
+     * A claim to run: up to {@code limit} pending rows in id order above {@code after}, leaving
+     * out {@code exclude}; {@code full} when it reads below the cursor (from the lowest pending
+     * id when {@code after} is 0).
      */
     record Claim(boolean full, long after, List<Long> exclude, int limit) {
     }
@@ -84,7 +87,10 @@ final class RelayWindow<T> {
     private int beingMarked;
     private boolean claiming;
     private boolean claimAgain;
-    private boolean fullClaimDue = true;
+    /** No claim below the cursor is due. */
+    private static final long NO_FLOOR = Long.MAX_VALUE;
+    /** The next claim reads the ids above this one (when below the cursor); 0: a full claim. */
+    private long floor = 0;
     private boolean moreAboveCursor;
     private long cursor;
     private boolean marking;
@@ -96,13 +102,22 @@ final class RelayWindow<T> {
 
     /** The relay role was gained: claim from the start. */
     void restart() {
-        fullClaimDue = true;
+        floor = 0;
         cursor = 0;
     }
 
     /** A row may have appeared below the cursor (a NOTIFY, the fallback poll): the next claim is full. */
     void claimFullNext() {
-        fullClaimDue = true;
+        floor = 0;
+    }
+
+    /**
+     * A transaction of this replica committed rows, the lowest of them {@code lowestId}: the next
+     * claim reads from there, or from the cursor if that is lower. (Its transaction may have
+     * taken its ids before others that committed first, so they may lie below the cursor.)
+     */
+    void claimFrom(long lowestId) {
+        floor = Math.min(floor, lowestId - 1);
     }
 
     /**
@@ -125,16 +140,23 @@ final class RelayWindow<T> {
         int limit = Math.min(batchSize, room);
         claiming = true;
         claimAgain = false;
-        boolean full = fullClaimDue;
-        fullClaimDue = false;
+        long after = Math.min(floor, cursor);
+        boolean belowCursor = floor <= cursor;
+        floor = NO_FLOOR;
         moreAboveCursor = false;
-        if (!full) {
-            return Optional.of(new Claim(false, cursor, List.of(), limit));
+        // Above the cursor nothing is in flight, unless the role was gained again meanwhile.
+        List<Long> exclude = new ArrayList<>();
+        for (Long id : inFlight.keySet()) {
+            if (id > after) {
+                exclude.add(id);
+            }
         }
-        List<Long> exclude = new ArrayList<>(held);
-        exclude.addAll(inFlight.keySet());
-        exclude.addAll(ready.keySet());
-        return Optional.of(new Claim(true, 0, List.copyOf(exclude), limit));
+        for (Long id : ready.keySet()) {
+            if (id > after) {
+                exclude.add(id);
+            }
+        }
+        return Optional.of(new Claim(belowCursor || !exclude.isEmpty(), after, List.copyOf(exclude), limit));
     }
 
     /**
@@ -143,14 +165,17 @@ final class RelayWindow<T> {
      * Room in the window is then worth a claim at once; otherwise it is not.
      */
     boolean mayFindRows() {
-        return fullClaimDue || moreAboveCursor;
+        return floor != NO_FLOOR || moreAboveCursor;
     }
 
     /** The claim's answer will not be acted on: it failed, or the role was lost meanwhile. */
     void claimDiscarded(Claim claim) {
         claiming = false;
-        fullClaimDue |= claim.full();
-        moreAboveCursor |= !claim.full();
+        if (claim.full()) {
+            floor = Math.min(floor, claim.after());
+        } else {
+            moreAboveCursor = true;
+        }
     }
 
     /**
@@ -159,17 +184,20 @@ final class RelayWindow<T> {
      */
     Selection claimed(Claim claim, List<OutboxRow> rows) {
         claiming = false;
+        long cursorBefore = cursor;
         Set<String> subjects = new HashSet<>();
         Set<UUID> events = new HashSet<>();
         boolean selected = false;
         for (OutboxRow row : rows) {
             cursor = Math.max(cursor, row.id());
             // A passed-over row holds back the later rows of its subject in this claim too; the
-            // next full claim finds them all again.
+            // next claim reads from just below it and finds them all again. Held back by an
+            // earlier pending row this window does not hold, it waits for a full claim, which
+            // finds that row wherever it is.
             boolean firstOfSubject = subjects.add(row.subject());
-            if (row.heldBack() || !firstOfSubject || busySubjects.contains(row.subject()) || busyEvents.contains(row.eventId())
-                    || !events.add(row.eventId())) {
-                fullClaimDue = true;
+            boolean subjectBusy = !firstOfSubject || busySubjects.contains(row.subject());
+            if (row.heldBack() || subjectBusy || busyEvents.contains(row.eventId()) || !events.add(row.eventId())) {
+                floor = row.heldBack() && !subjectBusy ? 0 : Math.min(floor, row.id() - 1);
                 continue;
             }
             ready.put(row.id(), row);
@@ -179,6 +207,10 @@ final class RelayWindow<T> {
         }
         boolean filled = rows.size() == claim.limit();
         moreAboveCursor |= filled;
+        if (filled && claim.full() && !rows.isEmpty() && rows.get(rows.size() - 1).id() < cursorBefore) {
+            // It stopped at its limit below the cursor: the rows between are for the next claim.
+            floor = Math.min(floor, rows.get(rows.size() - 1).id());
+        }
         return new Selection(sendable(partition -> true), claimAgain || (filled && selected));
     }
 
@@ -196,7 +228,7 @@ final class RelayWindow<T> {
                 send.add(row);
             } else {
                 unblock(row.subject(), row.eventId());
-                fullClaimDue = true;
+                floor = 0;
             }
         }
         return send;
@@ -212,7 +244,7 @@ final class RelayWindow<T> {
             if (gone.test(row.partition())) {
                 rows.remove();
                 unblock(row.subject(), row.eventId());
-                fullClaimDue = true;
+                floor = 0;
             }
         }
     }
@@ -244,7 +276,7 @@ final class RelayWindow<T> {
         if (sent == null) {
             return Optional.empty();
         }
-        fullClaimDue = true;
+        floor = 0;
         return Optional.of(sent.attachment());
     }
 

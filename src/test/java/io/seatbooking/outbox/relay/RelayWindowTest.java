@@ -22,11 +22,20 @@ class RelayWindowTest {
     }
 
     @Test
-    void onlyOneRowPerSubjectIsSentAndTheSubjectsLaterRowsWaitForAFullClaim() {
+    void onlyOneRowPerSubjectIsSentAndTheSubjectsLaterRowsWaitForAClaimFromJustBelowThem() {
         RelayWindow.Selection selection = claimAndSend(row(1, "a"), row(2, "a"), row(3, "b"));
 
         assertThat(ids(selection.send())).containsExactly(1L, 3L);
-        assertNextClaimIsFullLeavingOut(1L, 3L);
+        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(true, 1, List.of(3L), 500));
+    }
+
+    @Test
+    void aRowHeldBackByAnEarlierRowTheWindowDoesNotHoldWaitsForAFullClaim() {
+        claimAndSend(row(1, "a"));
+        window.claimFrom(4);
+        send(window, window.nextClaim().orElseThrow(), heldBack(4, "b"));
+
+        assertNextClaimIsFullLeavingOut(1L);
     }
 
     @Test
@@ -342,6 +351,76 @@ class RelayWindowTest {
         assertThat(window.isDrained()).isFalse();
         window.marked(batch);
         assertThat(window.isDrained()).isTrue();
+    }
+
+    @Test
+    void aCommitOfThisReplicaMakesTheNextClaimReadFromItsLowestIdLeavingOutOnlyTheRowsInFlightAboveIt() {
+        claimAndSend(row(1, "a"), row(2, "b"), row(5, "c"));
+        assertThat(window.nextClaim()).as("nothing more to find").isEmpty();
+
+        window.claimFrom(4); // its transaction took id 4 before the one of row 5, and committed after it
+        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(true, 3, List.of(5L), 500));
+    }
+
+    @Test
+    void aCommitAboveTheCursorMakesACursorClaim() {
+        claimAndSend(row(1, "a"), row(2, "b"));
+
+        window.claimFrom(7);
+        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(false, 2, List.of(), 500));
+    }
+
+    @Test
+    void commitsFoldIntoOneClaimFromTheLowestIdOfThemAndANotifyStillMakesItFull() {
+        claimAndSend(row(1, "a"), row(2, "b"), row(8, "c"));
+        window.claimFrom(6);
+        window.claimFrom(4);
+        window.claimFrom(7);
+        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(true, 3, List.of(8L), 500));
+        window.claimed(new RelayWindow.Claim(true, 3, List.of(8L), 500), List.of());
+
+        window.claimFrom(6);
+        window.claimFullNext();
+        RelayWindow.Claim full = window.nextClaim().orElseThrow();
+        assertThat(full.after()).isZero();
+        assertThat(full.exclude()).containsExactlyInAnyOrder(1L, 2L, 8L);
+    }
+
+    @Test
+    void aPassedOverRowMakesTheNextClaimReadFromJustBelowIt() {
+        claimAndSend(row(1, "a"), row(2, "b"));
+        window.claimFrom(3);
+        RelayWindow.Claim cursor = window.nextClaim().orElseThrow();
+        assertThat(ids(send(window, cursor, row(3, "a"), row(4, "d")).send())).as("a is in flight")
+                .containsExactly(4L);
+
+        assertThat(window.nextClaim()).contains(new RelayWindow.Claim(true, 2, List.of(4L), 500));
+    }
+
+    @Test
+    void aClaimFilledBelowTheCursorGoesOnFromItsLastRow() {
+        RelayWindow<String> small = new RelayWindow<>(10, 2);
+        send(small, small.nextClaim().orElseThrow(), row(1, "a"), row(9, "b"));
+        send(small, small.nextClaim().orElseThrow());
+        assertThat(small.nextClaim()).as("nothing above the cursor").isEmpty();
+
+        small.claimFrom(3);
+        RelayWindow.Claim below = small.nextClaim().orElseThrow();
+        assertThat(below).isEqualTo(new RelayWindow.Claim(true, 2, List.of(9L), 2));
+        send(small, below, row(3, "c"), row(4, "d"));
+
+        assertThat(small.nextClaim()).as("rows 5 to 8 may be pending")
+                .contains(new RelayWindow.Claim(true, 4, List.of(9L), 2));
+    }
+
+    @Test
+    void theClaimAfterTheRoleWasGainedAgainLeavesOutWhatIsStillInFlight() {
+        claimAndSend(row(1, "a"), row(2, "b"));
+        window.restart();
+
+        RelayWindow.Claim first = window.nextClaim().orElseThrow();
+        assertThat(first.full()).isTrue();
+        assertThat(first.exclude()).containsExactlyInAnyOrder(1L, 2L);
     }
 
     private void assertNextClaimIsFullLeavingOut(Long... inFlight) {
