@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntPredicate;
+import java.util.stream.Stream;
 
 /**
  * The flow state of one replica's relay, and the decisions taken on it: which rows are in flight
@@ -25,8 +26,8 @@ import java.util.function.IntPredicate;
  * unconfirmed, and a subject's next row is sent only after its previous one was confirmed and
  * marked ({@link #marked}). The table's answer is what makes order hold whatever the window
  * forgot or never saw: a claim that ran while the subject's previous row failed and left the
- * window, a row that became visible after the cursor had passed its id. Likewise at most one row per event id is in flight, so that a broker
- * return, matched by message id, names one row.
+ * window, a row that became visible after the cursor had passed its id. Likewise at most one row
+ * per event id is in flight, so that a broker return, matched by message id, names one row.
  *
  * <p><b>Room.</b> At most {@code maxInFlight} messages await their broker's confirm, as in a
  * publisher's confirm window; a confirmed row waiting for its mark no longer counts against that
@@ -51,10 +52,11 @@ import java.util.function.IntPredicate;
  * failed, and whenever the relay says a row may have appeared below the cursor ({@link
  * #claimFullNext}: a NOTIFY, the poll); it is just below a row passed over, or below the lowest
  * row a commit of this replica wrote ({@link #claimFrom}), so that under a stream of commits a
- * claim does not step over every row in flight each time. A claim runs only when there may be something to find: a row may have
- * appeared (a NOTIFY, the fallback poll, a restart), one was passed over or failed, or the last
- * claim came back with as many rows as it asked for; a confirm or a mark alone claims nothing, so
- * that each committed event costs about one claim, not one for its NOTIFY and one for its mark.
+ * claim does not step over every row in flight each time. A claim runs only when there may be
+ * something to find: a row may have appeared (a NOTIFY, the fallback poll, a restart), one was
+ * passed over or failed, or the last claim came back with as many rows as it asked for; a confirm
+ * or a mark alone claims nothing, so that each committed event costs about one claim, not one for
+ * its NOTIFY and one for its mark.
  * While a claim may find rows (a backlog, say), room is looked for at each confirm
  * ({@link #mayFindRows}), so that the window refills as it empties.
  *
@@ -145,18 +147,10 @@ final class RelayWindow<T> {
         floor = NO_FLOOR;
         moreAboveCursor = false;
         // Above the cursor nothing is in flight, unless the role was gained again meanwhile.
-        List<Long> exclude = new ArrayList<>();
-        for (Long id : inFlight.keySet()) {
-            if (id > after) {
-                exclude.add(id);
-            }
-        }
-        for (Long id : ready.keySet()) {
-            if (id > after) {
-                exclude.add(id);
-            }
-        }
-        return Optional.of(new Claim(belowCursor || !exclude.isEmpty(), after, List.copyOf(exclude), limit));
+        List<Long> exclude = Stream.concat(inFlight.keySet().stream(), ready.keySet().stream())
+                .filter(id -> id > after)
+                .toList();
+        return Optional.of(new Claim(belowCursor || !exclude.isEmpty(), after, exclude, limit));
     }
 
     /**
