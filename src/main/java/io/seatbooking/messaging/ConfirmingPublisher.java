@@ -90,6 +90,9 @@ public final class ConfirmingPublisher {
         this.io = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "publisher-" + purpose);
             t.setDaemon(true);
+            // Not the priority of the thread that first publishes, which may be the request path's
+            // lowered one (platform/RequestPathPriority).
+            t.setPriority(Thread.NORM_PRIORITY);
             return t;
         });
     }
