@@ -19,13 +19,13 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
 /**
- * Runs the request path's threads (the service's Vert.x event loops: HTTP requests and their SQL,
- * the consumers of payments and dead letters, the expiry sweeper) at a lower scheduling priority
- * than the rest of the process: the outbox relay, its lease and the broker client's threads, which
- * run on threads of their own. When the process's cores are full (an on-sale past capacity, where
- * admission control sheds most requests anyway), a relay thread that wakes for its next claim,
- * publish or confirm gets a core at once instead of queueing behind requests
- * (docs/operations.md, "Overload").
+ * When {@code request-path.thread-priority} is below normal (it is off by default), runs the
+ * request path's threads (the service's Vert.x event loops: HTTP requests and their SQL, the
+ * consumers of payments and dead letters, the expiry sweeper) at that lower scheduling priority,
+ * below the rest of the process: the outbox relay, its lease and the broker client's threads, which
+ * run on threads of their own. When the process's cores are full, a relay thread that wakes for
+ * its next claim, publish or confirm then gets a core before requests do; the requests pay for it
+ * (docs/operations.md, "Cores", has the measurements).
  *
  * <p>The JVM maps Java thread priorities to Linux nice values only when started with
  * {@code -XX:ThreadPriorityPolicy=1} (priority 1 is nice 4; a process may always lower its own
@@ -44,7 +44,7 @@ public class RequestPathPriority {
     private final int priority;
 
     public RequestPathPriority(
-            @ConfigProperty(name = "request-path.thread-priority", defaultValue = "1") int priority) {
+            @ConfigProperty(name = "request-path.thread-priority", defaultValue = "5") int priority) {
         if (priority < Thread.MIN_PRIORITY || priority > Thread.NORM_PRIORITY) {
             throw new IllegalArgumentException("request-path.thread-priority must be between "
                     + Thread.MIN_PRIORITY + " and " + Thread.NORM_PRIORITY + ", not " + priority);
@@ -75,8 +75,8 @@ public class RequestPathPriority {
         List<String> values = nices.stream().map(CompletableFuture::join).distinct().toList();
         if (values.equals(List.of("0")) || values.contains("?")) {
             LOG.infof("The request path's %d event loops run at Java priority %d, which this JVM does not apply "
-                    + "(nice %s): start it with -XX:ThreadPriorityPolicy=1 so that the relay is not queued behind "
-                    + "requests when the cores are full", nices.size(), priority, String.join("/", values));
+                    + "(nice %s): start it with the flags in docs/operations.md, \"Cores\"", nices.size(), priority,
+                    String.join("/", values));
         } else {
             LOG.infof("The request path's %d event loops run at nice %s (Java priority %d); the relay at nice 0",
                     nices.size(), String.join("/", values), priority);

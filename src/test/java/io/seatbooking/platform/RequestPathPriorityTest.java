@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -14,16 +15,27 @@ import org.junit.jupiter.api.Test;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.seatbooking.support.Api;
 import io.seatbooking.support.Tokens;
 import io.vertx.core.Vertx;
 
 /**
- * The request path's event loops run below the normal priority, and the relay's threads do not
- * inherit it, even after requests have committed and so woken the relay from an event loop.
+ * With {@code request-path.thread-priority} lowered, the request path's event loops run below the
+ * normal priority, and the relay's threads do not inherit it, even after requests have committed
+ * and so woken the relay from an event loop.
  */
 @QuarkusTest
+@TestProfile(RequestPathPriorityTest.Lowered.class)
 class RequestPathPriorityTest {
+
+    public static class Lowered implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("request-path.thread-priority", "1");
+        }
+    }
 
     @Inject
     Vertx vertx;
