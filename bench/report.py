@@ -38,8 +38,12 @@ def overload_targets(r):
     rows.append(f"| Seat-map reads during the on-sale, p99 | {reads:.0f} ms | < 50 ms: {verdict(reads < 50)} |")
     pay = r.get("payments")
     if pay:
-        rows.append(f"| Payments at {pay['rate']}/s: publish to `booking.confirmed` p99 (upper bound of the queue "
-                    f"wait) | {pay.get('p99', float('nan')):.0f} ms | < 1 s: {verdict(pay.get('p99', 1e9) < 1000)} |")
+        # The queue wait and the processing, to the event's time (runs before 2026-12-07 20:00 measured only
+        # to the event's arrival, through the relay: an upper bound).
+        wait = pay.get("wait_p99", pay.get("p99", float("nan")))
+        rows.append(f"| Payments at {pay['rate']}/s: publish to applied p99 (queue wait and processing; to "
+                    f"`booking.confirmed` on `booking.events`, through the relay: {pay.get('p99', float('nan')):.0f} ms) "
+                    f"| {wait:.0f} ms | < 1 s: {verdict(wait < 1000)} |")
     served = sorted(r["steps"], key=lambda s: abs(s["achieved"] - full))
     if served and served[0]["achieved"]:
         rows.append(cpu_row(served[0], "at the rate served in full (all of its threads: requests, relay, sweeper, "
@@ -190,11 +194,15 @@ def render(r, plots):
         w(f"Holds at {pay['rate']:.0f}/s (the rate served in full) for {p.get('payments_seconds')} s, after one "
           "unmeasured run of the same that warms the consumer's code up; for each hold "
           "that succeeded, `bench/lib/Payments.java` published a `payment.succeeded` at once and timed it until the "
-          "booking's `booking.confirmed` arrived on `booking.events`: the wait in `booking.payments`, the processing "
-          "and the relay together, so an upper bound of the queue wait.\n")
+          "booking's `booking.confirmed` arrived on `booking.events` (the wait in `booking.payments`, the processing "
+          "and the relay together), and until the event's `time`, when the service applied it (the wait and the "
+          "processing: the target's figure).\n")
         w(f"Holds {int(pay.get('holds', 0))} (shed {int(pay.get('shed', 0))}, failed {int(pay.get('failed', 0))}), "
-          f"payments published {int(pay.get('published', 0))}, applied {int(pay.get('applied', 0))}: **p50 "
-          f"{pay.get('p50', float('nan')):.1f} ms, p99 {pay.get('p99', float('nan')):.1f} ms**, max "
+          f"payments published {int(pay.get('published', 0))}, applied {int(pay.get('applied', 0))}, deepest "
+          f"`booking.payments` {int(pay.get('depth_max', 0))}. Publish to applied: **p50 "
+          f"{pay.get('wait_p50', float('nan')):.1f} ms, p99 {pay.get('wait_p99', float('nan')):.1f} ms**, max "
+          f"{pay.get('wait_max', float('nan')):.1f} ms; to the event's arrival: p50 "
+          f"{pay.get('p50', float('nan')):.1f} ms, p99 {pay.get('p99', float('nan')):.1f} ms, max "
           f"{pay.get('max', float('nan')):.1f} ms.\n")
 
     w("## 2. On-sale: everyone wants the same 100 seats\n")

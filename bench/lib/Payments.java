@@ -35,10 +35,12 @@ import com.rabbitmq.client.Envelope;
  * Scenario 6, payments: holds arrive at a fixed rate (one seat each, from the seats file), and
  * for every hold that succeeds a payment.succeeded goes to the payments exchange at once, as a
  * payment provider would send it. Records, per booking, the time from that publish to the
- * booking.confirmed event arriving on booking.events: the payment's wait in booking.payments plus
- * its processing plus the relay, so an upper bound of the queue wait. Prints holds, shed holds,
- * published, applied and the p50, p99 and max in milliseconds, and the deepest booking.payments
- * was in its samples. Every second it asks the broker for the queue's depth (a passive declare on a
+ * booking.confirmed event arriving on booking.events (the payment's wait in booking.payments plus
+ * its processing plus the relay), and from that publish to the event's {@code time}, the moment
+ * the service applied the payment (the booking's new updated_at, read from the same machine's
+ * clock: the wait in booking.payments plus the processing, without the relay). Prints holds, shed
+ * holds, published, applied and the p50, p99 and max in milliseconds of each (wait_* for the
+ * second), and the deepest booking.payments was in its samples. Every second it asks the broker for the queue's depth (a passive declare on a
  * channel of its own: cheap, where a rabbitmqctl per second costs the broker's machine a core);
  * with a depth file it writes each sample there as "epoch-seconds depth".
  *
@@ -49,6 +51,11 @@ public class Payments {
 
     private static final Pattern SUBJECT = Pattern.compile("\"subject\":\"([^\"]+)\"");
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+    private static final Pattern TIME = Pattern.compile("\"time\":\"([^\"]+)\"");
+
+    /** When a payment was published: for the time to its event's arrival, and to its application. */
+    private record Sent(long nanos, Instant at) {
+    }
 
     public static void main(String[] args) throws Exception {
         URI base = URI.create(args[0]);
@@ -60,8 +67,9 @@ public class Payments {
         factory.setHost("127.0.0.1");
         factory.setVirtualHost(args[1]);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Map<String, Long> publishedAt = new ConcurrentHashMap<>();
+        Map<String, Sent> publishedAt = new ConcurrentHashMap<>();
         Recorder waits = new Recorder(3);
+        Recorder appliedWaits = new Recorder(3);
         AtomicLong holds = new AtomicLong(), shed = new AtomicLong(), failed = new AtomicLong(),
                 published = new AtomicLong(), applied = new AtomicLong(), deepest = new AtomicLong();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
@@ -85,10 +93,16 @@ public class Payments {
             events.basicConsume(queue, true, new DefaultConsumer(events) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                    Matcher m = SUBJECT.matcher(new String(body, 0, Math.min(body.length, 600), StandardCharsets.UTF_8));
-                    Long sent = m.find() ? publishedAt.remove(m.group(1)) : null;
+                    String head = new String(body, 0, Math.min(body.length, 600), StandardCharsets.UTF_8);
+                    Matcher m = SUBJECT.matcher(head);
+                    Sent sent = m.find() ? publishedAt.remove(m.group(1)) : null;
                     if (sent != null) {
-                        waits.recordValue(Math.max(0, (System.nanoTime() - sent) / 1000));
+                        waits.recordValue(Math.max(0, (System.nanoTime() - sent.nanos()) / 1000));
+                        Matcher time = TIME.matcher(head);
+                        if (time.find()) {
+                            appliedWaits.recordValue(Math.max(0,
+                                    Duration.between(sent.at(), Instant.parse(time.group(1))).toNanos() / 1000));
+                        }
                         applied.incrementAndGet();
                     }
                 }
@@ -133,13 +147,16 @@ public class Payments {
             sampler.awaitTermination(5, TimeUnit.SECONDS);
         }
         Histogram h = waits.getIntervalHistogram();
-        System.out.printf("holds=%d shed=%d failed=%d published=%d applied=%d p50=%.2f p99=%.2f max=%.2f depth_max=%d%n",
+        Histogram a = appliedWaits.getIntervalHistogram();
+        System.out.printf("holds=%d shed=%d failed=%d published=%d applied=%d p50=%.2f p99=%.2f max=%.2f "
+                        + "wait_p50=%.2f wait_p99=%.2f wait_max=%.2f depth_max=%d%n",
                 holds.get(), shed.get(), failed.get(), published.get(), applied.get(),
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+                a.getValueAtPercentile(50) / 1000.0, a.getValueAtPercentile(99) / 1000.0, a.getMaxValue() / 1000.0,
                 deepest.get());
     }
 
-    private static void publish(Channel channel, String bookingId, Map<String, Long> publishedAt) {
+    private static void publish(Channel channel, String bookingId, Map<String, Sent> publishedAt) {
         String id = UUID.randomUUID().toString();
         byte[] body = ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/payments\","
                 + "\"type\":\"payment.succeeded\",\"time\":\"" + Instant.now() + "\","
@@ -148,7 +165,7 @@ public class Payments {
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId(id)
                 .contentType("application/cloudevents+json").deliveryMode(2).build();
         synchronized (channel) {
-            publishedAt.put(bookingId, System.nanoTime());
+            publishedAt.put(bookingId, new Sent(System.nanoTime(), Instant.now()));
             try {
                 channel.basicPublish("payments", "payment.succeeded", properties, body);
             } catch (java.io.IOException e) {
