@@ -39,6 +39,22 @@ public interface PaymentsConfig {
     /** The inbox of consumed message ids. */
     Inbox inbox();
 
+    /** How the write path learns that payments pile up ({@link PaymentsBacklog}). */
+    Backlog backlog();
+
+    interface Backlog {
+        /** How often the broker is asked how many payments wait in the queue; {@code PT0S}: never. */
+        @WithDefault("PT0.1S")
+        Duration checkInterval();
+
+        /**
+         * More payments than this waiting in the queue (beyond those the consumers have taken) is a
+         * backlog: while it lasts, new holds get less room ({@code admission.payments-first}).
+         */
+        @WithDefault("20")
+        int threshold();
+    }
+
     interface Inbox {
         /**
          * How long a consumed message id is remembered. Longer than the payments service can

@@ -38,7 +38,8 @@ import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
  * message; its delivery limit dead-letters a message that can never be settled.
  * </ul>
  * The returned {@link Uni} never fails, so the stream never stops on a bad message. Its database
- * work runs on the consumers' pool ({@link ConsumerWork}).
+ * work runs on the consumers' pool ({@link ConsumerWork}); while payments pile up in the queue, the
+ * write path sheds more new holds ({@link PaymentsBacklog}).
  */
 @Singleton
 public class PaymentsConsumer {

@@ -6,6 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import com.netflix.concurrency.limits.Limiter;
@@ -15,6 +17,7 @@ import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.seatbooking.platform.FinishingWorkLoad;
 import io.seatbooking.platform.WritePathLoad;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
@@ -28,9 +31,11 @@ import io.vertx.core.Vertx;
  * take the slots of the customers it admitted). A join beyond its limit is refused at once; a
  * write that finds its limit full may first wait a little for a slot ({@code admission.queue-wait},
  * at most {@code admission.queue-size} at once; confirms and cancels before holds, first come,
- * first served within each), so that a burst of a few milliseconds is absorbed, not shed. The
- * caller answers a refusal {@code 503 overloaded} with a {@code Retry-After} that grows with the
- * share of requests shed ({@link RetryAfterPolicy}).
+ * first served within each), so that a burst of a few milliseconds is absorbed, not shed. While
+ * payments pile up for the payments consumer ({@link FinishingWorkLoad}), holds get less of the limit
+ * ({@link HoldBrake}), so that payments for the holds already taken are applied before new holds
+ * are. The caller answers a refusal {@code 503 overloaded} with a {@code Retry-After} that grows
+ * with the share of requests shed ({@link RetryAfterPolicy}).
  */
 @Singleton
 public class Admission implements WritePathLoad {
@@ -133,9 +138,19 @@ public class Admission implements WritePathLoad {
     private final Counter shedBusy;
     private final Counter waited;
     private final LongAdder busyWrites = new LongAdder();
+    private final FinishingWorkLoad finishing;
+    private final HoldBrake brake;
 
-    public Admission(AdmissionConfig config, MeterRegistry registry) {
+    @Inject
+    public Admission(AdmissionConfig config, MeterRegistry registry, Instance<FinishingWorkLoad> finishing) {
+        this(config, registry, finishing.isResolvable() && config.paymentsFirst() ? finishing.get() : null);
+    }
+
+    /** With {@code finishing} null, holds keep their share of the limit whatever other work waits. */
+    Admission(AdmissionConfig config, MeterRegistry registry, FinishingWorkLoad finishing) {
         this.config = config;
+        this.finishing = finishing;
+        this.brake = new HoldBrake(System.nanoTime(), finishing == null ? 0 : finishing.backlogNanos());
         this.shares = new CustomerShare(config.customerShare());
         // Each lane its own limit and its own wait: a crowd joining must neither take the admitted
         // customers' slots nor make them wait long between holds.
@@ -145,6 +160,9 @@ public class Admission implements WritePathLoad {
                 .description("Current concurrency limit of the write path").register(registry);
         Gauge.builder("admission.inflight", writes.limiter(), SimpleLimiter::getInflight)
                 .description("Admitted write requests running now").register(registry);
+        Gauge.builder("admission.hold.room", brake, HoldBrake::current)
+                .description("Share of their room in the limit that holds get now (below 1 while payments wait)")
+                .register(registry);
         Gauge.builder("admission.join.limit", joins.limiter(), SimpleLimiter::getLimit)
                 .description("Current concurrency limit of waiting-room joins").register(registry);
         this.shedCustomer = Counter.builder("admission.shed").tag("reason", "customer-share")
@@ -350,9 +368,13 @@ public class Admission implements WritePathLoad {
         return Optional.empty();
     }
 
-    /** How many requests may be running for a new hold to start under {@code limit}: at least one. */
+    /**
+     * How many requests may be running for a new hold to start under {@code limit}: its share of
+     * the limit, less while payments wait ({@link HoldBrake}); at least one.
+     */
     int holdLimit(int limit) {
-        return Math.max(1, (int) Math.floor(limit * config.holdShare()));
+        double room = finishing == null ? 1.0 : brake.factor(System.nanoTime(), finishing.backlogNanos());
+        return Math.max(1, (int) Math.floor(limit * config.holdShare() * room));
     }
 
     /**

@@ -66,6 +66,16 @@ public interface AdmissionConfig {
     double holdShare();
 
     /**
+     * Whether holds give up room in the limit while payments pile up in {@code booking.payments}
+     * (more than {@code payments.backlog.threshold}): the holds' share is cut by a third for each
+     * 100 ms of it (down to a tenth) and given back over 4 s once the queue is short again, so
+     * that payments for holds already taken are applied before new holds are taken
+     * (docs/operations.md, "Overload").
+     */
+    @WithDefault("true")
+    boolean paymentsFirst();
+
+    /**
      * The largest share of the current limit one customer (token subject) may hold at once; at
      * least one request each.
      */

@@ -8,16 +8,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.seatbooking.platform.FinishingWorkLoad;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 class AdmissionTest {
+
+    /** Payments never wait: holds keep their share of the limit. */
+    private static final FinishingWorkLoad NOTHING_WAITS = () -> 0L;
 
     // The tests whose requests wait for a slot answer on a Vert.x context; made by context().
     private Vertx vertx;
@@ -51,6 +56,7 @@ class AdmissionTest {
             public int maxLimit() { return limit; }
             public double customerShare() { return share; }
             public double holdShare() { return 0.8; }
+            public boolean paymentsFirst() { return true; }
             public Duration requestDeadline() { return Duration.ofSeconds(5); }
             public Duration retryAfter() { return Duration.ofSeconds(1); }
             public Duration retryAfterMax() { return Duration.ofSeconds(30); }
@@ -60,7 +66,7 @@ class AdmissionTest {
 
     @Test
     void beyondTheLimitRequestsAreRefusedAtOnceAndAdmittedAgainWhenOthersEnd() {
-        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry());
+        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry(), NOTHING_WAITS);
         List<Admission.Ticket> running = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             running.add(admitAtOnce(admission, "customer-" + i, false).orElseThrow());
@@ -72,7 +78,7 @@ class AdmissionTest {
 
     @Test
     void oneCustomerCannotTakeTheWholeLimit() {
-        Admission admission = new Admission(config(10, 0.2), new SimpleMeterRegistry());
+        Admission admission = new Admission(config(10, 0.2), new SimpleMeterRegistry(), NOTHING_WAITS);
         assertThat(admitAtOnce(admission, "greedy", false)).isPresent();
         assertThat(admitAtOnce(admission, "greedy", false)).isPresent();
         assertThat(admitAtOnce(admission, "greedy", false)).isEmpty();
@@ -83,7 +89,7 @@ class AdmissionTest {
 
     @Test
     void holdsAreShedFirstSoThatConfirmsOfTheHoldsTakenStillGetIn() {
-        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry());
+        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry(), NOTHING_WAITS);
         for (int i = 0; i < 8; i++) {
             assertThat(admitAtOnce(admission, "holder-" + i, true)).as("holds fill 80 %% of the limit").isPresent();
         }
@@ -94,8 +100,26 @@ class AdmissionTest {
     }
 
     @Test
+    void whilePaymentsPileUpHoldsGetLessOfTheLimitAndConfirmsAllOfIt() throws Exception {
+        AtomicLong backlog = new AtomicLong();
+        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry(), backlog::get);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(HoldBrake.STEP_NANOS) + 20);
+        backlog.set(HoldBrake.STEP_NANOS * 10); // a backlog all the time since
+        int holds = 0;
+        while (admitAtOnce(admission, "holder-" + holds, true).isPresent()) {
+            holds++;
+        }
+        assertThat(holds).as("fewer than the holds' 8 slots without the brake").isBetween(1, 5);
+        for (int i = holds; i < 10; i++) {
+            assertThat(admitAtOnce(admission, "confirmer-" + i, false)).as("confirms still use the whole limit")
+                    .isPresent();
+        }
+        assertThat(admitAtOnce(admission, "one-too-many", false)).isEmpty();
+    }
+
+    @Test
     void joinsHaveALimitOfTheirOwnSoThatACrowdJoiningLeavesTheAdmittedTheirWrites() {
-        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry());
+        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry(), NOTHING_WAITS);
         for (int i = 0; i < 10; i++) {
             assertThat(admission.admitJoin("joiner-" + i)).isPresent();
         }
@@ -106,7 +130,7 @@ class AdmissionTest {
 
     @Test
     void retryAfterIsJitteredWithinTheConfiguredRange() {
-        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry());
+        Admission admission = new Admission(config(10, 1.0), new SimpleMeterRegistry(), NOTHING_WAITS);
         List<Long> seen = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             seen.add(admission.retryAfterSeconds());
@@ -118,7 +142,7 @@ class AdmissionTest {
     @Test
     void aWriteThatFindsTheLimitFullWaitsForASlotFirstComeFirstServedOrIsRefusedWhenItsWaitRunsOut()
             throws Exception {
-        Admission admission = new Admission(config(1, 1.0, Duration.ofMillis(300), 2), new SimpleMeterRegistry());
+        Admission admission = new Admission(config(1, 1.0, Duration.ofMillis(300), 2), new SimpleMeterRegistry(), NOTHING_WAITS);
         Context context = context();
         CompletableFuture<Optional<Admission.Ticket>> first = admitOn(context, admission, "first");
         CompletableFuture<Optional<Admission.Ticket>> second = admitOn(context, admission, "second");
@@ -137,7 +161,7 @@ class AdmissionTest {
     @Test
     void aWaitingConfirmGetsTheNextSlotBeforeHoldsThatWaitedLonger() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Admission admission = new Admission(config(1, 1.0, Duration.ofSeconds(5), 10), registry);
+        Admission admission = new Admission(config(1, 1.0, Duration.ofSeconds(5), 10), registry, NOTHING_WAITS);
         Context context = context();
         Admission.Ticket running = admitOn(context, admission, "first").get(1, TimeUnit.SECONDS).orElseThrow();
         CompletableFuture<Optional<Admission.Ticket>> hold = admitOn(context, admission, "holder");
@@ -154,7 +178,7 @@ class AdmissionTest {
     @Test
     void aConfirmThatFindsTheWaitFullTakesThePlaceOfTheHoldThatCameLast() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Admission admission = new Admission(config(1, 1.0, Duration.ofSeconds(5), 2), registry);
+        Admission admission = new Admission(config(1, 1.0, Duration.ofSeconds(5), 2), registry, NOTHING_WAITS);
         Context context = context();
         Admission.Ticket running = admitOn(context, admission, "first").get(1, TimeUnit.SECONDS).orElseThrow();
         CompletableFuture<Optional<Admission.Ticket>> earlierHold = admitOn(context, admission, "holder-1");
