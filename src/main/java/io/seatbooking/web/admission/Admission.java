@@ -161,7 +161,7 @@ public class Admission implements WritePathLoad {
         Gauge.builder("admission.inflight", writes.limiter(), SimpleLimiter::getInflight)
                 .description("Admitted write requests running now").register(registry);
         Gauge.builder("admission.hold.room", brake, HoldBrake::current)
-                .description("Share of their room in the limit that holds get now (below 1 while payments wait)")
+                .description("Share of their room in the limit that holds get, as last reconsidered at a hold (below 1 while payments wait)")
                 .register(registry);
         Gauge.builder("admission.join.limit", joins.limiter(), SimpleLimiter::getLimit)
                 .description("Current concurrency limit of waiting-room joins").register(registry);
