@@ -36,6 +36,8 @@ import io.seatbooking.platform.FinishingWorkLoad;
 public class PaymentsBacklog implements FinishingWorkLoad {
 
     private static final Logger LOG = Logger.getLogger(PaymentsBacklog.class);
+    /** How long after a failed question the broker is asked again. */
+    static final long RETRY_NANOS = 1_000_000_000L;
 
     private final RabbitConnections connections;
     private final PaymentsConfig.Backlog config;
@@ -48,11 +50,7 @@ public class PaymentsBacklog implements FinishingWorkLoad {
     private Channel channel;
     private long lastCheck;
     private boolean failing;
-
-    /** The last count asked of the broker (0 while it cannot be asked). */
-    long waiting() {
-        return waiting;
-    }
+    private long retryAt;
 
     @Inject
     public PaymentsBacklog(RabbitConnections connections, PaymentsConfig config, MeterRegistry registry) {
@@ -98,29 +96,44 @@ public class PaymentsBacklog implements FinishingWorkLoad {
         return backlog.get();
     }
 
-    /** One question to the broker; the time since the last one counts as backlog if the answer is one. */
+    /** The last count asked of the broker (0 while it cannot be asked). */
+    long waiting() {
+        return waiting;
+    }
+
+    /**
+     * One question to the broker; the time since the last one counts as backlog if the answer is
+     * one. After a failed question the broker is asked again only {@link #RETRY_NANOS} later, so
+     * that an outage is not met with ten connection attempts a second.
+     */
     void check() {
-        long count;
-        try {
-            count = waitingNow();
-            if (failing) {
-                LOG.infof("Payments backlog: the broker answers again (%d waiting)", count);
-                failing = false;
-            }
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            if (!failing) {
-                LOG.warnf("Payments backlog: cannot ask the broker, assuming none until it answers: %s", e.toString());
-                failing = true;
-            }
-            close();
-            count = 0;
-        }
+        long count = failing && System.nanoTime() - retryAt < 0 ? 0 : ask();
         long now = System.nanoTime();
         waiting = count;
         if (count > config.threshold()) {
             backlog.addAndGet(now - lastCheck);
         }
         lastCheck = now;
+    }
+
+    /** The broker's count, or 0 if it cannot be asked. */
+    private long ask() {
+        try {
+            long count = waitingNow();
+            if (failing) {
+                LOG.infof("Payments backlog: the broker answers again (%d waiting)", count);
+                failing = false;
+            }
+            return count;
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            if (!failing) {
+                LOG.warnf("Payments backlog: cannot ask the broker, assuming none until it answers: %s", e.toString());
+                failing = true;
+            }
+            retryAt = System.nanoTime() + RETRY_NANOS;
+            close();
+            return 0;
+        }
     }
 
     private long waitingNow() throws IOException, TimeoutException {
