@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.rabbitmq.client.Channel;
@@ -27,8 +28,8 @@ import io.seatbooking.platform.FinishingWorkLoad;
  * How many payments wait in {@code booking.payments} for a consumer, and for how long more than
  * {@code payments.backlog.threshold} did: a thread of its own asks the broker every
  * {@code payments.backlog.check-interval} (a passive declare, on an AMQP connection of its own),
- * and the write path's admission control reads the time to give payments room before new holds
- * ({@code admission.payments-first}). Every replica sees the same queue, so all of them make room.
+ * and the write path's admission control, with {@code admission.payments-first}, reads the time to
+ * give payments room before new holds. Every replica sees the same queue, so all of them make room.
  * While the broker cannot be asked, no backlog is assumed: holds are not shed for a count nobody
  * knows. The last count is the gauge {@code payments.backlog}.
  */
@@ -42,6 +43,7 @@ public class PaymentsBacklog implements FinishingWorkLoad {
     private final RabbitConnections connections;
     private final PaymentsConfig.Backlog config;
     private final String queue;
+    private final boolean wanted;
     private final AtomicLong backlog = new AtomicLong();
     private volatile long waiting;
     private ScheduledExecutorService thread;
@@ -52,16 +54,20 @@ public class PaymentsBacklog implements FinishingWorkLoad {
     private boolean failing;
     private long retryAt;
 
+    /** Asks the broker only if the write path reads the answer ({@code admission.payments-first}). */
     @Inject
-    public PaymentsBacklog(RabbitConnections connections, PaymentsConfig config, MeterRegistry registry) {
-        this(connections, config.backlog(), registry, PaymentsTopology.WORK_QUEUE);
+    public PaymentsBacklog(RabbitConnections connections, PaymentsConfig config, MeterRegistry registry,
+            @ConfigProperty(name = "admission.payments-first", defaultValue = "false") boolean wanted) {
+        this(connections, config.backlog(), registry, PaymentsTopology.WORK_QUEUE, wanted);
     }
 
     /** Watching {@code queue} (tests watch a queue of their own). */
-    PaymentsBacklog(RabbitConnections connections, PaymentsConfig.Backlog config, MeterRegistry registry, String queue) {
+    PaymentsBacklog(RabbitConnections connections, PaymentsConfig.Backlog config, MeterRegistry registry, String queue,
+            boolean wanted) {
         this.connections = connections;
         this.config = config;
         this.queue = queue;
+        this.wanted = wanted;
         this.lastCheck = System.nanoTime();
         Gauge.builder("payments.backlog", this, b -> b.waiting)
                 .description("Payments waiting in booking.payments for a consumer, as last asked of the broker")
@@ -70,7 +76,7 @@ public class PaymentsBacklog implements FinishingWorkLoad {
 
     void start(@Observes StartupEvent event) {
         long interval = config.checkInterval().toNanos();
-        if (interval <= 0) {
+        if (!wanted || interval <= 0) {
             return;
         }
         thread = Executors.newSingleThreadScheduledExecutor(task -> {

@@ -33,7 +33,7 @@ class PaymentsBacklogTest {
             channel.queueDeclare(queue, false, false, true, null);
             try {
                 PaymentsBacklog backlog = new PaymentsBacklog(connections(Broker.PORT), CHECKS,
-                        new SimpleMeterRegistry(), queue);
+                        new SimpleMeterRegistry(), queue, true);
                 for (int i = 0; i < 101; i++) {
                     channel.basicPublish("", queue, null, new byte[] { 1 });
                 }
@@ -58,7 +58,7 @@ class PaymentsBacklogTest {
     @Test
     void whileTheBrokerCannotBeAskedNoBacklogIsAssumed() {
         PaymentsBacklog backlog = new PaymentsBacklog(connections(9), CHECKS, new SimpleMeterRegistry(),
-                "booking.payments");
+                "booking.payments", true);
         backlog.check();
         backlog.check();
         assertThat(backlog.waiting()).isZero();

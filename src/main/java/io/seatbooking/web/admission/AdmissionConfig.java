@@ -70,9 +70,10 @@ public interface AdmissionConfig {
      * (more than {@code payments.backlog.threshold}): the holds' share is cut by a third for each
      * 100 ms of it (down to a tenth) and given back over 4 s once the queue is short again, so
      * that payments for holds already taken are applied before new holds are taken
-     * (docs/operations.md, "Overload").
+     * (docs/operations.md, "Overload"). Off by default: right after a broker outage it also sheds
+     * holds while the consumer catches up, on a machine with cores to spare.
      */
-    @WithDefault("true")
+    @WithDefault("false")
     boolean paymentsFirst();
 
     /**
