@@ -38,8 +38,8 @@ import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
  * message; its delivery limit dead-letters a message that can never be settled.
  * </ul>
  * The returned {@link Uni} never fails, so the stream never stops on a bad message. Its database
- * work runs on the consumers' pool ({@link ConsumerWork}); while payments pile up in the queue, the
- * write path sheds more new holds ({@link PaymentsBacklog}).
+ * work runs on the consumers' pool ({@link ConsumerWork}). With {@code admission.payments-first} on,
+ * the write path sheds more new holds while payments pile up in the queue ({@link PaymentsBacklog}).
  */
 @Singleton
 public class PaymentsConsumer {
