@@ -1,6 +1,7 @@
 package io.seatbooking.payments;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,13 +26,15 @@ import io.seatbooking.messaging.RabbitConnections;
 import io.seatbooking.platform.FinishingWorkLoad;
 
 /**
- * How many payments wait in {@code booking.payments} for a consumer, and for how long more than
- * {@code payments.backlog.threshold} did: a thread of its own asks the broker every
- * {@code payments.backlog.check-interval} (a passive declare, on an AMQP connection of its own),
- * and the write path's admission control, with {@code admission.payments-first}, reads the time to
- * give payments room before new holds. Every replica sees the same queue, so all of them make room.
- * While the broker cannot be asked, no backlog is assumed: holds are not shed for a count nobody
- * knows. The last count is the gauge {@code payments.backlog}.
+ * How many payments wait in {@code booking.payments} for a consumer, and for how long they piled
+ * up: from a count above {@code payments.backlog.threshold} that rose there within
+ * {@code payments.backlog.trend-window}, until the count is at the threshold again
+ * ({@link #building}). A thread of its own asks the
+ * broker every {@code payments.backlog.check-interval} (a passive declare, on an AMQP connection of
+ * its own), and the write path's admission control, with {@code admission.payments-first}, reads
+ * the time to give payments room before new holds. Every replica sees the same queue, so all of
+ * them make room. While the broker cannot be asked, no backlog is assumed: holds are not shed for a
+ * count nobody knows. The last count is the gauge {@code payments.backlog}.
  */
 @Singleton
 public class PaymentsBacklog implements FinishingWorkLoad {
@@ -39,6 +42,10 @@ public class PaymentsBacklog implements FinishingWorkLoad {
     private static final Logger LOG = Logger.getLogger(PaymentsBacklog.class);
     /** How long after a failed question the broker is asked again. */
     static final long RETRY_NANOS = 1_000_000_000L;
+    /** An answer slower than this counts as none. */
+    static final long SLOW_NANOS = 1_000_000_000L;
+    /** No count: the broker did not answer (in time). */
+    static final long UNKNOWN = -1;
 
     private final RabbitConnections connections;
     private final PaymentsConfig.Backlog config;
@@ -51,13 +58,16 @@ public class PaymentsBacklog implements FinishingWorkLoad {
     private Connection connection;
     private Channel channel;
     private long lastCheck;
+    private boolean building;
+    /** The counts of the last trend window, oldest first ({@link #UNKNOWN} where none). */
+    private final long[] recent;
     private boolean failing;
     private long retryAt;
 
     /** Asks the broker only if the write path reads the answer ({@code admission.payments-first}). */
     @Inject
     public PaymentsBacklog(RabbitConnections connections, PaymentsConfig config, MeterRegistry registry,
-            @ConfigProperty(name = "admission.payments-first", defaultValue = "false") boolean wanted) {
+            @ConfigProperty(name = "admission.payments-first", defaultValue = "true") boolean wanted) {
         this(connections, config.backlog(), registry, PaymentsTopology.WORK_QUEUE, wanted);
     }
 
@@ -69,6 +79,9 @@ public class PaymentsBacklog implements FinishingWorkLoad {
         this.queue = queue;
         this.wanted = wanted;
         this.lastCheck = System.nanoTime();
+        long interval = config.checkInterval().toNanos();
+        this.recent = new long[interval <= 0 ? 1 : (int) Math.max(1, config.trendWindow().toNanos() / interval)];
+        Arrays.fill(recent, UNKNOWN);
         Gauge.builder("payments.backlog", this, b -> b.waiting)
                 .description("Payments waiting in booking.payments for a consumer, as last asked of the broker")
                 .register(registry);
@@ -109,20 +122,64 @@ public class PaymentsBacklog implements FinishingWorkLoad {
 
     /**
      * One question to the broker; the time since the last one counts as backlog if the answer is
-     * one. After a failed question the broker is asked again only {@link #RETRY_NANOS} later, so
-     * that an outage is not met with ten connection attempts a second.
+     * one ({@link #building}). After a failed question the broker is asked again only
+     * {@link #RETRY_NANOS} later, so that an outage is not met with ten connection attempts a
+     * second. An answer that took longer than {@link #SLOW_NANOS} (a stalled broker node) counts as
+     * no answer: it describes no moment in particular.
      */
     void check() {
-        long count = failing && System.nanoTime() - retryAt < 0 ? 0 : ask();
+        long start = System.nanoTime();
+        long count = failing && start - retryAt < 0 ? UNKNOWN : ask();
         long now = System.nanoTime();
-        waiting = count;
-        if (count > config.threshold()) {
+        if (now - start > SLOW_NANOS) {
+            count = UNKNOWN;
+        }
+        waiting = Math.max(0, count);
+        boolean was = building;
+        building = building(was, count, recent, config.threshold(), !config.trendWindow().isZero());
+        if (building != was) {
+            LOG.debugf("Payments backlog %s: %d waiting", building ? "building" : "over", count);
+        }
+        System.arraycopy(recent, 1, recent, 0, recent.length - 1);
+        recent[recent.length - 1] = count;
+        if (count > config.threshold() && building) {
             backlog.addAndGet(now - lastCheck);
         }
         lastCheck = now;
     }
 
-    /** The broker's count, or 0 if it cannot be asked. */
+    /**
+     * Whether payments are piling up after a check that found {@code count} waiting ({@link #UNKNOWN}
+     * if the broker did not answer), given whether they were before it and the counts of the last
+     * trend window ({@code recent}, oldest first). A backlog builds when more than
+     * {@code threshold} wait and, with {@code trend}, the count rose to that from a short queue
+     * within the window, or grew by more than {@code threshold} over it; it lasts until no more
+     * than {@code threshold} wait. A backlog that only shrinks does not count: that is the one an
+     * outage leaves behind, the payments held back coming in at once to consumers that drain it
+     * (braking new holds for it would shed customers for nothing). Without an answer nothing
+     * changes, and a missing count is neither short nor smaller, so the first answer after an outage
+     * is not taken for growth.
+     */
+    static boolean building(boolean was, long count, long[] recent, int threshold, boolean trend) {
+        if (count == UNKNOWN) {
+            return was;
+        }
+        if (count <= threshold) {
+            return false;
+        }
+        if (was || !trend) {
+            return true;
+        }
+        for (long before : recent) {
+            if (before != UNKNOWN && before <= threshold) {
+                return true;
+            }
+        }
+        long oldest = recent[0];
+        return oldest != UNKNOWN && count - oldest > threshold;
+    }
+
+    /** The broker's count, or {@link #UNKNOWN} if it cannot be asked. */
     private long ask() {
         try {
             long count = waitingNow();
@@ -138,7 +195,7 @@ public class PaymentsBacklog implements FinishingWorkLoad {
             }
             retryAt = System.nanoTime() + RETRY_NANOS;
             close();
-            return 0;
+            return UNKNOWN;
         }
     }
 

@@ -53,6 +53,15 @@ public interface PaymentsConfig {
          */
         @WithDefault("20")
         int threshold();
+
+        /**
+         * A backlog must also have grown over this long (more waiting now than then): a backlog
+         * that shrinks, such as the one a broker outage leaves behind for consumers with room to
+         * drain it, gets no brake; one that grows, because the machine cannot apply payments as
+         * fast as holds make them, does. {@code PT0S}: any count above the threshold is a backlog.
+         */
+        @WithDefault("PT1S")
+        Duration trendWindow();
     }
 
     interface Inbox {

@@ -33,8 +33,9 @@ import io.vertx.core.Vertx;
  * at most {@code admission.queue-size} at once; confirms and cancels before holds, first come,
  * first served within each), so that a burst of a few milliseconds is absorbed, not shed. While
  * payments pile up for the payments consumer ({@link FinishingWorkLoad}), holds get less of the limit
- * ({@link HoldBrake}), so that payments for the holds already taken are applied before new holds
- * are. The caller answers a refusal {@code 503 overloaded} with a {@code Retry-After} that grows
+ * ({@link HoldBrake}), and a hold that finds its smaller room full waits longer for a slot
+ * ({@code admission.brake-wait}), so that payments for the holds already taken are applied before
+ * new holds are, and a few clients booking one after another are slowed down, not refused. The caller answers a refusal {@code 503 overloaded} with a {@code Retry-After} that grows
  * with the share of requests shed ({@link RetryAfterPolicy}).
  */
 @Singleton
@@ -209,7 +210,7 @@ public class Admission implements WritePathLoad {
      */
     public void admit(String customer, boolean newWork, Context context, Consumer<Optional<Ticket>> then) {
         LaneState lane = writes;
-        long waitMillis = config.queueWait().toMillis();
+        long waitMillis = waitMillis(newWork);
         if (!shares.tryEnter(customer, lane.limiter().getLimit())) {
             then.accept(refused(shedCustomer, lane));
             return;
@@ -247,6 +248,15 @@ public class Admission implements WritePathLoad {
             shares.leave(customer);
             then.accept(refused(lane.shedAtLimit(), lane));
         }
+    }
+
+    /**
+     * How long a write that finds the limit full may wait for a slot: {@code admission.queue-wait},
+     * or for a hold while holds get less of the limit, {@code admission.brake-wait} if longer.
+     */
+    private long waitMillis(boolean newWork) {
+        long wait = config.queueWait().toMillis();
+        return newWork && wait > 0 && brake.current() < 1.0 ? Math.max(wait, config.brakeWait().toMillis()) : wait;
     }
 
     /** A waiting hold that gave its place to finishing work: refused, on its own context. */

@@ -41,6 +41,15 @@ public interface AdmissionConfig {
     @WithDefault("PT0.15S")
     Duration queueWait();
 
+    /**
+     * With {@code admission.payments-first}, while holds get less of the limit, how long a hold
+     * that finds its room full may wait for a slot (at least {@code admission.queue-wait}): a few
+     * clients that book one after another are slowed down while payments catch up rather than
+     * refused, and a crowd still fills the wait ({@code admission.queue-size}) and is refused.
+     */
+    @WithDefault("PT1S")
+    Duration brakeWait();
+
     /** At most this many writes wait for a slot at once; beyond it, {@code 503 overloaded} at once. */
     @WithDefault("100")
     int queueSize();
@@ -67,13 +76,14 @@ public interface AdmissionConfig {
 
     /**
      * Whether holds give up room in the limit while payments pile up in {@code booking.payments}
-     * (more than {@code payments.backlog.threshold}): the holds' share is cut by a third for each
-     * 100 ms of it (down to a tenth) and given back over 4 s once the queue is short again, so
-     * that payments for holds already taken are applied before new holds are taken
-     * (docs/operations.md, "Overload"). Off by default: right after a broker outage it also sheds
-     * holds while the consumer catches up, on a machine with cores to spare.
+     * (more than {@code payments.backlog.threshold}, risen there within
+     * {@code payments.backlog.trend-window}): the holds' share is cut by a third for each 100 ms of
+     * it (down to a tenth) and given back over 4 s once the queue is short again, so that payments
+     * for holds already taken are applied before new holds are taken (docs/operations.md,
+     * "Overload"). A backlog that only shrinks, such as the one a broker outage leaves, brakes
+     * nothing.
      */
-    @WithDefault("false")
+    @WithDefault("true")
     boolean paymentsFirst();
 
     /**

@@ -49,6 +49,7 @@ class AdmissionTest {
     private static AdmissionConfig config(int limit, double share, Duration queueWait, int queueSize) {
         return new AdmissionConfig() {
             public Duration queueWait() { return queueWait; }
+            public Duration brakeWait() { return Duration.ofSeconds(1); }
             public int queueSize() { return queueSize; }
             public boolean enabled() { return true; }
             public int initialLimit() { return limit; }
@@ -115,6 +116,32 @@ class AdmissionTest {
                     .isPresent();
         }
         assertThat(admitAtOnce(admission, "one-too-many", false)).isEmpty();
+    }
+
+    @Test
+    void whilePaymentsPileUpAHoldThatFindsItsRoomFullWaitsLongerForASlot() throws Exception {
+        long since = System.nanoTime();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // A backlog all the time: after 0.7 s the holds' room is at its floor, one slot of 10.
+        Admission admission = new Admission(config(10, 1.0, Duration.ofMillis(100), 10), registry,
+                () -> System.nanoTime() - since);
+        Context context = context();
+        Thread.sleep(700);
+        Admission.Ticket running = admitOn(context, admission, "holder").get(1, TimeUnit.SECONDS).orElseThrow();
+
+        long start = System.nanoTime();
+        assertThat(admitOn(context, admission, "second-holder").get(3, TimeUnit.SECONDS)).isEmpty();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                .as("refused after admission.brake-wait, not admission.queue-wait").isBetween(900L, 2_000L);
+
+        CompletableFuture<Optional<Admission.Ticket>> waiting = admitOn(context, admission, "patient");
+        awaitWaiting(registry, 2);
+        Thread.sleep(300);
+        assertThat(waiting).as("still waiting past admission.queue-wait").isNotDone();
+        running.done();
+        assertThat(waiting.get(1, TimeUnit.SECONDS)).as("admitted when the hold ended").isPresent();
+        assertThat(admitOn(context, admission, "confirmer", false).get(1, TimeUnit.SECONDS))
+                .as("confirms keep the whole limit").isPresent();
     }
 
     @Test
