@@ -29,12 +29,12 @@ import io.seatbooking.platform.FinishingWorkLoad;
  * How many payments wait in {@code booking.payments} for a consumer, and for how long they piled
  * up: from a count above {@code payments.backlog.threshold} that rose there within
  * {@code payments.backlog.trend-window}, until the count is at the threshold again
- * ({@link #building}). A thread of its own asks the
- * broker every {@code payments.backlog.check-interval} (a passive declare, on an AMQP connection of
- * its own), and the write path's admission control, with {@code admission.payments-first}, reads
- * the time to give payments room before new holds. Every replica sees the same queue, so all of
- * them make room. While the broker cannot be asked, no backlog is assumed: holds are not shed for a
- * count nobody knows. The last count is the gauge {@code payments.backlog}.
+ * ({@link #building}). A thread of its own asks the broker every
+ * {@code payments.backlog.check-interval} (a passive declare, on an AMQP connection of its own),
+ * and the write path's admission control, with {@code admission.payments-first}, reads the time
+ * to give payments room before new holds. Every replica sees the same queue, so all of them make
+ * room. While the broker cannot be asked, no backlog is assumed: holds are not shed for a count
+ * nobody knows. The last count is the gauge {@code payments.backlog}.
  */
 @Singleton
 public class PaymentsBacklog implements FinishingWorkLoad {

@@ -55,9 +55,10 @@ public interface PaymentsConfig {
         int threshold();
 
         /**
-         * A backlog must also have grown over this long (more waiting now than then): a backlog
-         * that shrinks, such as the one a broker outage leaves behind for consumers with room to
-         * drain it, gets no brake; one that grows, because the machine cannot apply payments as
+         * A backlog starts only when the count rose past the threshold within this window (from a
+         * short queue, or by more than the threshold), and lasts until the queue is short again: a
+         * backlog that only shrinks, such as the one a broker outage leaves behind for consumers
+         * to drain, gets no brake; one that grows, because the machine cannot apply payments as
          * fast as holds make them, does. {@code PT0S}: any count above the threshold is a backlog.
          */
         @WithDefault("PT1S")

@@ -35,8 +35,9 @@ import io.vertx.core.Vertx;
  * payments pile up for the payments consumer ({@link FinishingWorkLoad}), holds get less of the limit
  * ({@link HoldBrake}), and a hold that finds its smaller room full waits longer for a slot
  * ({@code admission.brake-wait}), so that payments for the holds already taken are applied before
- * new holds are, and a few clients booking one after another are slowed down, not refused. The caller answers a refusal {@code 503 overloaded} with a {@code Retry-After} that grows
- * with the share of requests shed ({@link RetryAfterPolicy}).
+ * new holds are, and a few clients booking one after another are slowed down, not refused. The
+ * caller answers a refusal {@code 503 overloaded} with a {@code Retry-After} that grows with the
+ * share of requests shed ({@link RetryAfterPolicy}).
  */
 @Singleton
 public class Admission implements WritePathLoad {
