@@ -33,80 +33,66 @@ class PaymentsBacklogTest {
 
     @Test
     void timeWithMoreThanTheThresholdWaitingCountsAsBacklogAndTimeWithFewerDoesNot() throws Exception {
-        String queue = "payments-backlog-test-" + UUID.randomUUID();
-        try (Connection connection = Broker.factory(TestDatabase.virtualHost()).newConnection();
-                Channel channel = connection.createChannel()) {
-            channel.queueDeclare(queue, false, false, true, null);
-            try {
-                PaymentsBacklog backlog = new PaymentsBacklog(connections(Broker.PORT), CHECKS,
-                        new SimpleMeterRegistry(), queue, true);
-                publish(channel, queue, 101);
-                waitForCount(channel, queue, 101);
-                Thread.sleep(50);
-                backlog.check();
-                assertThat(backlog.waiting()).isEqualTo(101);
-                assertThat(backlog.backlogNanos()).as("the time since the last check").isGreaterThanOrEqualTo(50_000_000L);
+        onQueueOfItsOwn((channel, queue) -> {
+            PaymentsBacklog backlog = new PaymentsBacklog(connections(Broker.PORT), CHECKS,
+                    new SimpleMeterRegistry(), queue, true);
+            publish(channel, queue, 101);
+            waitForCount(channel, queue, 101);
+            Thread.sleep(50);
+            backlog.check();
+            assertThat(backlog.waiting()).isEqualTo(101);
+            assertThat(backlog.backlogNanos()).as("the time since the last check").isGreaterThanOrEqualTo(50_000_000L);
 
-                channel.basicGet(queue, true);
-                long before = backlog.backlogNanos();
-                Thread.sleep(50);
-                backlog.check();
-                assertThat(backlog.waiting()).isEqualTo(100);
-                assertThat(backlog.backlogNanos()).as("at the threshold: no backlog").isEqualTo(before);
-            } finally {
-                channel.queueDelete(queue);
-            }
-        }
+            channel.basicGet(queue, true);
+            long before = backlog.backlogNanos();
+            Thread.sleep(50);
+            backlog.check();
+            assertThat(backlog.waiting()).isEqualTo(100);
+            assertThat(backlog.backlogNanos()).as("at the threshold: no backlog").isEqualTo(before);
+        });
     }
 
     @Test
     void aBacklogCountsFromWhenItGrowsUntilTheQueueIsShortAgainAndOneThatOnlyShrinksNever() throws Exception {
-        String queue = "payments-backlog-test-" + UUID.randomUUID();
-        try (Connection connection = Broker.factory(TestDatabase.virtualHost()).newConnection();
-                Channel channel = connection.createChannel()) {
-            channel.queueDeclare(queue, false, false, true, null);
-            try {
-                // A trend window of one check: each count is compared with the one before it.
-                PaymentsBacklog backlog = new PaymentsBacklog(connections(Broker.PORT), checks(Duration.ofMillis(100)),
-                        new SimpleMeterRegistry(), queue, true);
-                publish(channel, queue, 150);
-                waitForCount(channel, queue, 150);
-                backlog.check();
-                assertThat(backlog.waiting()).isEqualTo(150);
-                assertThat(backlog.backlogNanos()).as("150 waiting at the first answer: not known to grow").isZero();
+        onQueueOfItsOwn((channel, queue) -> {
+            // A trend window of one check: each count is compared with the one before it.
+            PaymentsBacklog backlog = new PaymentsBacklog(connections(Broker.PORT), checks(Duration.ofMillis(100)),
+                    new SimpleMeterRegistry(), queue, true);
+            publish(channel, queue, 150);
+            waitForCount(channel, queue, 150);
+            backlog.check();
+            assertThat(backlog.waiting()).isEqualTo(150);
+            assertThat(backlog.backlogNanos()).as("150 waiting at the first answer: not known to grow").isZero();
 
-                take(channel, queue, 10);
-                backlog.check();
-                assertThat(backlog.waiting()).isEqualTo(140);
-                assertThat(backlog.backlogNanos()).as("140 waiting, 150 before: being drained").isZero();
+            take(channel, queue, 10);
+            backlog.check();
+            assertThat(backlog.waiting()).isEqualTo(140);
+            assertThat(backlog.backlogNanos()).as("140 waiting, 150 before: being drained").isZero();
 
-                publish(channel, queue, 120);
-                waitForCount(channel, queue, 260);
-                Thread.sleep(20);
-                backlog.check();
-                long grown = backlog.backlogNanos();
-                assertThat(grown).as("260 waiting, 140 before: grew by more than the threshold").isPositive();
+            publish(channel, queue, 120);
+            waitForCount(channel, queue, 260);
+            Thread.sleep(20);
+            backlog.check();
+            long grown = backlog.backlogNanos();
+            assertThat(grown).as("260 waiting, 140 before: grew by more than the threshold").isPositive();
 
-                take(channel, queue, 10);
-                Thread.sleep(20);
-                backlog.check();
-                long still = backlog.backlogNanos();
-                assertThat(still).as("250 waiting after growing: still a backlog").isGreaterThan(grown);
+            take(channel, queue, 10);
+            Thread.sleep(20);
+            backlog.check();
+            long still = backlog.backlogNanos();
+            assertThat(still).as("250 waiting after growing: still a backlog").isGreaterThan(grown);
 
-                take(channel, queue, 150);
-                Thread.sleep(20);
-                backlog.check();
-                assertThat(backlog.waiting()).isEqualTo(100);
-                assertThat(backlog.backlogNanos()).as("at the threshold: over").isEqualTo(still);
+            take(channel, queue, 150);
+            Thread.sleep(20);
+            backlog.check();
+            assertThat(backlog.waiting()).isEqualTo(100);
+            assertThat(backlog.backlogNanos()).as("at the threshold: over").isEqualTo(still);
 
-                publish(channel, queue, 10);
-                waitForCount(channel, queue, 110);
-                backlog.check();
-                assertThat(backlog.backlogNanos()).as("110 waiting, 100 before: rose from a short queue").isGreaterThan(still);
-            } finally {
-                channel.queueDelete(queue);
-            }
-        }
+            publish(channel, queue, 10);
+            waitForCount(channel, queue, 110);
+            backlog.check();
+            assertThat(backlog.backlogNanos()).as("110 waiting, 100 before: rose from a short queue").isGreaterThan(still);
+        });
     }
 
     @Test
@@ -145,6 +131,25 @@ class PaymentsBacklogTest {
     private static RabbitConnections connections(int port) {
         return new RabbitConnections(new RabbitSettings(Broker.HOST, port, "guest", "guest", TestDatabase.virtualHost(),
                 Optional.empty()));
+    }
+
+    /** What a test does on a queue of its own. */
+    private interface OnQueue {
+        void run(Channel channel, String queue) throws Exception;
+    }
+
+    /** Runs {@code test} on a fresh queue of the test's virtual host, deleted afterwards. */
+    private static void onQueueOfItsOwn(OnQueue test) throws Exception {
+        String queue = "payments-backlog-test-" + UUID.randomUUID();
+        try (Connection connection = Broker.factory(TestDatabase.virtualHost()).newConnection();
+                Channel channel = connection.createChannel()) {
+            channel.queueDeclare(queue, false, false, true, null);
+            try {
+                test.run(channel, queue);
+            } finally {
+                channel.queueDelete(queue);
+            }
+        }
     }
 
     private static void take(Channel channel, String queue, int count) throws Exception {
